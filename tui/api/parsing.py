@@ -1,0 +1,240 @@
+"""Turning raw HTTP answers into data or typed errors, whatever the body holds.
+
+The order follows the API notes (section 10): ``exception.code`` first, then the
+``NNNN:`` prefix of the envelope message, then Kong's ``message``, then the HTTP
+status. Nothing in here may raise anything but a :class:`MySafeError`: hostile or
+broken bodies (HTML pages, invalid UTF-8, deep nesting, wrong types) become
+:class:`UnexpectedResponseError`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from tui.api.errors import (
+    ApplicationError,
+    AuthenticationError,
+    BadIdentifierError,
+    BadRouteError,
+    GatewayError,
+    InactiveError,
+    MySafeError,
+    NoAccessError,
+    NotFoundError,
+    RateLimitedError,
+    ServerError,
+    UnexpectedResponseError,
+    ValidationFailedError,
+)
+
+#: Bodies larger than this are not parsed (the biggest real answer, a list of
+#: 100 000 items, is about 20 MB).
+MAX_BODY_BYTES = 64 * 1024 * 1024
+#: Server text kept in an error is cut to this many characters.
+MAX_MESSAGE_CHARS = 500
+
+_CODE_PREFIX = re.compile(r"^\s*(\d{4})\s*:?\s")
+_NO_ROUTE = "route matched with those values"
+_NOT_AUTHORIZED = "not authorized"
+
+_CODE_ERRORS: dict[int, type[ApplicationError]] = {
+    1001: ValidationFailedError,
+    1005: NotFoundError,
+    1006: NoAccessError,
+    1009: InactiveError,
+    1010: BadIdentifierError,
+}
+
+
+def decode_json(content: bytes) -> Any | None:
+    """The JSON value of ``content``, or None when it is not JSON at all."""
+    if len(content) > MAX_BODY_BYTES:
+        return None
+    try:
+        return json.loads(content)
+    except (ValueError, RecursionError):
+        # ValueError covers JSONDecodeError and invalid UTF-8; RecursionError is
+        # what deeply nested arrays raise.
+        return None
+
+
+def _short(text: str) -> str:
+    text = text.strip()
+    if len(text) > MAX_MESSAGE_CHARS:
+        return text[: MAX_MESSAGE_CHARS - 1] + "…"
+    return text
+
+
+def _str_field(mapping: Mapping[str, Any], *keys: str) -> str | None:
+    for key in keys:
+        value = mapping.get(key)
+        if isinstance(value, str) and value.strip():
+            return _short(value)
+    return None
+
+
+def envelope_message(body: Any) -> str | None:
+    """The human message of a senhasegura envelope, in any of its spellings."""
+    if not isinstance(body, dict):
+        return None
+    exception = body.get("exception")
+    if isinstance(exception, dict):
+        message = _str_field(exception, "message")
+        if message:
+            return message
+    response = body.get("response")
+    if isinstance(response, dict):
+        message = _str_field(response, "message", "mensagem", "Message")
+        if message:
+            return message
+    return _str_field(body, "message", "mensagem", "Message", "error_description", "error")
+
+
+def _app_code(body: Any, message: str | None) -> int | None:
+    if isinstance(body, dict):
+        exception = body.get("exception")
+        if isinstance(exception, dict):
+            code = exception.get("code")
+            if isinstance(code, int) and not isinstance(code, bool) and code > 0:
+                return code
+            if isinstance(code, str) and code.strip().isdigit():
+                return int(code.strip())
+    if message:
+        match = _CODE_PREFIX.match(message)
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def request_id_of(headers: Mapping[str, str], body: Any) -> str | None:
+    header = headers.get("x-kong-request-id")
+    if header:
+        return _short(header)
+    if isinstance(body, dict):
+        return _str_field(body, "request_id")
+    return None
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None  # HTTP-date form: not worth the parsing, the backoff still applies
+    return seconds if seconds >= 0 else None
+
+
+def is_error_envelope(body: Any) -> bool:
+    """True when a body says it is an error even though its HTTP status is 2xx."""
+    if not isinstance(body, dict):
+        return False
+    if isinstance(body.get("exception"), dict):
+        return True
+    response = body.get("response")
+    if isinstance(response, dict):
+        return response.get("error") is True or response.get("erro") is True
+    return False
+
+
+def error_from_response(
+    status: int, headers: Mapping[str, str], content: bytes, *, token_endpoint: bool = False
+) -> MySafeError:
+    """The typed error for a failed answer (or a 2xx whose body says it failed)."""
+    body = decode_json(content)
+    message = envelope_message(body)
+    request_id = request_id_of(headers, body)
+    code = _app_code(body, message)
+    fields: dict[str, Any] = {
+        "status": status,
+        "code": code,
+        "server_message": message,
+        "request_id": request_id,
+    }
+
+    if code in _CODE_ERRORS:
+        return _CODE_ERRORS[code](message or f"code {code}", **fields)
+    if token_endpoint and status in (400, 401, 403):
+        return AuthenticationError(
+            message or f"the token endpoint answered HTTP {status}", **fields
+        )
+    if status == 401 or (message and _NOT_AUTHORIZED in message.lower()):
+        return AuthenticationError(message or "the server refused the access token", **fields)
+    if status == 404 or (message and _NO_ROUTE in message.lower()):
+        return BadRouteError(
+            (message or "not found")
+            + " (check the server URL and tenant; on some versions this also means "
+            "the credentials were refused)",
+            **fields,
+        )
+    if status == 429:
+        return RateLimitedError(
+            message or "too many requests", retry_after=_retry_after(headers), **fields
+        )
+    if status in (502, 503, 504):
+        return GatewayError(
+            message or f"the gateway answered HTTP {status}",
+            maybe_applied=status != 503,
+            retry_after=_retry_after(headers),
+            **fields,
+        )
+    if status >= 500:
+        return ServerError(message or f"the server answered HTTP {status}", **fields)
+    if 400 <= status < 500:
+        if code is not None or message:
+            return ApplicationError(message or f"code {code}", **fields)
+        return UnexpectedResponseError(f"HTTP {status} with no explanation", **fields)
+    if body is None:
+        what = "an empty body" if not content.strip() else "a body that is not JSON"
+        return UnexpectedResponseError(f"HTTP {status} with {what}", **fields)
+    return UnexpectedResponseError(
+        message or f"HTTP {status} with a body that fits no documented shape", **fields
+    )
+
+
+def _success_body(status: int, headers: Mapping[str, str], content: bytes) -> dict[str, Any]:
+    if not 200 <= status < 300:
+        raise error_from_response(status, headers, content)
+    body = decode_json(content)
+    if not isinstance(body, dict):
+        raise error_from_response(status, headers, content)
+    if is_error_envelope(body):
+        raise error_from_response(400 if status < 400 else status, headers, content)
+    return body
+
+
+def validation_summary(error: ValidationError) -> str:
+    """Which fields were wrong, never the values (they may be secrets)."""
+    parts = []
+    for item in error.errors(include_input=False, include_url=False)[:3]:
+        where = ".".join(str(part) for part in item["loc"]) or "body"
+        parts.append(f"{where}: {item['msg']}")
+    more = error.error_count() - len(parts)
+    if more > 0:
+        parts.append(f"and {more} more")
+    return "; ".join(parts)
+
+
+def parse_success(
+    status: int, headers: Mapping[str, str], content: bytes
+) -> tuple[dict[str, Any], str, str | None]:
+    """A 2xx envelope: (body, the server's message, the request id)."""
+    body = _success_body(status, headers, content)
+    return body, envelope_message(body) or "", request_id_of(headers, body)
+
+
+def find_key(body: Mapping[str, Any], keys: tuple[str, ...]) -> tuple[bool, Any]:
+    for key in keys:
+        if key in body:
+            return True, body[key]
+    return False, None
+
+
+def looks_like_envelope(body: Mapping[str, Any]) -> bool:
+    return isinstance(body.get("response"), dict) or isinstance(body.get("code"), int)
