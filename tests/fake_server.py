@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import api_examples
 import httpx
 from pydantic import SecretStr
 
-import api_examples
 from tui.api import ClientSettings, MySafeClient, RetryPolicy
 
 SECRET = "client-secret-Zq9!"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import api_examples as ex
 import httpx
 import pytest
-
-import api_examples as ex
 from fake_server import SECRET, FakeMySafe
+
 from tui.api import (
     Action,
     ApiSecretDetail,
@@ -167,7 +167,11 @@ async def test_write_answers(ref: ItemRef, action: Action, body: str, changed: b
         (ex.app_error("1009: Inactive password", 1009), InactiveError, 1009),
         (ex.app_error("1009: Inactive api secret", 1009), InactiveError, 1009),
         (ex.app_error("1010: Unexpected identifier type", 1010), BadIdentifierError, 1010),
-        (ex.app_error("1001: Parameter 'name' was not informed!", 1001), ValidationFailedError, 1001),
+        (
+            ex.app_error("1001: Parameter 'name' was not informed!", 1001),
+            ValidationFailedError,
+            1001,
+        ),
         (ex.app_error_without_exception("1005: Password not found"), NotFoundError, 1005),
         (ex.app_error("1099: Something new", 1099), ApplicationError, 1099),
     ],

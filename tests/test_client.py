@@ -6,12 +6,12 @@ import asyncio
 import traceback
 from pathlib import Path
 
+import api_examples as ex
 import httpx
 import pytest
+from fake_server import BASE, SECRET, FakeMySafe
 from pydantic import SecretStr
 
-import api_examples as ex
-from fake_server import BASE, SECRET, FakeMySafe
 from tui.api import (
     Action,
     BadIdentifierError,
@@ -25,7 +25,6 @@ from tui.api import (
     NoAccessError,
     OutcomeStatus,
     ReadOnlyError,
-    RequestTimeoutError,
     RetryPolicy,
     ServerError,
     TLSSettings,
@@ -119,9 +118,7 @@ async def test_gateway_errors_and_drops_are_retried_until_success() -> None:
 
 
 async def test_timeouts_are_retried() -> None:
-    fake = FakeMySafe().on(
-        "GET", LIST, httpx.ReadTimeout("timed out"), (200, ex.PASSWORD_LIST)
-    )
+    fake = FakeMySafe().on("GET", LIST, httpx.ReadTimeout("timed out"), (200, ex.PASSWORD_LIST))
     client, sleeps = fake.client()
     async with client:
         result = await client.list_items(Kind.PASSWORD)
@@ -169,7 +166,9 @@ async def test_retries_stop_at_the_deadline() -> None:
 
 async def test_server_errors_and_400s_are_not_retried() -> None:
     fake = FakeMySafe().on("POST", deactivate_path("5"), (500, ex.ENVELOPE_500))
-    fake.on("POST", deactivate_path("6"), (400, ex.app_error("1006: User does not have access", 1006)))
+    fake.on(
+        "POST", deactivate_path("6"), (400, ex.app_error("1006: User does not have access", 1006))
+    )
     client, sleeps = fake.client()
     async with client:
         with pytest.raises(ServerError):
@@ -230,9 +229,15 @@ def many_refs(count: int) -> list[ItemRef]:
 async def test_batch_gives_one_outcome_per_item_in_order_and_dedupes() -> None:
     fake = FakeMySafe()
     for i in range(1, 7):
-        fake.on("POST", deactivate_path(str(i)), (200, ex.write_ok("Password successfully deactivated")))
-    fake.on("POST", deactivate_path("3"), (200, ex.write_ok("Password has already been deactivated")))
-    fake.on("POST", deactivate_path("4"), (400, ex.app_error("1006: User does not have access", 1006)))
+        fake.on(
+            "POST", deactivate_path(str(i)), (200, ex.write_ok("Password successfully deactivated"))
+        )
+    fake.on(
+        "POST", deactivate_path("3"), (200, ex.write_ok("Password has already been deactivated"))
+    )
+    fake.on(
+        "POST", deactivate_path("4"), (400, ex.app_error("1006: User does not have access", 1006))
+    )
     fake.on("POST", deactivate_path("5"), (400, ex.app_error("1005: Password not found", 1005)))
     fake.on("POST", deactivate_path("6"), (502, ex.KONG_502))
     refs = many_refs(6)
@@ -314,7 +319,9 @@ async def test_stopping_a_batch_finishes_in_flight_and_reports_the_rest() -> Non
 async def test_a_failing_progress_callback_does_not_break_the_batch() -> None:
     fake = FakeMySafe()
     for i in range(1, 4):
-        fake.on("POST", deactivate_path(str(i)), (200, ex.write_ok("Password successfully deactivated")))
+        fake.on(
+            "POST", deactivate_path(str(i)), (200, ex.write_ok("Password successfully deactivated"))
+        )
 
     def explode(_: object) -> None:
         raise RuntimeError("display bug")
@@ -395,7 +402,9 @@ def test_bad_base_urls_are_refused_with_one_line(raw: str, text: str) -> None:
 
 
 def test_plain_http_to_a_remote_host_needs_insecure() -> None:
-    assert normalise_base_url("http://vault.example.com", insecure=True) == "http://vault.example.com"
+    assert (
+        normalise_base_url("http://vault.example.com", insecure=True) == "http://vault.example.com"
+    )
 
 
 def test_tls_is_verified_by_default_and_insecure_is_explicit(tmp_path: Path) -> None:
@@ -418,13 +427,20 @@ def test_settings_are_validated() -> None:
 
 async def test_secrets_never_appear_in_errors_or_tracebacks() -> None:
     fake = FakeMySafe().on("GET", "/api/mysafe/password/5", (200, ex.PASSWORD_GET))
-    fake.on("GET", "/api/mysafe/password/6", (200, ex.PASSWORD_GET.replace('"identifier":"5"', '"identifier":[1]')))
+    fake.on(
+        "GET",
+        "/api/mysafe/password/6",
+        (200, ex.PASSWORD_GET.replace('"identifier":"5"', '"identifier":[1]')),
+    )
     fake.on("GET", LIST, httpx.ConnectError("refused"))
     client, _ = fake.client()
     async with client:
         item = await client.get_item(Kind.PASSWORD, "5")
         texts = [repr(item), str(item), repr(client.settings)]
-        for call in (lambda: client.get_item(Kind.PASSWORD, "6"), lambda: client.list_items(Kind.PASSWORD)):
+        for call in (
+            lambda: client.get_item(Kind.PASSWORD, "6"),
+            lambda: client.list_items(Kind.PASSWORD),
+        ):
             try:
                 await call()
             except Exception as exc:  # the point is to capture whatever is raised

@@ -52,9 +52,10 @@ from tui.api.parsing import (
 from tui.api.retry import RetryPolicy
 
 #: Requests in flight during a batch. With 20 ms of server latency this keeps a
-#: 1 000-item batch within 1.3x of the ideal while the client's own CPU (about
+#: 1 000-item batch within 1.3x of the ideal (measured 1.15x, see tests/benchmarks/
+#: bench_deactivate.py) while the client's own CPU (about
 #: 1.5 ms a request for httpx on a small machine) stays below the wall time.
-DEFAULT_CONCURRENCY = 12
+DEFAULT_CONCURRENCY = 16
 MAX_CONCURRENCY = 64
 
 T = TypeVar("T")

@@ -1,0 +1,228 @@
+"""Seeded demo data: items an operator would recognise, the same for the same seed.
+
+A few items are deliberately awkward: names with ``[brackets]`` that look like Rich
+markup, non-ASCII, and one carrying an OSC 52 escape sequence, so that every screen
+is shown to print server text literally. Some items are read-only for the key's
+user (``can_write`` false), some need justification or approval, and a few are not
+visible to the user at all (get and write answer 1006, the list leaves them out).
+"""
+
+from __future__ import annotations
+
+import random
+import string
+from dataclasses import dataclass, field
+from typing import Any
+
+SERVICES = [
+    ("GitHub", "github.com"),
+    ("GitLab", "gitlab.example.com"),
+    ("AWS console", "console.aws.amazon.com"),
+    ("Azure portal", "portal.azure.com"),
+    ("GCP", "console.cloud.google.com"),
+    ("Jenkins", "jenkins"),
+    ("Grafana", "grafana"),
+    ("Prometheus", "prometheus"),
+    ("Kibana", "kibana"),
+    ("Vault", "vault"),
+    ("PostgreSQL", "pg"),
+    ("MySQL", "mysql"),
+    ("Oracle DB", "oracle"),
+    ("Redis", "redis"),
+    ("RabbitMQ", "rabbitmq"),
+    ("Kafka", "kafka"),
+    ("Jira", "jira"),
+    ("Confluence", "wiki"),
+    ("SAP", "sap"),
+    ("Salesforce", "salesforce.com"),
+    ("Office 365", "outlook.office.com"),
+    ("Firewall", "fw"),
+    ("VPN gateway", "vpn"),
+    ("Backup server", "backup"),
+    ("Nexus", "nexus"),
+    ("SonarQube", "sonar"),
+    ("Zabbix", "zabbix"),
+    ("Keycloak", "sso"),
+    ("Artifactory", "artifacts"),
+    ("Payroll", "payroll"),
+    ("ERP", "erp"),
+    ("Datadog", "app.datadoghq.com"),
+    ("Sentry", "sentry"),
+]
+ENVIRONMENTS = ["prod", "staging", "dev", "dr", "qa", "homolog"]
+ROLES = ["admin", "service", "deploy", "readonly", "backup", "root", "ci", "monitoring", "api"]
+PEOPLE = [
+    "ana.souza",
+    "bruno.lima",
+    "carla.dias",
+    "diego.alves",
+    "elisa.rocha",
+    "fabio.nunes",
+    "gabriela.reis",
+    "henrique.melo",
+    "isabela.costa",
+    "joao.pereira",
+    "karen.silva",
+    "lucas.martins",
+    "mariana.gomes",
+    "nicolas.barros",
+    "olivia.teixeira",
+    "pedro.cardoso",
+]
+GROUPS = ["DBA", "SRE", "Security", "Network", "DevOps", "Finance IT", "Service Desk"]
+TAGS = [
+    "prod",
+    "database",
+    "cloud",
+    "ci",
+    "network",
+    "finance",
+    "legacy",
+    "monitoring",
+    "sso",
+    "shared",
+]
+METHODS = ["get", "post", "put", "patch"]
+
+#: Names that must be shown literally (markup look-alikes, non-ASCII, escape sequences).
+AWKWARD_PASSWORDS = [
+    "[bold]Payroll[/] admin",
+    "Ops [red]alert[/red] bot",
+    "Café São Paulo — 東京 VPN",
+    "clipboard \x1b]52;c;ZXZpbA==\x07 thief",
+]
+AWKWARD_SECRETS = [
+    "[link=https://evil.example]GCP[/link] deploy key",
+    "Billing API \x1b[2J\x1b[H reset",
+]
+
+DEMO_ENTROPY = string.ascii_letters + string.digits
+
+
+@dataclass(slots=True)
+class Item:
+    """One MySafe item as the simulator stores it (both kinds share the shape)."""
+
+    kind: str  # "password" or "api_secret"
+    identifier: str
+    name: str
+    url: str = ""
+    username: str = ""
+    password: str | None = None
+    secret_key: str | None = None
+    token: str | None = None
+    client_id: str = ""
+    client_secret: str | None = None
+    identifier_code: str = ""
+    method: str = ""
+    notes: str = ""
+    tags: str = ""
+    need_justify: bool = False
+    need_approval: bool = False
+    can_view: bool = True
+    can_write: bool = True
+    active: bool = True
+    users_allowed: list[dict[str, Any]] = field(default_factory=list)
+    groups_allowed: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _fake_secret(rng: random.Random, length: int = 20) -> str:
+    return "".join(rng.choices(DEMO_ENTROPY, k=length))
+
+
+def _tags(rng: random.Random, index: int) -> str:
+    if index % 6 == 5:
+        return ""
+    return ", ".join(rng.sample(TAGS, k=1 + index % 3))
+
+
+def _shares(
+    rng: random.Random, index: int, user_key: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    if index % 4:
+        return [], []
+    users = [{user_key: rng.choice(PEOPLE), "can_edit": index % 8 == 0}]
+    groups = [{"name": rng.choice(GROUPS), "can_edit": False}]
+    return users, groups
+
+
+def _flags(item: Item, index: int) -> None:
+    # Spread the awkward cases so every screenful of the demo shows some.
+    item.need_justify = index % 5 == 3
+    item.need_approval = index % 9 == 4
+    item.can_write = index % 7 != 2
+    item.can_view = index % 23 != 13
+
+
+def make_password(rng: random.Random, identifier: int, index: int, total: int) -> Item:
+    service, host = SERVICES[index % len(SERVICES)]
+    env = ENVIRONMENTS[(index // len(SERVICES)) % len(ENVIRONMENTS)]
+    role = ROLES[index % len(ROLES)]
+    name = f"{service} {env} {role}"
+    if total > len(SERVICES) * len(ENVIRONMENTS):
+        name += f" #{index + 1}"
+    if index < len(AWKWARD_PASSWORDS) * 9 and index % 9 == 6:
+        name = AWKWARD_PASSWORDS[index // 9]
+    domain = host if "." in host else f"{host}.{env}.example.com"
+    item = Item(
+        kind="password",
+        identifier=str(identifier),
+        name=name,
+        url=f"https://{domain}",
+        username=f"{role}@{env}" if index % 3 else rng.choice(PEOPLE),
+        password=_fake_secret(rng),
+        notes=f"Owner: {rng.choice(GROUPS)}. Rotate every {rng.choice([30, 60, 90])} days.",
+        tags=_tags(rng, index),
+    )
+    if index % 10 == 1:
+        item.secret_key = "".join(rng.choices("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", k=16))
+        item.token = f"{rng.randrange(1_000_000):06d}"
+    _flags(item, index)
+    item.users_allowed, item.groups_allowed = _shares(rng, index, "username")
+    return item
+
+
+def make_api_secret(rng: random.Random, identifier: int, index: int, total: int) -> Item:
+    service, host = SERVICES[(index * 7) % len(SERVICES)]
+    env = ENVIRONMENTS[index % len(ENVIRONMENTS)]
+    name = f"{service} {env} API"
+    if total > len(SERVICES):
+        name += f" #{index + 1}"
+    if index < len(AWKWARD_SECRETS) * 11 and index % 11 == 8:
+        name = AWKWARD_SECRETS[index // 11]
+    domain = host if "." in host else f"{host}.{env}.example.com"
+    item = Item(
+        kind="api_secret",
+        identifier=str(identifier),
+        name=name,
+        url=f"https://{domain}/api",
+        client_id=f"{host.split('.')[0]}-{env}-{index + 1:05d}",
+        client_secret=_fake_secret(rng, 32),
+        identifier_code=f"{host.split('.')[0][:4].upper()}{index + 1:06d}",
+        method=METHODS[index % len(METHODS)],
+        notes=f"Issued for the {env} integration.",
+        tags=_tags(rng, index + 2),
+    )
+    _flags(item, index)
+    item.users_allowed, item.groups_allowed = _shares(rng, index, "name")
+    return item
+
+
+def generate(seed: int, passwords: int, api_secrets: int) -> tuple[list[Item], int]:
+    """Items for both kinds and the next free identifier (one shared counter)."""
+    rng = random.Random(seed)
+    items: list[Item] = []
+    identifier = 1
+    # Interleave the kinds the way a real safe's counter would, deterministically.
+    order = ["password"] * passwords + ["api_secret"] * api_secrets
+    rng.shuffle(order)
+    counts = {"password": 0, "api_secret": 0}
+    for kind in order:
+        index = counts[kind]
+        counts[kind] += 1
+        if kind == "password":
+            items.append(make_password(rng, identifier, index, passwords))
+        else:
+            items.append(make_api_secret(rng, identifier, index, api_secrets))
+        identifier += 1
+    return items, identifier
