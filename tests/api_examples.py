@@ -85,7 +85,10 @@ def app_error(message: str, code: int) -> str:
     return (
         '{"code": 400, "response": {"status": 400, "message": "' + message + '", "error": true,'
         ' "error_code": 1, "detail": "", "mensagem": "' + message + '", "erro": true,'
-        ' "cod_erro": 1}, "exception": {"code": ' + str(code) + ', "message": "' + message
+        ' "cod_erro": 1}, "exception": {"code": '
+        + str(code)
+        + ', "message": "'
+        + message
         + '", "detail": null}}'
     )
 

@@ -1,0 +1,77 @@
+"""Shared fixtures: an app wired to an in-process simulator, with a fixed clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+
+from tui.api import ClientSettings, MySafeClient, RetryPolicy
+from tui.app import MySafeApp
+from tui.demo import CONNECT_HINT
+from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig
+
+FIXED_TIME = datetime(2026, 11, 22, 3, 0, 0)
+FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.001, max_delay=0.005, deadline=5)
+
+
+class Toasts(list[tuple[str, str]]):
+    """(severity, message) of every toast the app raised."""
+
+    def texts(self) -> str:
+        return "\n".join(message for _, message in self)
+
+
+def make_app(
+    sim: Simulator,
+    *,
+    read_only: bool = False,
+    secret: str = DEMO_CLIENT_SECRET,
+    arming_delay: float = 0.0,
+    demo: bool = True,
+    read_timeout: float = 5.0,
+    concurrency: int = 4,
+) -> MySafeApp:
+    settings = ClientSettings(
+        base_url=sim.base_url,
+        client_id=DEMO_CLIENT_ID,
+        client_secret=SecretStr(secret),
+        read_only=read_only,
+        retry=FAST_RETRY,
+        read_timeout=read_timeout,
+        concurrency=concurrency,
+    )
+    client = MySafeClient(settings, transport=sim.transport())
+    return MySafeApp(
+        client,
+        demo=demo,
+        read_only=read_only,
+        demo_hint=CONNECT_HINT if demo else "",
+        clock=lambda: FIXED_TIME,
+        arming_delay=arming_delay,
+    )
+
+
+def spy_toasts(app: MySafeApp) -> Toasts:
+    toasts = Toasts()
+    original = app.notify
+
+    def notify(message: str, **kwargs: Any) -> None:
+        toasts.append((kwargs.get("severity", "information"), message))
+        original(message, **kwargs)
+
+    app.notify = notify  # type: ignore[method-assign]
+    return toasts
+
+
+@pytest.fixture
+def sim() -> Simulator:
+    return Simulator(SimulatorConfig(seed=1, passwords=40, api_secrets=30))
+
+
+@pytest.fixture
+def app_factory() -> Callable[..., MySafeApp]:
+    return make_app

@@ -1,0 +1,404 @@
+"""The console driven as an operator would: Pilot, keys, the simulator's state."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import pytest
+from conftest import make_app, spy_toasts
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from tui.app import MySafeApp
+from tui.dialogs import ConfirmBatch
+from tui.simulator import Simulator, SimulatorConfig
+from tui.widgets import ItemTable
+
+
+@asynccontextmanager
+async def running(app: MySafeApp, size: tuple[int, int] = (120, 40)) -> AsyncIterator[Pilot[None]]:
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await settle(app, pilot)
+        yield pilot
+
+
+async def settle(app: MySafeApp, pilot: Pilot[None]) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def table(app: MySafeApp) -> ItemTable:
+    return app.main.table()
+
+
+def posts(sim: Simulator) -> list[str]:
+    return [path for method, path, _ in sim.request_log if method == "POST" and "mysafe" in path]
+
+
+def status_line(app: MySafeApp) -> str:
+    return str(app.main.query_one("#status-line").render())
+
+
+async def go_to(app: MySafeApp, pilot: Pilot[None], key: str) -> None:
+    assert table(app).move_cursor_to(key)
+    await pilot.pause()
+
+
+def writable(sim: Simulator, kind: str = "password") -> list[str]:
+    return [i.identifier for i in sim.items(kind) if i.can_view and i.can_write and i.active]
+
+
+# -- loading and looking --------------------------------------------------------------
+
+
+async def test_demo_opens_with_both_tables_and_a_clear_demo_badge(sim: Simulator) -> None:
+    app = make_app(sim)
+    async with running(app) as pilot:
+        context = str(app.main.query_one("#context-bar").render())
+        assert "DEMO" in context
+        assert "MYSAFE_URL" in str(app.main.query_one("#demo-hint").render())
+        visible = sum(1 for i in sim.items("password") if i.can_view)
+        assert table(app).row_count == visible
+        await pilot.press("2")
+        assert app.main.kind.value == "api_secret"
+        assert table(app).row_count == sum(1 for i in sim.items("api_secret") if i.can_view)
+        await pilot.press("1")
+        assert app.main.kind.value == "password"
+
+
+async def test_enter_fetches_the_item_and_masks_its_secrets(sim: Simulator) -> None:
+    app = make_app(sim)
+    async with running(app) as pilot:
+        key = table(app).cursor_key
+        assert key is not None
+        await pilot.press("enter")
+        await settle(app, pilot)
+        shown = str(app.main.detail().query_one(".detail-body").render())
+        item = sim.get("password", key)
+        assert "(fetched)" in str(app.main.detail().border_title)
+        assert "hidden" in shown
+        assert item.password is not None and item.password not in shown
+        assert ("GET", f"/api/mysafe/password/{key}", 200) in sim.request_log
+
+
+async def test_server_text_is_shown_literally_and_never_raw(sim: Simulator) -> None:
+    app = make_app(sim)
+    async with running(app) as pilot:
+        await pilot.press("slash", *"payroll", "enter")
+        await pilot.pause()
+        lines = [table(app).render_line(y).text for y in range(3)]
+        assert any("[bold]Payroll[/] admin" in line for line in lines), lines
+        await pilot.press("escape", "slash", *"clipboard", "enter")
+        await pilot.pause()
+        line = table(app).render_line(1).text
+        assert "clipboard" in line
+        assert "\x1b" not in line and "\x07" not in line
+        assert "␛]52;c;ZXZpbA==␇" in line
+        svg = app.export_screenshot()
+        assert "\x1b" not in svg
+
+
+# -- filter and marks -----------------------------------------------------------------
+
+
+async def test_filter_as_you_type_enter_keeps_escape_clears(sim: Simulator) -> None:
+    app = make_app(sim)
+    async with running(app) as pilot:
+        total = table(app).visible_count
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"github")
+        assert 0 < table(app).visible_count < total
+        await pilot.press("enter")
+        assert app.focused is table(app)
+        assert table(app).filter_query == "github"
+        assert "filter: github" in status_line(app)
+        await pilot.press("escape")
+        assert table(app).filter_query == "" and table(app).visible_count == total
+
+
+async def test_marks_glyphs_mark_all_and_marks_hidden_by_the_filter(sim: Simulator) -> None:
+    app = make_app(sim)
+    async with running(app) as pilot:
+        first = table(app).cursor_key
+        await pilot.press("space")
+        assert first is not None and table(app).is_marked(first)
+        assert table(app).render_line(1).text.startswith("● ")
+        assert "1 marked" in status_line(app)
+        await pilot.press("slash", *"zzz-no-such-item", "enter")
+        assert "1 marked (1 hidden by the filter)" in status_line(app)
+        await pilot.press("escape", "slash", *"prod", "enter")
+        shown = table(app).visible_count
+        await pilot.press("asterisk")
+        assert table(app).marked_count >= shown
+        await pilot.press("asterisk")
+        hidden_before = table(app).hidden_marked_count
+        assert table(app).marked_count == hidden_before
+
+
+async def test_d_typed_into_the_filter_changes_nothing(sim: Simulator) -> None:
+    app = make_app(sim)
+    async with running(app) as pilot:
+        await pilot.press("slash", *"dud", "space", "asterisk", "u", "x")
+        await pilot.pause(0.2)
+        assert not isinstance(app.screen, ConfirmBatch)
+        assert table(app).marked_count == 0
+        assert posts(sim) == []
+        assert app.query_one("#filter", Input).value == "dud *ux"
+
+
+# -- deactivate -----------------------------------------------------------------------
+
+
+async def test_deactivate_one_with_y_and_the_servers_message(sim: Simulator) -> None:
+    app = make_app(sim)
+    toasts = spy_toasts(app)
+    async with running(app) as pilot:
+        target = writable(sim)[0]
+        await go_to(app, pilot, target)
+        await pilot.press("d")
+        assert isinstance(app.screen, ConfirmBatch)
+        assert app.screen.focused is not None and app.screen.focused.id == "confirm-cancel"
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert not sim.is_active("password", target)
+        assert table(app).status_of(target) == "deactivated"
+        assert ("information", "Password successfully deactivated") in toasts
+
+
+async def test_cancel_with_n_or_escape_sends_nothing(sim: Simulator) -> None:
+    app = make_app(sim)
+    async with running(app) as pilot:
+        await go_to(app, pilot, writable(sim)[0])
+        for key in ("n", "escape"):
+            await pilot.press("d")
+            assert isinstance(app.screen, ConfirmBatch)
+            await pilot.press(key)
+            await pilot.pause()
+            assert not isinstance(app.screen, ConfirmBatch)
+    assert posts(sim) == []
+
+
+async def test_a_held_key_cannot_confirm_the_dialog(sim: Simulator) -> None:
+    app = make_app(sim, arming_delay=0.4)
+    async with running(app) as pilot:
+        await go_to(app, pilot, writable(sim)[0])
+        await pilot.press("d", "y", "y", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmBatch), "keys right after opening are ignored"
+        await pilot.pause(0.45)
+        await pilot.press("y")
+        await settle(app, pilot)
+    assert len(posts(sim)) == 1
+
+
+async def test_many_items_need_the_count_typed(sim: Simulator) -> None:
+    app = make_app(sim)
+    async with running(app) as pilot:
+        await pilot.press("asterisk", "d")
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmBatch) and dialog.typed
+        count = len(dialog.plan.refs)
+        assert count > 10
+        assert dialog.plan.refused, "read-only items are called out and left out"
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmBatch), "y alone is not enough above 10"
+        await pilot.press(*str(count + 1), "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmBatch), "a wrong count does not confirm"
+        await pilot.press(*str(count), "enter")
+        await settle(app, pilot)
+    assert len(posts(sim)) == count
+    refused = {ref.identifier for ref in dialog.plan.refused}
+    assert all(sim.is_active("password", key) for key in refused)
+    assert not any(path.endswith(f"/{key}") for key in refused for path in posts(sim))
+
+
+async def test_stop_during_a_batch_reports_the_rest_as_not_attempted() -> None:
+    sim = Simulator(SimulatorConfig(passwords=60, api_secrets=0))
+    app = make_app(sim, concurrency=2)
+    toasts = spy_toasts(app)
+    async with running(app) as pilot:
+        sim.faults.latency = 0.25  # 48 items, 2 at a time: about 6 s if not stopped
+        await pilot.press("asterisk", "d")
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmBatch)
+        await pilot.press(*str(len(dialog.plan.refs)), "enter")
+        await pilot.pause(0.3)
+        assert app.main.running is not None
+        await pilot.press("escape")
+        await settle(app, pilot)
+        batch = app.main.last_batch
+        assert batch is not None
+        counts = batch.counts()
+        assert counts["deactivated"] >= 1 and counts["not attempted"] >= 1
+        assert counts["deactivated"] + counts["not attempted"] == batch.total
+        assert len(posts(sim)) == counts["deactivated"]
+        assert any("not attempted" in text for _, text in toasts)
+        # Not attempted and refused (read-only) items stay marked for the next try.
+        assert table(app).marked_count == counts["not attempted"] + len(dialog.plan.refused)
+
+
+async def test_read_only_offers_no_writes_and_sends_none(sim: Simulator) -> None:
+    app = make_app(sim, read_only=True)
+    async with running(app) as pilot:
+        assert "READ-ONLY" in str(app.main.query_one("#context-bar").render())
+        await pilot.press("space", "d", "u", "x")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmBatch)
+        assert app.main.check_action("deactivate", ()) is None
+    assert posts(sim) == []
+
+
+async def test_undo_reactivates_exactly_what_the_batch_changed(sim: Simulator) -> None:
+    app = make_app(sim)
+    async with running(app) as pilot:
+        a, b, c = writable(sim)[:3]
+        sim.set_active("password", c, False)  # already inactive before the batch
+        for key in (a, b, c):
+            await go_to(app, pilot, key)
+            await pilot.press("space")
+        await pilot.press("d", "y")
+        await settle(app, pilot)
+        assert table(app).status_of(c) == "already inactive"
+        await pilot.press("u")
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmBatch)
+        assert [r.identifier for r in dialog.plan.refs] == [a, b]
+        await pilot.press("y")
+        await settle(app, pilot)
+    assert sim.is_active("password", a) and sim.is_active("password", b)
+    assert not sim.is_active("password", c)
+
+
+async def test_failed_items_can_be_retried_and_re_marked(sim: Simulator) -> None:
+    app = make_app(sim)
+    toasts = spy_toasts(app)
+    async with running(app) as pilot:
+        keys = writable(sim)[:3]
+        for key in keys:
+            await go_to(app, pilot, key)
+            await pilot.press("space")
+        sim.inject("500")  # a 500 is not retried: that item fails
+        await pilot.press("d", "y")
+        await settle(app, pilot)
+        batch = app.main.last_batch
+        assert batch is not None and len(batch.failed_refs()) == 1
+        failed = batch.failed_refs()[0].identifier
+        assert table(app).status_of(failed) == "failed"
+        assert "x retries failed" in toasts.texts()
+        await pilot.press("m")
+        assert table(app).marked_keys == [failed]
+        await pilot.press("x", "y")
+        await settle(app, pilot)
+    assert all(not sim.is_active("password", key) for key in keys)
+
+
+# -- errors ---------------------------------------------------------------------------
+
+
+async def test_errors_become_toasts_log_lines_and_history(sim: Simulator) -> None:
+    app = make_app(sim, read_timeout=0.3)
+    toasts = spy_toasts(app)
+    async with running(app) as pilot:
+        gone, refused, flaky, slow = writable(sim)[:4]
+        del sim._items["password"][gone]  # deleted on the server after listing
+        sim.get("password", refused).can_write = False  # permission changed after listing
+        for key, expected in (
+            (gone, "1005: Password not found"),
+            (refused, "1006: User does not have access"),
+        ):
+            await go_to(app, pilot, key)
+            await pilot.press("d", "y")
+            await settle(app, pilot)
+            assert any(sev == "error" and expected in text for sev, text in toasts), toasts
+        await go_to(app, pilot, flaky)
+        sim.inject("502", "502", "502")
+        await pilot.press("d", "y")
+        await settle(app, pilot)
+        assert "An invalid response was received from the upstream server" in toasts.texts()
+        assert table(app).status_of(flaky) == "failed after retries"
+        sim.faults.hang = 1.0  # longer than the client's 0.3 s read timeout
+        await go_to(app, pilot, slow)
+        sim.inject("hang", "hang", "hang")
+        await pilot.press("d", "y")
+        await settle(app, pilot)
+        assert "Timed out" in toasts.texts()
+        assert len(app.errors) == 4
+        await pilot.press("e")
+        await pilot.pause()
+        history = str(app.screen.query_one("#errors-body Static").render())
+        assert "1006: User does not have access" in history and "request" in history
+        await pilot.press("escape")
+        await pilot.press("l")
+        log = app.main.query_one("#log")
+        assert log.display and any("1005: Password not found" in line for line in log.lines)
+
+
+async def test_authentication_failure_is_a_clear_message_not_a_crash(sim: Simulator) -> None:
+    app = make_app(sim, secret="wrong-secret")
+    toasts = spy_toasts(app)
+    async with running(app) as pilot:
+        assert any("Client authentication failed" in text for _, text in toasts)
+        assert "wrong-secret" not in toasts.texts()
+        await pilot.press("r", "2", "1")
+        await settle(app, pilot)
+        assert app.is_running
+
+
+async def test_a_batch_with_faults_ends_with_every_item_known() -> None:
+    from tui.simulator import FaultConfig
+
+    sim = Simulator(SimulatorConfig(passwords=80, api_secrets=0))
+    app = make_app(sim, concurrency=4)
+    async with running(app) as pilot:
+        faults = FaultConfig(error_rate=0.2, drop_rate=0.1, seed=3)
+        sim.config.faults = faults
+        sim.injector.config = faults
+        sim.injector.reseed(3)
+        await pilot.press("asterisk", "d")
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmBatch)
+        await pilot.press(*str(len(dialog.plan.refs)), "enter")
+        await settle(app, pilot)
+        batch = app.main.last_batch
+        assert batch is not None and batch.done == batch.total
+        for outcome in batch.outcomes.values():
+            label = table(app).status_of(outcome.ref.identifier)
+            assert label is not None
+            if label in ("deactivated", "already inactive"):
+                assert not sim.is_active("password", outcome.ref.identifier)
+        assert app.is_running
+
+
+async def test_quit_asks_first_while_a_batch_runs() -> None:
+    sim = Simulator(SimulatorConfig(passwords=30, api_secrets=0))
+    app = make_app(sim, concurrency=1)
+    async with running(app) as pilot:
+        sim.faults.latency = 0.25
+        await pilot.press("asterisk", "d")
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmBatch)
+        await pilot.press(*str(len(dialog.plan.refs)), "enter")
+        await pilot.pause(0.1)
+        await pilot.press("q")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmQuit"
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.is_running
+        await pilot.press("escape")
+        await settle(app, pilot)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_help_lists_every_key(sim: Simulator, size: tuple[int, int]) -> None:
+    app = make_app(sim)
+    async with running(app, size) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = str(app.screen.query_one("#help-body Static").render())
+        for key in ("/", "space", "*", "d", "u", "x", "m", "r", "f", "q", "?", "l", "e", "ctrl+p"):
+            assert f"  {key} " in text, key

@@ -1,0 +1,7 @@
+"""Modal dialogs."""
+
+from tui.dialogs.confirm_batch import TYPED_THRESHOLD, BatchPlan, ConfirmBatch
+from tui.dialogs.confirm_quit import ConfirmQuit
+from tui.dialogs.server_filter import ServerFilterDialog
+
+__all__ = ["TYPED_THRESHOLD", "BatchPlan", "ConfirmBatch", "ConfirmQuit", "ServerFilterDialog"]

@@ -1,0 +1,175 @@
+"""The confirmation before anything changes on the server.
+
+Keyboard-safety rules from the operators' complaints (lazygit #2291, #4649; k9s
+#302, #3939): the dialog names every item, says how many the filter hides, prints
+its own keys, starts with focus on Cancel, ignores keys for a moment after it
+opens (a held-down key must not confirm it), and above ``TYPED_THRESHOLD`` items
+wants the count typed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Key
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from tui.api import Action, ItemRef
+from tui.safe_text import safe_text
+
+#: Above this many items the count must be typed.
+TYPED_THRESHOLD = 10
+#: Keys arriving this soon after the dialog opens are ignored (key auto-repeat).
+ARMING_DELAY = 0.35
+
+
+@dataclass(frozen=True, slots=True)
+class BatchPlan:
+    """What the operator is asked to confirm."""
+
+    action: Action
+    refs: Sequence[ItemRef]
+    #: How many of ``refs`` the current filter hides.
+    hidden: int = 0
+    #: Items the list says the operator may not edit: left out of the batch.
+    refused: Sequence[ItemRef] = ()
+    #: "Undo of batch 1a2b3c4d", "Retry of ...", or empty.
+    purpose: str = ""
+
+
+def _item_line(ref: ItemRef) -> Text:
+    line = Text()
+    line.append(f"{ref.kind.label:<10} ", style="dim")
+    line.append(f"{safe_text(ref.identifier):>7}  ")
+    line.append(safe_text(ref.name))
+    return line
+
+
+class ConfirmBatch(ModalScreen[bool]):
+    """``y`` confirms, ``n`` or ``escape`` cancels. Returns True to go ahead."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="confirm.cancel"),
+        Binding("n", "cancel", "Cancel", show=False, id="confirm.no"),
+        Binding("y", "confirm", "Confirm", show=False, id="confirm.yes"),
+    ]
+
+    def __init__(self, plan: BatchPlan, *, arming_delay: float = ARMING_DELAY) -> None:
+        super().__init__()
+        self.plan = plan
+        self._armed_at = time.monotonic() + arming_delay
+        self.typed = len(plan.refs) > TYPED_THRESHOLD
+
+    @property
+    def verb(self) -> str:
+        return "Deactivate" if self.plan.action is Action.DEACTIVATE else "Activate"
+
+    def compose(self) -> ComposeResult:
+        plan = self.plan
+        count = len(plan.refs)
+        noun = "item" if count == 1 else "items"
+        with Vertical(id="confirm-box"):
+            title = f"{self.verb} {count} {noun}?"
+            if plan.purpose:
+                title = f"{plan.purpose}: {title[0].lower()}{title[1:]}"
+            yield Static(title, id="confirm-title", markup=False)
+            if plan.hidden:
+                yield Static(
+                    f"{plan.hidden} of them hidden by the current filter.",
+                    id="confirm-hidden",
+                    classes="confirm-warning",
+                    markup=False,
+                )
+            if plan.refused:
+                names = ", ".join(f"{r.identifier} {safe_text(r.name)!r}" for r in plan.refused[:5])
+                more = f" and {len(plan.refused) - 5} more" if len(plan.refused) > 5 else ""
+                yield Static(
+                    f"{len(plan.refused)} left out, you may not edit them: {names}{more}",
+                    id="confirm-refused",
+                    classes="confirm-warning",
+                    markup=False,
+                )
+            with VerticalScroll(id="confirm-items"):
+                for ref in plan.refs:
+                    yield Static(_item_line(ref), classes="confirm-item", markup=False)
+            if self.typed:
+                yield Static(
+                    f"Type {count} and press enter to {self.verb.lower()}.",
+                    id="confirm-typed-hint",
+                    markup=False,
+                )
+                yield Input(
+                    placeholder=str(count),
+                    id="confirm-count",
+                    restrict=r"[0-9]*",
+                    select_on_focus=False,
+                )
+            keys = "type the count, enter confirms" if self.typed else "y confirms"
+            yield Static(f"{keys} · n or esc cancels", id="confirm-keys", markup=False)
+            with Horizontal(id="confirm-buttons"):
+                yield Button("Cancel", id="confirm-cancel", variant="primary")
+                yield Button(self.verb, id="confirm-go", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-cancel", Button).focus()
+
+    def _armed(self) -> bool:
+        return time.monotonic() >= self._armed_at
+
+    def on_key(self, event: Key) -> None:
+        if not self._armed():
+            # A key still held from before the dialog opened: swallow it.
+            event.prevent_default()
+            event.stop()
+            return
+        if self.typed and event.character is not None and event.character.isdigit():
+            count = self.query_one("#confirm-count", Input)
+            if not count.has_focus:
+                count.focus()
+                count.insert_text_at_cursor(event.character)
+                event.prevent_default()
+                event.stop()
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    def action_confirm(self) -> None:
+        if not self._armed():
+            return
+        if self.typed:
+            self.notify(f"Type {len(self.plan.refs)} and press enter to confirm.", markup=False)
+            return
+        self.dismiss(True)
+
+    @on(Input.Submitted, "#confirm-count")
+    def _typed_count(self, event: Input.Submitted) -> None:
+        event.stop()
+        if not self._armed():
+            return
+        if event.value.strip() == str(len(self.plan.refs)):
+            self.dismiss(True)
+        else:
+            self.query_one("#confirm-typed-hint", Static).update(
+                f"That is not {len(self.plan.refs)}. Type {len(self.plan.refs)} and press enter."
+            )
+            event.input.value = ""
+
+    @on(Button.Pressed, "#confirm-cancel")
+    def _cancel_pressed(self) -> None:
+        self.dismiss(False)
+
+    @on(Button.Pressed, "#confirm-go")
+    def _go_pressed(self) -> None:
+        if self.typed:
+            self.query_one("#confirm-count", Input).focus()
+            return
+        if self._armed():
+            self.dismiss(True)

@@ -1,0 +1,50 @@
+"""Asked before quitting while a batch is still sending."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+
+class ConfirmQuit(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("escape,n", "stay", "Stay", id="quit.stay"),
+        Binding("y", "leave", "Quit", show=False, id="quit.yes"),
+    ]
+
+    def __init__(self, remaining: int) -> None:
+        super().__init__()
+        self.remaining = remaining
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="quit-box"):
+            yield Static(
+                f"A batch is still running ({self.remaining} items left). Quit anyway?\n"
+                "Requests in flight are abandoned; the rest are not sent.",
+                markup=False,
+            )
+            yield Static("y quits · n or esc stays", id="quit-keys", markup=False)
+            with Horizontal(id="quit-buttons"):
+                yield Button("Stay", id="quit-stay", variant="primary")
+                yield Button("Quit", id="quit-go", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#quit-stay", Button).focus()
+
+    def action_stay(self) -> None:
+        self.dismiss(False)
+
+    def action_leave(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#quit-stay")
+    def _stay(self) -> None:
+        self.dismiss(False)
+
+    @on(Button.Pressed, "#quit-go")
+    def _go(self) -> None:
+        self.dismiss(True)

@@ -1,0 +1,26 @@
+"""Server text made safe for a terminal: one line, nothing the terminal would obey.
+
+Names, tags and messages come from the server and are untrusted. Rich markup is
+handled where text is drawn (``Text``/``markup=False``: ``[bold]`` stays literal);
+this module removes what would reach the terminal itself: C0 and C1 controls, ESC
+(so no OSC 52 clipboard writes or screen clears), DEL, and the bidirectional
+overrides that can make a name read differently from what it is.
+"""
+
+from __future__ import annotations
+
+_TABLE: dict[int, str] = {code: chr(0x2400 + code) for code in range(0x20)}  # ␀..␟
+_TABLE[0x09] = " "  # a tab would move the cursor: show a space
+_TABLE[0x7F] = "\u2421"  # ␡
+_TABLE.update({code: "\ufffd" for code in range(0x80, 0xA0)})  # C1 controls
+_TABLE.update({code: "\ufffd" for code in (0x200E, 0x200F, 0x061C)})  # direction marks
+_TABLE.update({code: "\ufffd" for code in range(0x202A, 0x202F)})  # embeddings, overrides
+_TABLE.update({code: "\ufffd" for code in range(0x2066, 0x206A)})  # isolates
+_TABLE.update({0x2028: " ", 0x2029: " "})  # line and paragraph separators
+
+
+def safe_text(value: object) -> str:
+    """``value`` as a printable single line (``None`` becomes an empty string)."""
+    if value is None:
+        return ""
+    return str(value).translate(_TABLE)

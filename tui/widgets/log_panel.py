@@ -1,0 +1,29 @@
+"""The log panel: one time-stamped plain-text line per outcome and event."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from textual.widgets import Log
+
+from tui.safe_text import safe_text
+
+
+class LogPanel(Log):
+    """A plain-text log (``Log`` never interprets markup), capped in length.
+
+    Lines pass through ``safe_text`` so server text cannot smuggle control
+    sequences; ``clock`` is injected so snapshots carry a fixed time.
+    """
+
+    MAX_LINES = 5000
+
+    def __init__(self, clock: Callable[[], datetime], *, id: str | None = None) -> None:
+        super().__init__(max_lines=self.MAX_LINES, highlight=False, id=id)
+        self._clock = clock
+        self.border_title = "Log"
+
+    def add(self, line: str) -> None:
+        stamp = self._clock().strftime("%H:%M:%S")
+        self.write_line(f"{stamp} {safe_text(line)}")
