@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -45,6 +46,7 @@ def make_app(
         concurrency=concurrency,
     )
     client = MySafeClient(settings, transport=sim.transport())
+    batch_numbers = itertools.count(1)
     return MySafeApp(
         client,
         demo=demo,
@@ -52,6 +54,7 @@ def make_app(
         demo_hint=CONNECT_HINT if demo else "",
         clock=lambda: FIXED_TIME,
         arming_delay=arming_delay,
+        new_batch_id=lambda: f"b{next(batch_numbers):04d}",
     )
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import api_examples
 import httpx
 from pydantic import SecretStr
 
 from tui.api import ClientSettings, MySafeClient, RetryPolicy
+
+import api_examples
 
 SECRET = "client-secret-Zq9!"
 BASE = "https://vault.example.com"

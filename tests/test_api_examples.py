@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import api_examples as ex
 import httpx
 import pytest
-from fake_server import SECRET, FakeMySafe
 
 from tui.api import (
     Action,
@@ -26,6 +24,9 @@ from tui.api import (
     UnexpectedResponseError,
     ValidationFailedError,
 )
+
+import api_examples as ex
+from fake_server import SECRET, FakeMySafe
 
 PW = ItemRef(Kind.PASSWORD, "5", "gmail corporate")
 SEC = ItemRef(Kind.API_SECRET, "3", "GCP1")

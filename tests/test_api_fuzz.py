@@ -7,14 +7,15 @@ import contextlib
 import json
 from typing import Any
 
-import api_examples as ex
 import httpx
-from fake_server import SECRET, FakeMySafe
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tui.api import Action, ItemRef, Kind, MySafeError
 from tui.api.parsing import error_from_response, parse_success
+
+import api_examples as ex
+from fake_server import SECRET, FakeMySafe
 
 json_scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30)
 json_values = st.recursive(

@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pytest
-from conftest import make_app, spy_toasts
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -14,6 +13,8 @@ from tui.app import MySafeApp
 from tui.dialogs import ConfirmBatch
 from tui.simulator import Simulator, SimulatorConfig
 from tui.widgets import ItemTable
+
+from conftest import make_app, spy_toasts
 
 
 @asynccontextmanager

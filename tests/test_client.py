@@ -6,10 +6,8 @@ import asyncio
 import traceback
 from pathlib import Path
 
-import api_examples as ex
 import httpx
 import pytest
-from fake_server import BASE, SECRET, FakeMySafe
 from pydantic import SecretStr
 
 from tui.api import (
@@ -30,6 +28,9 @@ from tui.api import (
     TLSSettings,
     normalise_base_url,
 )
+
+import api_examples as ex
+from fake_server import BASE, SECRET, FakeMySafe
 
 LIST = "/api/mysafe/password"
 TOKEN = "/api/oauth2/token"

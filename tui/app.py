@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
@@ -55,6 +56,7 @@ class MySafeApp(App[None]):
         demo_hint: str = "",
         clock: Callable[[], datetime] = datetime.now,
         arming_delay: float = ARMING_DELAY,
+        new_batch_id: Callable[[], str] | None = None,
     ) -> None:
         super().__init__()
         self.client = client
@@ -64,6 +66,8 @@ class MySafeApp(App[None]):
         self.clock = clock
         self.arming_delay = arming_delay
         self.errors: list[ErrorEntry] = []
+        #: Batch ids (random by default; tests pass a counter for stable snapshots).
+        self.new_batch_id = new_batch_id or (lambda: uuid.uuid4().hex[:8])
 
     # -- setup ----------------------------------------------------------------------
 

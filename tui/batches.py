@@ -59,7 +59,7 @@ def error_details(error: MySafeError) -> str:
 
 
 def describe_ref(ref: ItemRef) -> str:
-    return f"{ref.kind.label.lower()} {ref.identifier} {safe_text(ref.name)!r}"
+    return f"{ref.kind.noun} {ref.identifier} {safe_text(ref.name)!r}"
 
 
 def outcome_line(outcome: Outcome) -> str:

@@ -195,7 +195,7 @@ class MySafeClient:
         found, raw = find_key(body, kind.list_keys)
         if not found and not looks_like_envelope(body):
             raise UnexpectedResponseError(
-                f"the {kind.label.lower()} list answer has no {kind.list_keys[0]}",
+                f"the {kind.noun} list answer has no {kind.list_keys[0]}",
                 status=reply.response.status_code,
                 request_id=request_id,
             )
@@ -236,7 +236,7 @@ class MySafeClient:
             return model.model_validate({**raw, "kind": kind})
         except ValidationError as exc:
             raise UnexpectedResponseError(
-                f"the {kind.label.lower()} in the answer is malformed ({validation_summary(exc)})",
+                f"the {kind.noun} in the answer is malformed ({validation_summary(exc)})",
                 status=reply.response.status_code,
                 request_id=request_id,
             ) from None
@@ -251,8 +251,7 @@ class MySafeClient:
         """Activate or deactivate one item. Idempotent, so it is retried when safe."""
         if self.settings.read_only:
             raise ReadOnlyError(
-                f"this session is read-only; {ref.kind.label.lower()} "
-                f"{ref.identifier} was not {action.past}"
+                f"this session is read-only; {ref.kind.noun} {ref.identifier} was not {action.past}"
             )
         identifier = _checked_identifier(ref.identifier)
         reply = await self._api("POST", f"/api/mysafe/{ref.kind.path}/{action.path}/{identifier}")

@@ -32,6 +32,11 @@ class Kind(StrEnum):
         return "Password" if self is Kind.PASSWORD else "API secret"
 
     @property
+    def noun(self) -> str:
+        """The label inside a sentence: "password", "API secret"."""
+        return "password" if self is Kind.PASSWORD else "API secret"
+
+    @property
     def list_keys(self) -> tuple[str, ...]:
         # The JSON examples say *_on_list; the field tables say the plural.
         if self is Kind.PASSWORD:

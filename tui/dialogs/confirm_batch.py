@@ -56,6 +56,10 @@ def _item_line(ref: ItemRef) -> Text:
 class ConfirmBatch(ModalScreen[bool]):
     """``y`` confirms, ``n`` or ``escape`` cancels. Returns True to go ahead."""
 
+    # Short terminals (80x24) get a tighter dialog so the keys and buttons stay
+    # on screen below the list of items.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="confirm.cancel"),
         Binding("n", "cancel", "Cancel", show=False, id="confirm.no"),
@@ -107,7 +111,7 @@ class ConfirmBatch(ModalScreen[bool]):
                     markup=False,
                 )
                 yield Input(
-                    placeholder=str(count),
+                    placeholder="type the count",
                     id="confirm-count",
                     restrict=r"[0-9]*",
                     select_on_focus=False,

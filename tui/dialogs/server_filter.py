@@ -33,7 +33,7 @@ class ServerFilterDialog(ModalScreen[dict[str, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="server-filter-box"):
             yield Static(
-                f"Ask the server for {self.kind.label.lower()}s matching:",
+                f"Ask the server for {self.kind.noun}s matching:",
                 id="server-filter-title",
                 markup=False,
             )

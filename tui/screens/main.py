@@ -38,20 +38,20 @@ if TYPE_CHECKING:
 
 COLUMNS = {
     Kind.PASSWORD: [
-        Column("identifier", "ID", width=7),
-        Column("name", "Name", flex=True, min_width=12),
-        Column("username", "Username", min_width=8),
-        Column("url", "URL", min_width=8),
-        Column("tags", "Tags", min_width=6),
+        Column("identifier", "ID", width=6),
+        Column("name", "Name", flex=True, min_width=14),
+        Column("username", "Username", min_width=10, drop_order=3),
+        Column("url", "URL", min_width=12, drop_order=2),
+        Column("tags", "Tags", min_width=8, drop_order=1),
         Column("edit", "Edit", width=4),
-        Column("needs", "Needs", width=9),
+        Column("needs", "Needs", width=8, drop_order=4),
     ],
     Kind.API_SECRET: [
-        Column("identifier", "ID", width=7),
-        Column("name", "Name", flex=True, min_width=12),
-        Column("tags", "Tags", min_width=6),
+        Column("identifier", "ID", width=6),
+        Column("name", "Name", flex=True, min_width=14),
+        Column("tags", "Tags", min_width=8, drop_order=1),
         Column("edit", "Edit", width=4),
-        Column("needs", "Needs", width=9),
+        Column("needs", "Needs", width=8, drop_order=2),
     ],
 }
 
@@ -72,7 +72,9 @@ def row_for(item: ItemSummary) -> Row:
     edit = "yes" if item.can_write else "no"
     cells: tuple[str, ...]
     if item.kind is Kind.PASSWORD:
-        cells = (item.identifier, item.name, item.username, item.url, item.tags, edit, needs(item))
+        # The scheme is noise in a narrow column; the detail pane shows the full URL.
+        url = item.url.removeprefix("https://").removeprefix("http://")
+        cells = (item.identifier, item.name, item.username, url, item.tags, edit, needs(item))
     else:
         cells = (item.identifier, item.name, item.tags, edit, needs(item))
     return Row(item.identifier, cells)
@@ -265,7 +267,7 @@ class MainScreen(Screen[None]):
         try:
             result = await self.mysafe.client.list_items(kind, **filters)
         except MySafeError as exc:
-            self.mysafe.report(exc, f"Loading {kind.label.lower()}s")
+            self.mysafe.report(exc, f"Loading {kind.noun}s")
             if not self.loaded[kind]:
                 self.detail(kind).show_nothing(f"Could not load: {exc}")
             return
@@ -277,7 +279,7 @@ class MainScreen(Screen[None]):
         where = ""
         if filters:
             where = " matching " + ", ".join(f"{k}={v}" for k, v in filters.items())
-        line = f"Loaded {len(result.items)} {kind.label.lower()}s{where}"
+        line = f"Loaded {len(result.items)} {kind.noun}s{where}"
         if result.skipped:
             line += f"; {result.skipped} malformed entries skipped"
         self.log_line(line)
@@ -326,11 +328,11 @@ class MainScreen(Screen[None]):
             detail = await self.mysafe.client.get_item(item.kind, item.identifier)
         except MySafeError as exc:
             pane.show_summary(item)
-            self.mysafe.report(exc, f"Fetching {item.kind.label.lower()} {item.identifier}")
+            self.mysafe.report(exc, f"Fetching {item.kind.noun} {item.identifier}")
             return
         if self.table(item.kind).cursor_key == item.identifier:
             pane.show_detail(detail)
-        self.log_line(f"Fetched {item.kind.label.lower()} {item.identifier} (secret values masked)")
+        self.log_line(f"Fetched {item.kind.noun} {item.identifier} (secret values masked)")
 
     # -- status line ----------------------------------------------------------------
 
@@ -341,7 +343,7 @@ class MainScreen(Screen[None]):
         parts = [f"{table.marked_count} marked"]
         if table.hidden_marked_count:
             parts[0] += f" ({table.hidden_marked_count} hidden by the filter)"
-        parts.append(f"{shown} of {total} {kind.label.lower()}s shown")
+        parts.append(f"{shown} of {total} {kind.noun}s shown")
         if table.filter_query:
             parts.append(f"filter: {table.filter_query}")
         if self.server_filters[kind]:
@@ -449,7 +451,7 @@ class MainScreen(Screen[None]):
         table.clear_marks()
         for ref in refs:
             table.toggle_mark(ref.identifier)
-        self.mysafe.say(f"Marked {len(refs)} failed {kind.label.lower()}s.", toast=False)
+        self.mysafe.say(f"Marked {len(refs)} failed {kind.noun}s.", toast=False)
 
     # -- actions: batches -----------------------------------------------------------
 
@@ -525,7 +527,7 @@ class MainScreen(Screen[None]):
 
     @work(group="batch", exclusive=True, exit_on_error=False)
     async def run_batch(self, plan: BatchPlan, undoes: str | None = None) -> None:
-        batch = Batch(plan.action, list(plan.refs), undoes=undoes)
+        batch = Batch(plan.action, list(plan.refs), id=self.mysafe.new_batch_id(), undoes=undoes)
         self.running = batch
         self._stop = asyncio.Event()
         self.refresh_bindings()
@@ -536,7 +538,8 @@ class MainScreen(Screen[None]):
         progress.update(total=batch.total, progress=0)
         label.update(f"{verb} {batch.total} · esc stops")
         bar.display = True
-        self.log_line(f"Batch {batch.id}: {plan.action.value} {batch.total} items")
+        noun = "item" if batch.total == 1 else "items"
+        self.log_line(f"Batch {batch.id}: {plan.action.value} {batch.total} {noun}")
 
         def on_outcome(outcome: Outcome) -> None:
             batch.record(outcome)
@@ -574,7 +577,7 @@ class MainScreen(Screen[None]):
         self.log_line(outcome_line(outcome))
         if outcome.status is OutcomeStatus.FAILED and outcome.error is not None:
             self.mysafe.record_error(
-                f"{outcome.action.value} {ref.kind.label.lower()} {ref.identifier}",
+                f"{outcome.action.value} {ref.kind.noun} {ref.identifier}",
                 outcome_line(outcome),
             )
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 import os
 import re
@@ -258,6 +259,14 @@ class Simulator:
         #: (method, path, status or "drop") of every request, for tests to read.
         self.request_log: list[tuple[str, str, int | str]] = []
         self.base_url = NOMINAL_BASE_URL
+        self._requests = 0
+
+    def _request_id(self) -> str:
+        # Kong's ids are random; these are reproducible for the same seed, so that
+        # screens showing them can be snapshot-tested.
+        self._requests += 1
+        seed = f"{self.config.seed}:{self._requests}".encode()
+        return hashlib.blake2s(seed, digest_size=16).hexdigest()
 
     # -- test and demo controls -----------------------------------------------------
 
@@ -313,7 +322,7 @@ class Simulator:
             if path.startswith("/api/mysafe/")
             else "other"
         )
-        request_id = kong.new_request_id()
+        request_id = self._request_id()
         accept = request.headers.get("accept", "")
         plan = self.injector.plan(route)
         fault = plan.fault

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 KONG_VERSION = "3.10.0"
 
 MESSAGES = {
@@ -37,10 +35,6 @@ XML = """<?xml version="1.0" encoding="UTF-8"?>
   <requestid>{request_id}</requestid>
 </error>
 """
-
-
-def new_request_id() -> str:
-    return secrets.token_hex(16)
 
 
 def message_for(status: int) -> str:

@@ -100,7 +100,7 @@ class DetailPane(VerticalScroll, can_focus=False):
         )
 
     def show_loading(self, item: ItemSummary) -> None:
-        self._body.update(Text(f"Fetching {item.kind.label.lower()} {item.identifier}…"))
+        self._body.update(Text(f"Fetching {item.kind.noun} {item.identifier}…"))
 
     def show_detail(self, detail: ItemDetail) -> None:
         self.border_title = f"{detail.kind.label} {safe_text(detail.identifier)} (fetched)"

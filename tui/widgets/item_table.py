@@ -44,6 +44,9 @@ class Column:
     min_width: int = 4
     #: Takes the space left over (one column should).
     flex: bool = False
+    #: When even minimum widths do not fit, columns are hidden, lowest first
+    #: (None: always shown).
+    drop_order: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +143,7 @@ class ItemTable(ScrollView, can_focus=True):
         self._status: dict[str, tuple[str, bool]] = {}
         self._filter = ""
         self._widths: list[int] = []
+        self._shown: list[int] = []
         self._status_width = 0
         self._laid_out_for = -1
         self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
@@ -403,36 +407,50 @@ class ItemTable(ScrollView, can_focus=True):
         self._laid_out_for = width
         self._cache.clear()
         sample = self._rows[:WIDTH_SAMPLE]
-        natural = []
+        natural: dict[int, int] = {}
         for number, column in enumerate(self.columns):
             if column.width is not None:
-                natural.append(column.width)
+                natural[number] = column.width
                 continue
             longest = max((cell_len(row.cells[number]) for row in sample), default=0)
-            natural.append(max(cell_len(column.label), longest, column.min_width))
+            natural[number] = max(cell_len(column.label), longest, column.min_width)
         status = self._status_width + 1 if self._status_width else 0
-        available = width - GUTTER - status - (len(self.columns) - 1)
-        widths = list(natural)
-        flex = [i for i, c in enumerate(self.columns) if c.flex]
-        # Too wide: shrink the widest content-sized columns first, the flexible
-        # (name) column last, each no further than its minimum.
-        order = sorted(
-            (i for i, c in enumerate(self.columns) if c.width is None),
-            key=lambda i: (self.columns[i].flex, -widths[i]),
+
+        def minimum(index: int) -> int:
+            column = self.columns[index]
+            return column.width if column.width is not None else column.min_width
+
+        shown = list(range(len(self.columns)))
+        droppable = sorted(
+            (i for i, c in enumerate(self.columns) if c.drop_order is not None),
+            key=lambda i: self.columns[i].drop_order or 0,
         )
-        while sum(widths) > available:
-            shrinkable = [i for i in order if widths[i] > self.columns[i].min_width]
+
+        def room() -> int:
+            return width - GUTTER - status - (len(shown) - 1)
+
+        # Hide low-priority columns until the minimum widths fit.
+        while droppable and sum(minimum(i) for i in shown) > room():
+            shown.remove(droppable.pop(0))
+        widths = {i: natural[i] for i in shown}
+        available = room()
+        # Then shrink the widest content-sized columns, the flexible one last.
+        while sum(widths.values()) > available:
+            shrinkable = [
+                i
+                for i in shown
+                if self.columns[i].width is None and widths[i] > self.columns[i].min_width
+            ]
             if not shrinkable:
                 break
-            widest = max(
-                (i for i in shrinkable if not self.columns[i].flex),
-                key=lambda i: widths[i],
-                default=shrinkable[-1],
-            )
+            rigid = [i for i in shrinkable if not self.columns[i].flex]
+            widest = max(rigid or shrinkable, key=lambda i: widths[i])
             widths[widest] -= 1
-        if flex and sum(widths) < available:
-            widths[flex[0]] += available - sum(widths)
-        self._widths = widths
+        flex = [i for i in shown if self.columns[i].flex]
+        if flex and sum(widths.values()) < available:
+            widths[flex[0]] += available - sum(widths.values())
+        self._shown = shown
+        self._widths = [widths[i] for i in shown]
 
     def _styles(self) -> dict[str, Style]:
         return {
@@ -468,7 +486,7 @@ class ItemTable(ScrollView, can_focus=True):
     def _header(self, width: int, base: Style) -> Strip:
         style = base + self._styles()["header"]
         text = NO_MARK + " ".join(
-            _fit(column.label, w) for column, w in zip(self.columns, self._widths, strict=True)
+            _fit(self.columns[i].label, w) for i, w in zip(self._shown, self._widths, strict=True)
         )
         if self._status_width:
             text += " " + _fit("Result", self._status_width)
@@ -489,8 +507,10 @@ class ItemTable(ScrollView, can_focus=True):
             style = style + styles["marked"]
         if cursor:
             style = style + styles["cursor"]
+        cells = row.cells
         text = (MARK_GLYPH if marked else NO_MARK) + " ".join(
-            _fit(cell, w) for cell, w in zip(row.cells, self._widths, strict=False)
+            _fit(cells[i] if i < len(cells) else "", w)
+            for i, w in zip(self._shown, self._widths, strict=True)
         )
         segments = [Segment(text, style)]
         if self._status_width:
