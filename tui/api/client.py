@@ -60,6 +60,9 @@ MAX_CONCURRENCY = 64
 
 T = TypeVar("T")
 
+#: List answers bigger than this are parsed in a thread.
+LARGE_BODY = 1_000_000
+
 _DIGITS = re.compile(r"[0-9]{1,19}")
 
 
@@ -191,33 +194,10 @@ class MySafeClient:
             )
         params = {key: value for key, value in filters.items() if value}
         reply = await self._api("GET", f"/api/mysafe/{kind.path}", params=params)
-        body, _message, request_id = parse_success(*_parts(reply.response))
-        found, raw = find_key(body, kind.list_keys)
-        if not found and not looks_like_envelope(body):
-            raise UnexpectedResponseError(
-                f"the {kind.noun} list answer has no {kind.list_keys[0]}",
-                status=reply.response.status_code,
-                request_id=request_id,
-            )
-        if raw is None:
-            raw = []
-        if not isinstance(raw, list):
-            raise UnexpectedResponseError(
-                f"{kind.list_keys[0]} is not a list",
-                status=reply.response.status_code,
-                request_id=request_id,
-            )
-        items: list[ItemSummary] = []
-        skipped = 0
-        for entry in raw:
-            if not isinstance(entry, dict):
-                skipped += 1
-                continue
-            try:
-                items.append(ItemSummary.model_validate({**entry, "kind": kind}))
-            except ValidationError:
-                skipped += 1
-        return ItemList(kind, items, skipped)
+        if len(reply.response.content) > LARGE_BODY:
+            # A big safe: parse off the event loop so the UI keeps answering keys.
+            return await asyncio.to_thread(_parse_list, kind, reply.response)
+        return _parse_list(kind, reply.response)
 
     async def get_item(self, kind: Kind, identifier: str) -> ItemDetail:
         """The full item. In senhasegura this is an audited view: call it on purpose."""
@@ -431,6 +411,36 @@ class MySafeClient:
             raise ConnectionFailedError(
                 f"{where}: {type(exc).__name__}: {exc}", maybe_applied=True
             ) from None
+
+
+def _parse_list(kind: Kind, response: httpx.Response) -> ItemList:
+    body, _message, request_id = parse_success(*_parts(response))
+    found, raw = find_key(body, kind.list_keys)
+    if not found and not looks_like_envelope(body):
+        raise UnexpectedResponseError(
+            f"the {kind.noun} list answer has no {kind.list_keys[0]}",
+            status=response.status_code,
+            request_id=request_id,
+        )
+    if raw is None:
+        raw = []
+    if not isinstance(raw, list):
+        raise UnexpectedResponseError(
+            f"{kind.list_keys[0]} is not a list",
+            status=response.status_code,
+            request_id=request_id,
+        )
+    items: list[ItemSummary] = []
+    skipped = 0
+    for entry in raw:
+        if not isinstance(entry, dict):
+            skipped += 1
+            continue
+        try:
+            items.append(ItemSummary.model_validate({**entry, "kind": kind}))
+        except ValidationError:
+            skipped += 1
+    return ItemList(kind, items, skipped)
 
 
 def _parts(response: httpx.Response) -> tuple[int, httpx.Headers, bytes]:

@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, SecretStr
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    model_validator,
+)
 
 
 class Kind(StrEnum):
@@ -137,22 +145,47 @@ class _Lenient(BaseModel):
 # -- list items -----------------------------------------------------------------------
 
 
+_SUMMARY_TEXT = ("name", "url", "username", "tags", "identifier_code")
+_SUMMARY_FLAGS = ("need_justify", "need_approval", "can_view", "can_write")
+
+
 class ItemSummary(_Lenient):
-    """One row of a list answer. API secret lists carry only id, name and flags."""
+    """One row of a list answer. API secret lists carry only id, name and flags.
+
+    Lists can hold 100 000 entries, so this model leans on pydantic's own lax
+    coercion ("0"/"1" and true/false for flags, numbers for text) and does the rest
+    (nulls, empty flags) in one pre-pass per entry instead of a validator per field.
+    """
+
+    model_config = ConfigDict(
+        extra="ignore", frozen=True, hide_input_in_errors=True, coerce_numbers_to_str=True
+    )
 
     kind: Kind
     identifier: Identifier
-    name: Text = ""
-    url: Text = ""
-    username: Text = ""
-    tags: Text = ""
-    identifier_code: Text = ""
-    need_justify: Flag = False
-    need_approval: Flag = False
-    can_view: Flag = True
+    name: str = ""
+    url: str = ""
+    username: str = ""
+    tags: str = ""
+    identifier_code: str = ""
+    need_justify: bool = False
+    need_approval: bool = False
+    can_view: bool = True
     #: Whether the key's user may edit (and so activate/deactivate) the item. Absent
     #: means unknown; the server decides, so treat it as allowed.
-    can_write: Flag = True
+    can_write: bool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nulls(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for key in _SUMMARY_TEXT:
+                if key in data and data[key] is None:
+                    data[key] = ""
+            for key in _SUMMARY_FLAGS:
+                if key in data and (data[key] is None or data[key] == ""):
+                    data[key] = False
+        return data
 
     @property
     def ref(self) -> ItemRef:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from tui.api import ApiSecretDetail, ItemDetail, ItemSummary, Kind, PasswordDetail
 from tui.safe_text import safe_text
@@ -63,36 +64,90 @@ def _lines_for_detail(detail: ItemDetail) -> list[tuple[str, str]]:
     return rows + _shares(detail)
 
 
-def render_rows(rows: list[tuple[str, str]], footer: str) -> Text:
-    """Label/value lines as a Text: values are never parsed as markup."""
-    text = Text()
+def render_rows(rows: list[tuple[str, str]], footer: str) -> list[Text]:
+    """One Text per label/value line; values are never parsed as markup."""
     width = max(len(label) for label, _ in rows) if rows else 0
+    lines = []
     for label, value in rows:
-        text.append(f"{label:<{width}}  ", style="bold")
-        text.append(safe_text(value))
-        text.append("\n")
-    text.append("\n")
-    text.append(footer, style="italic")
-    return text
+        line = Text(no_wrap=False)
+        line.append(f"{label:<{width}}  ", style="bold")
+        line.append(safe_text(value))
+        lines.append(line)
+    lines.append(Text(""))
+    lines.append(Text(footer, style="italic"))
+    return lines
 
 
-class DetailPane(VerticalScroll, can_focus=False):
-    """Shows the cursor row. ``enter`` fetches the full item (an audited view)."""
+class DetailPane(ScrollView, can_focus=False):
+    """Shows the cursor row. ``enter`` fetches the full item (an audited view).
+
+    Drawn on the line API, like the table: an update compares the new lines with
+    the old ones and repaints only those that changed, with no layout pass, so a
+    cursor move over SSH costs a few lines, not the whole screen.
+    """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._body = Static("", markup=False, classes="detail-body")
+        self._texts: list[Text] = []
+        self._strips: list[Strip] = []
+        self._plain: list[str] = []
         self.border_title = "Details"
 
-    def compose(self):  # type: ignore[no-untyped-def]
-        yield self._body
+    def _wrap(self, width: int) -> list[Strip]:
+        console = self.app.console
+        strips: list[Strip] = []
+        for text in self._texts:
+            for line in text.wrap(console, max(width, 1)):
+                strips.append(Strip(list(line.render(console, end="")), line.cell_len))
+        return strips
+
+    def _show(self, lines: list[Text]) -> None:
+        self._texts = lines
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            return
+        strips = self._wrap(width)
+        plain = [strip.text for strip in strips]
+        old = self._plain
+        self._strips, self._plain = strips, plain
+        # The virtual height never drops below the pane's own height: changing it
+        # is a layout pass (a full repaint), which a cursor move must not cost.
+        height = max(len(plain), self.size.height)
+        if self.virtual_size != Size(width, height):
+            self.virtual_size = Size(width, height)
+            self.refresh()
+            return
+        top = int(self.scroll_offset.y)
+        for y in range(max(len(plain), len(old))):
+            new = plain[y] if y < len(plain) else ""
+            before = old[y] if y < len(old) else ""
+            if new != before and top <= y < top + self.size.height:
+                self.refresh(Region(0, y - top, self.size.width, 1))
+
+    def on_resize(self) -> None:
+        self._plain = []
+        self._rebuild()
+
+    def render_line(self, y: int) -> Strip:
+        index = int(self.scroll_offset.y) + y
+        style = self.rich_style
+        width = self.scrollable_content_region.width
+        if index >= len(self._strips):
+            return Strip.blank(width, style)
+        return self._strips[index].apply_style(style).adjust_cell_length(width, style)
+
+    def text(self) -> str:
+        """What the pane shows, as plain text (one line per label, unwrapped)."""
+        return "\n".join(text.plain for text in self._texts)
 
     def show_nothing(self, message: str = "No item selected") -> None:
-        self._body.update(Text(message, style="italic"))
+        self._show([Text(message, style="italic")])
 
     def show_summary(self, item: ItemSummary) -> None:
-        self.border_title = f"{item.kind.label} {safe_text(item.identifier)}"
-        self._body.update(
+        self._show(
             render_rows(
                 _lines_for_summary(item),
                 "From the list. enter fetches the full item (senhasegura audits the view).",
@@ -100,8 +155,11 @@ class DetailPane(VerticalScroll, can_focus=False):
         )
 
     def show_loading(self, item: ItemSummary) -> None:
-        self._body.update(Text(f"Fetching {item.kind.noun} {item.identifier}…"))
+        self._show([Text(f"Fetching {item.kind.noun} {item.identifier}…")])
 
     def show_detail(self, detail: ItemDetail) -> None:
-        self.border_title = f"{detail.kind.label} {safe_text(detail.identifier)} (fetched)"
-        self._body.update(render_rows(_lines_for_detail(detail), "Secret values are never shown."))
+        self._show(
+            render_rows(
+                _lines_for_detail(detail), "Fetched from the server. Secret values are never shown."
+            )
+        )

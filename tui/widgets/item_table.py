@@ -26,7 +26,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.safe_text import safe_text
+from tui.safe_text import safe_cells, safe_text
 
 MARK_GLYPH = "● "
 NO_MARK = "  "
@@ -153,7 +153,7 @@ class ItemTable(ScrollView, can_focus=True):
 
     def set_rows(self, rows: Sequence[Row]) -> None:
         """Replace every row (marks and statuses of rows that remain are kept)."""
-        self._rows = [Row(row.key, tuple(safe_text(c) for c in row.cells)) for row in rows]
+        self._rows = [Row(row.key, safe_cells(row.cells)) for row in rows]
         self._position = {row.key: index for index, row in enumerate(self._rows)}
         self._haystack = [" ".join(row.cells).lower() for row in self._rows]
         self._marks &= self._position.keys()
@@ -167,7 +167,7 @@ class ItemTable(ScrollView, can_focus=True):
         index = self._position.get(key)
         if index is None:
             return
-        row = Row(key, tuple(safe_text(c) for c in cells))
+        row = Row(key, safe_cells(cells))
         self._rows[index] = row
         self._haystack[index] = " ".join(row.cells).lower()
         self._refresh_key(key)

@@ -1,0 +1,93 @@
+"""Regenerate the SVG screenshots in this folder from the real app in demo mode.
+
+    python screenshots/make_screenshots.py
+
+Same seeded simulator and fixed clock as the snapshot tests, so the pictures
+only change when the app does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from tui.app import MySafeApp
+from tui.demo import CONNECT_HINT, demo_client, demo_simulator
+from tui.launch import LaunchOptions
+from tui.simulator import Simulator
+
+HERE = Path(__file__).resolve().parent
+Step = Callable[[MySafeApp, Simulator, Pilot[None]], Awaitable[None]]
+
+
+async def nothing(app: MySafeApp, sim: Simulator, pilot: Pilot[None]) -> None:
+    return None
+
+
+async def confirm_many(app: MySafeApp, sim: Simulator, pilot: Pilot[None]) -> None:
+    await pilot.press("slash", *"prod", "enter", "asterisk", "d")
+
+
+async def mixed_batch(app: MySafeApp, sim: Simulator, pilot: Pilot[None]) -> None:
+    table = app.main.table()
+    keys = table.visible_keys()[:7]
+    for key in keys:
+        table.move_cursor_to(key)
+        await pilot.press("space")
+    writable = [k for k in keys if sim.get("password", k).can_write]
+    sim.get("password", writable[1]).can_write = False
+    sim.set_active("password", writable[3], False)
+    table.move_cursor_to(keys[0])
+    sim.inject("502", "502", "502", "502")
+    await pilot.press("d", "y")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.press("l")
+
+
+async def help_screen(app: MySafeApp, sim: Simulator, pilot: Pilot[None]) -> None:
+    await pilot.press("question_mark")
+
+
+SHOTS: dict[str, tuple[Step, tuple[int, int]]] = {
+    "main": (nothing, (120, 40)),
+    "main-80x24": (nothing, (80, 24)),
+    "confirm-many": (confirm_many, (120, 40)),
+    "batch-result": (mixed_batch, (120, 40)),
+    "help": (help_screen, (120, 40)),
+}
+
+
+async def shoot(name: str, step: Step, size: tuple[int, int]) -> None:
+    simulator = demo_simulator(LaunchOptions(None))
+    numbers = itertools.count(1)
+    app = MySafeApp(
+        demo_client(simulator),
+        demo=True,
+        demo_hint=CONNECT_HINT,
+        clock=lambda: datetime(2026, 11, 22, 3, 0, 0),
+        arming_delay=0.0,
+        new_batch_id=lambda: f"b{next(numbers):04d}",
+    )
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await step(app, simulator, pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        app.save_screenshot(filename=f"{name}.svg", path=str(HERE))
+    print(f"wrote screenshots/{name}.svg")
+
+
+async def main() -> None:
+    for name, (step, size) in SHOTS.items():
+        await shoot(name, step, size)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
