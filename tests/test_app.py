@@ -405,3 +405,44 @@ async def test_help_lists_every_key(sim: Simulator, size: tuple[int, int]) -> No
         text = str(app.screen.query_one("#help-body Static").render())
         for key in ("/", "space", "*", "d", "u", "x", "m", "r", "f", "q", "?", "l", "e", "ctrl+p"):
             assert f"  {key} " in text, key
+
+
+async def test_server_side_filters_ask_the_server(sim: Simulator) -> None:
+    app = make_app(sim)
+    async with running(app) as pilot:
+        total = table(app).row_count
+        await pilot.press("f")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ServerFilterDialog"
+        await pilot.press(*"database", "enter")
+        await settle(app, pilot)
+        assert 0 < table(app).row_count < total
+        assert "server: tag=database" in status_line(app)
+        await pilot.press("f")
+        await pilot.pause()
+        app.screen.query_one("#sf-clear").press()
+        await settle(app, pilot)
+        assert table(app).row_count == total
+
+
+async def test_the_command_palette_offers_every_action(sim: Simulator) -> None:
+    app = make_app(sim)
+    async with running(app):
+        titles = {command.title for command in app.get_system_commands(app.main)}
+    for title in (
+        "Filter",
+        "Mark",
+        "Mark all",
+        "Deactivate",
+        "Undo",
+        "Retry failed",
+        "Re-mark failed",
+        "Refresh",
+        "Server filter",
+        "Passwords",
+        "API secrets",
+        "Toggle log",
+        "Errors",
+        "Help",
+    ):
+        assert title in titles, title

@@ -52,10 +52,11 @@ def test_main_screen(snap_compare: Snap, size: str) -> None:
     assert snap_compare(make_app(fresh_sim()), terminal_size=SIZES[size], run_before=then())
 
 
-def test_detail_pane_after_fetch(snap_compare: Snap) -> None:
+@pytest.mark.parametrize("size", SIZES)
+def test_detail_pane_after_fetch(snap_compare: Snap, size: str) -> None:
     """enter fetched the full item: secret values masked, shares listed."""
     app = make_app(fresh_sim())
-    assert snap_compare(app, terminal_size=(120, 40), run_before=then(keys("down", "enter")))
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=then(keys("down", "enter")))
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -107,9 +108,12 @@ def test_help_screen(snap_compare: Snap, size: str) -> None:
     assert snap_compare(app, terminal_size=SIZES[size], run_before=then(keys("question_mark")))
 
 
-def test_demo_without_colour(snap_compare: Snap, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("size", SIZES)
+def test_demo_without_colour(
+    snap_compare: Snap, monkeypatch: pytest.MonkeyPatch, size: str
+) -> None:
     """NO_COLOR: marks, cursor and results still readable (glyphs and words, not colour)."""
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app(fresh_sim())
     steps = then(keys("space", "space", "down"))
-    assert snap_compare(app, terminal_size=(80, 24), run_before=steps)
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=steps)

@@ -153,12 +153,12 @@ class ItemTable(ScrollView, can_focus=True):
 
     def set_rows(self, rows: Sequence[Row]) -> None:
         """Replace every row (marks and statuses of rows that remain are kept)."""
+        cursor_key = self.cursor_key  # before the old index list stops matching
         self._rows = [Row(row.key, safe_cells(row.cells)) for row in rows]
         self._position = {row.key: index for index, row in enumerate(self._rows)}
         self._haystack = [" ".join(row.cells).lower() for row in self._rows]
         self._marks &= self._position.keys()
         self._status = {k: v for k, v in self._status.items() if k in self._position}
-        cursor_key = self.cursor_key
         self._laid_out_for = -1
         self._apply_filter(keep=cursor_key)
         self._post_marks()
