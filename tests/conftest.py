@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from pydantic import SecretStr
 
 from tui.api import ClientSettings, MySafeClient, RetryPolicy
 from tui.app import MySafeApp
+from tui.audit import AuditTrail
 from tui.demo import CONNECT_HINT
 from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig
 
@@ -35,6 +37,7 @@ def make_app(
     demo: bool = True,
     read_timeout: float = 5.0,
     concurrency: int = 4,
+    audit: AuditTrail | None = None,
 ) -> MySafeApp:
     settings = ClientSettings(
         base_url=sim.base_url,
@@ -55,6 +58,7 @@ def make_app(
         clock=lambda: FIXED_TIME,
         arming_delay=arming_delay,
         new_batch_id=lambda: f"b{next(batch_numbers):04d}",
+        audit=audit,
     )
 
 
@@ -68,6 +72,16 @@ def spy_toasts(app: MySafeApp) -> Toasts:
 
     app.notify = notify  # type: ignore[method-assign]
     return toasts
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every config, state and log path of the app points into this test's folder."""
+    for name in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
+        folder = tmp_path / name.lower()
+        folder.mkdir()
+        monkeypatch.setenv(name, str(folder))
+    return tmp_path
 
 
 @pytest.fixture

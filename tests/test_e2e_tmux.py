@@ -11,9 +11,11 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
+from tui.audit import read_audit
 from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig, serve
 
 pytestmark = [
@@ -85,7 +87,9 @@ def program() -> list[str]:
     return [installed] if installed else [sys.executable, "-m", "tui"]
 
 
-def test_deactivate_an_item_by_keyboard_over_a_real_socket(terminal: None) -> None:
+def test_deactivate_an_item_by_keyboard_over_a_real_socket(
+    terminal: None, isolated_dirs: Path
+) -> None:
     sim = Simulator(SimulatorConfig(seed=4, passwords=25, api_secrets=5))
     visible = [i for i in sim.items("password") if i.can_view]
     steps, target = next((n, i) for n, i in enumerate(visible) if i.can_write)
@@ -95,6 +99,7 @@ def test_deactivate_an_item_by_keyboard_over_a_real_socket(terminal: None) -> No
             "MYSAFE_CLIENT_ID": DEMO_CLIENT_ID,
             "MYSAFE_CLIENT_SECRET": DEMO_CLIENT_SECRET,
             "TERM": "xterm-256color",
+            "XDG_STATE_HOME": str(isolated_dirs / "xdg_state_home"),
         }
         command = " ".join(
             [
@@ -122,3 +127,9 @@ def test_deactivate_an_item_by_keyboard_over_a_real_socket(terminal: None) -> No
         wait_for(lambda: SESSION not in tmux("list-sessions"), "the program to quit")
     posts = [p for m, p, s in sim.request_log if m == "POST" and "mysafe" in p]
     assert posts == [f"/api/mysafe/password/inactive/{target.identifier}"]
+    trail = isolated_dirs / "xdg_state_home" / "mysafe-tui" / "audit.jsonl"
+    records = list(read_audit(trail))
+    assert [r["phase"] for r in records] == ["intent", "outcome"]
+    assert records[1]["outcome"] == "deactivated" and records[1]["http_status"] == 200
+    assert records[1]["host"] == "127.0.0.1" and records[1]["identifier"] == target.identifier
+    assert DEMO_CLIENT_SECRET not in trail.read_text()

@@ -106,15 +106,21 @@ def run_console(args: argparse.Namespace) -> int:
 
     from tui.api import MySafeClient
     from tui.app import MySafeApp
+    from tui.audit import AuditContext, AuditTrail
+    from tui.paths import audit_path
 
     if options.client is None:
         from tui.demo import CONNECT_HINT, demo_client, demo_simulator
 
         client = demo_client(demo_simulator(options), read_only=options.read_only)
-        app = MySafeApp(client, demo=True, read_only=options.read_only, demo_hint=CONNECT_HINT)
+        audit = AuditTrail(audit_path(), AuditContext.current("demo", client.host))
+        app = MySafeApp(
+            client, demo=True, read_only=options.read_only, demo_hint=CONNECT_HINT, audit=audit
+        )
     else:
         client = MySafeClient(options.client)
-        app = MySafeApp(client, read_only=options.read_only)
+        audit = AuditTrail(audit_path(), AuditContext.current("default", client.host))
+        app = MySafeApp(client, read_only=options.read_only, audit=audit)
     app.run()
     return 0
 

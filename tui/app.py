@@ -12,6 +12,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from tui.api import MySafeClient, MySafeError
+from tui.audit import AuditTrail
 from tui.dialogs.confirm_batch import ARMING_DELAY
 from tui.paths import stylesheets
 from tui.safe_text import safe_text
@@ -57,6 +58,7 @@ class MySafeApp(App[None]):
         clock: Callable[[], datetime] = datetime.now,
         arming_delay: float = ARMING_DELAY,
         new_batch_id: Callable[[], str] | None = None,
+        audit: AuditTrail | None = None,
     ) -> None:
         super().__init__()
         self.client = client
@@ -68,6 +70,8 @@ class MySafeApp(App[None]):
         self.errors: list[ErrorEntry] = []
         #: Batch ids (random by default; tests pass a counter for stable snapshots).
         self.new_batch_id = new_batch_id or (lambda: uuid.uuid4().hex[:8])
+        #: Where every attempted (de)activation is recorded, before and after.
+        self.audit = audit
 
     # -- setup ----------------------------------------------------------------------
 
@@ -80,6 +84,8 @@ class MySafeApp(App[None]):
 
     async def on_unmount(self) -> None:
         await self.client.aclose()
+        if self.audit is not None:
+            self.audit.close()
 
     @property
     def main(self) -> MainScreen:

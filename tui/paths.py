@@ -1,10 +1,30 @@
-"""Where files live. Every path the app uses comes from here (one seam for tests)."""
+"""Where files live. Every path the app uses comes from here (one seam for tests).
+
+platformdirs honours ``XDG_CONFIG_HOME``, ``XDG_STATE_HOME`` and friends, which is
+how the tests point every write at a temporary folder.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import platformdirs
+
 import tui
+
+APP_NAME = "mysafe-tui"
+
+
+def config_dir() -> Path:
+    return platformdirs.user_config_path(APP_NAME, appauthor=False)
+
+
+def state_dir() -> Path:
+    return platformdirs.user_state_path(APP_NAME, appauthor=False)
+
+
+def audit_path() -> Path:
+    return state_dir() / "audit.jsonl"
 
 
 def styles_dir() -> Path:

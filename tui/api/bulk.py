@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from tui.api.errors import MySafeError, UnexpectedResponseError
+from tui.api.errors import MySafeError, NotSentError, UnexpectedResponseError
 from tui.api.models import Action, ActionResult, ItemRef
 
 
@@ -46,6 +46,8 @@ class Outcome:
 
 
 OutcomeCallback = Callable[[Outcome], None]
+#: Called just before an item's request is sent; if it raises, the item is not sent.
+BeforeSend = Callable[[ItemRef], None]
 Operation = Callable[[ItemRef], Awaitable[ActionResult]]
 
 
@@ -62,6 +64,7 @@ async def run_batch(
     concurrency: int,
     on_outcome: OutcomeCallback | None = None,
     stop: asyncio.Event | None = None,
+    before: BeforeSend | None = None,
 ) -> list[Outcome]:
     """Apply ``operation`` to every distinct ref, at most ``concurrency`` at a time.
 
@@ -96,6 +99,14 @@ async def run_batch(
             index = next_index
             next_index += 1
             ref = unique[index]
+            if before is not None:
+                try:
+                    before(ref)
+                except Exception as exc:  # e.g. the audit trail cannot be written
+                    refused = NotSentError(f"the request was not sent: {exc}")
+                    failed = Outcome(ref, action, OutcomeStatus.FAILED, str(refused), error=refused)
+                    report(index, failed)
+                    continue
             try:
                 result = await operation(ref)
             except MySafeError as exc:

@@ -17,7 +17,7 @@ from pydantic import SecretStr, ValidationError
 
 from tui import __version__
 from tui.api.auth import DEFAULT_LIFETIME, TokenCache
-from tui.api.bulk import Outcome, OutcomeCallback, run_batch
+from tui.api.bulk import BeforeSend, Outcome, OutcomeCallback, run_batch
 from tui.api.endpoint import TLSSettings, normalise_base_url
 from tui.api.errors import (
     AuthenticationError,
@@ -256,12 +256,15 @@ class MySafeClient:
         concurrency: int | None = None,
         on_outcome: OutcomeCallback | None = None,
         stop: asyncio.Event | None = None,
+        before: BeforeSend | None = None,
     ) -> list[Outcome]:
         """(De)activate many items with bounded concurrency; one outcome per item.
 
         Duplicates are sent once. Nothing is raised out of the middle of the batch:
         each failure becomes that item's outcome. Setting ``stop`` lets the requests
-        in flight finish and reports the rest as not attempted.
+        in flight finish and reports the rest as not attempted. ``before`` runs just
+        before each request (the audit trail's intent record); if it raises, that
+        item is reported as not sent.
         """
         if self.settings.read_only:
             raise ReadOnlyError(f"this session is read-only; nothing was {action.past}")
@@ -273,6 +276,7 @@ class MySafeClient:
             concurrency=max(1, limit),
             on_outcome=on_outcome,
             stop=stop,
+            before=before,
         )
 
     # -- token ----------------------------------------------------------------------

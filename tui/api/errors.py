@@ -68,6 +68,13 @@ class ConfigurationError(MySafeError):
     title = "Configuration error"
 
 
+class NotSentError(MySafeError):
+    """A check before sending failed (for example the audit trail could not be
+    written), so the request was deliberately not sent."""
+
+    title = "Not sent"
+
+
 class ReadOnlyError(MySafeError):
     """A write was asked of a client that was opened read-only; nothing was sent."""
 

@@ -541,7 +541,19 @@ class MainScreen(Screen[None]):
         noun = "item" if batch.total == 1 else "items"
         self.log_line(f"Batch {batch.id}: {plan.action.value} {batch.total} {noun}")
 
+        audit = self.mysafe.audit
+
+        def before(ref: ItemRef) -> None:
+            # Written before the request leaves: if this fails, nothing is sent.
+            if audit is not None:
+                audit.intent(ref, plan.action, batch.id)
+
         def on_outcome(outcome: Outcome) -> None:
+            if audit is not None:
+                try:
+                    audit.outcome(outcome, batch.id)
+                except OSError as exc:
+                    self.mysafe.report(exc, f"Audit trail {audit.path}")
             batch.record(outcome)
             self._show_outcome(outcome)
             progress.advance(1)
@@ -549,7 +561,7 @@ class MainScreen(Screen[None]):
 
         try:
             await self.mysafe.client.set_active_many(
-                plan.refs, plan.action, on_outcome=on_outcome, stop=self._stop
+                plan.refs, plan.action, on_outcome=on_outcome, stop=self._stop, before=before
             )
         except MySafeError as exc:
             self.mysafe.report(exc, f"Batch {batch.id}")
