@@ -99,7 +99,7 @@ def test_version_and_help() -> None:
 @pytest.mark.parametrize(
     ("args", "env", "text"),
     [
-        (("--concurrency", "0"), {}, "must be at least 1"),
+        (("--concurrency", "0"), {}, "must be between 1 and"),
         (("--bogus",), {}, "unrecognized arguments"),
         (
             ("--url", "http://vault.example.com", "--client-id", "a"),

@@ -543,7 +543,7 @@ def test_simulate_help_and_bad_flags() -> None:
     for args, text in (
         (("--error-rate", "2"), "between 0 and 1"),
         (("--port", "x"), "not a whole number"),
-        (("--latency-ms", "-1"), "must not be negative"),
+        (("--latency-ms", "-1"), "must be at least 0"),
         (("--host", "0.0.0.0"), "--allow-remote"),
     ):
         done = run_cli(*args)

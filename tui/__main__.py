@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from tui import __version__
+from tui.argtypes import whole_number_between
 
 EPILOG = """\
 connecting to a server:
@@ -30,14 +31,7 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
-    return value
+positive_int = whole_number_between(1, 1_000_000)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,46 +10,15 @@ import sys
 from typing import Any
 
 from tui.api.endpoint import is_loopback
+from tui.argtypes import number_between, whole_number_between
 from tui.simulator.core import DEMO_CLIENT_SECRET, Simulator, SimulatorConfig
 from tui.simulator.faults import FaultConfig
 from tui.simulator.server import serve
 
-
-def _fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be between 0 and 1")
-    return value
-
-
-def _non_negative(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must not be negative")
-    return value
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 0 <= value <= 1_000_000:
-        raise argparse.ArgumentTypeError(f"{text!r} must be between 0 and 1000000")
-    return value
-
-
-def _port(text: str) -> int:
-    value = _count(text)
-    if value > 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number")
-    return value
+_fraction = number_between(0.0, 1.0)
+_non_negative = number_between(0.0)
+_count = whole_number_between(0, 1_000_000)
+_port = whole_number_between(0, 65535)
 
 
 def add_simulate_parser(subparsers: Any) -> None:
