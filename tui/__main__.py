@@ -7,10 +7,14 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from tui import __version__
 from tui.argtypes import whole_number_between
+
+if TYPE_CHECKING:
+    from tui.app import MySafeApp
+    from tui.launch import LaunchOptions
 
 EPILOG = """\
 connecting to a server:
@@ -46,6 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"mysafe-tui {__version__}")
     parser.add_argument("--demo", action="store_true", help="run against the embedded simulator")
+    parser.add_argument("--profile", help="profile from config.toml (default: $MYSAFE_PROFILE)")
+    parser.add_argument(
+        "--max-batch",
+        type=positive_int,
+        help="raise the profile's limit on batch size for this session, on purpose",
+    )
     parser.add_argument("--url", help="senhasegura base URL (default: $MYSAFE_URL)")
     parser.add_argument("--client-id", help="access key client id (default: $MYSAFE_CLIENT_ID)")
     parser.add_argument("--tenant", help="tenant (default: $MYSAFE_TENANT)")
@@ -78,10 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_console(args: argparse.Namespace) -> int:
     from tui.launch import UsageError, resolve
+    from tui.paths import config_path
 
     size = (args.demo_items, args.demo_items) if args.demo_items else (40, 30)
-    try:
-        options = resolve(
+
+    def options_for(profile: str | None) -> LaunchOptions:
+        return resolve(
             demo=args.demo,
             url=args.url,
             client_id=args.client_id,
@@ -93,30 +105,62 @@ def run_console(args: argparse.Namespace) -> int:
             environ=os.environ,
             demo_seed=args.demo_seed,
             demo_size=size,
+            profile=profile,
+            config_path=config_path(),
+            max_batch=args.max_batch,
         )
+
+    try:
+        options = options_for(args.profile)
+        if options.choices:
+            from tui.screens.profile_picker import ProfilePicker
+
+            chosen = ProfilePicker(options.choices, str(config_path())).run()
+            if not chosen:
+                return 0
+            options = options_for(chosen)
     except UsageError as exc:
         print(f"mysafe-tui: error: {exc}", file=sys.stderr)
         return 2
+    build_app(options).run()
+    return 0
 
+
+def build_app(options: LaunchOptions) -> MySafeApp:
+    """The app for resolved options: demo or server, with its audit trail."""
     from tui.api import MySafeClient
     from tui.app import MySafeApp
     from tui.audit import AuditContext, AuditTrail
     from tui.paths import audit_path
+    from tui.session import ProfileView
 
     if options.client is None:
         from tui.demo import CONNECT_HINT, demo_client, demo_simulator
 
         client = demo_client(demo_simulator(options), read_only=options.read_only)
         audit = AuditTrail(audit_path(), AuditContext.current("demo", client.host))
-        app = MySafeApp(
-            client, demo=True, read_only=options.read_only, demo_hint=CONNECT_HINT, audit=audit
+        profile = ProfileView(max_batch=options.max_batch)
+        return MySafeApp(
+            client,
+            demo=True,
+            read_only=options.read_only,
+            demo_hint=CONNECT_HINT,
+            audit=audit,
+            profile=profile,
         )
-    else:
-        client = MySafeClient(options.client)
-        audit = AuditTrail(audit_path(), AuditContext.current("default", client.host))
-        app = MySafeApp(client, read_only=options.read_only, audit=audit)
-    app.run()
-    return 0
+    client = MySafeClient(options.client)
+    audit = AuditTrail(audit_path(), AuditContext.current(options.profile_name, client.host))
+    profile = ProfileView(
+        name=options.profile_name,
+        production=options.production,
+        max_batch=options.max_batch,
+        require_reason=options.require_reason,
+        color=options.color,
+        insecure=options.client.tls.insecure,
+    )
+    return MySafeApp(
+        client, read_only=options.read_only, audit=audit, profile=profile, theme=options.theme
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -18,6 +18,7 @@ from tui.paths import stylesheets
 from tui.safe_text import safe_text
 from tui.screens.errors import ErrorEntry, ErrorHistoryScreen
 from tui.screens.main import MainScreen
+from tui.session import ProfileView
 
 THEME = "textual-dark"
 
@@ -59,6 +60,8 @@ class MySafeApp(App[None]):
         arming_delay: float = ARMING_DELAY,
         new_batch_id: Callable[[], str] | None = None,
         audit: AuditTrail | None = None,
+        profile: ProfileView | None = None,
+        theme: str = THEME,
     ) -> None:
         super().__init__()
         self.client = client
@@ -72,12 +75,23 @@ class MySafeApp(App[None]):
         self.new_batch_id = new_batch_id or (lambda: uuid.uuid4().hex[:8])
         #: Where every attempted (de)activation is recorded, before and after.
         self.audit = audit
+        self.profile = profile or ProfileView(insecure=client.settings.tls.insecure)
+        self._wanted_theme = theme
 
     # -- setup ----------------------------------------------------------------------
 
     def on_mount(self) -> None:
         # A fixed theme: TEXTUAL_THEME in the environment must not change snapshots.
         self.theme = THEME
+        if self._wanted_theme != THEME:
+            if self._wanted_theme in self.available_themes:
+                self.theme = self._wanted_theme
+            else:
+                self.call_later(
+                    self.say,
+                    f"Unknown theme {self._wanted_theme!r} in the profile; using {THEME}.",
+                    severity="warning",
+                )
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen()

@@ -90,6 +90,8 @@ class Batch:
     finished: bool = False
     #: This batch reverts another one (an undo).
     undoes: str | None = None
+    #: The operator's reason or ticket reference, stored with every audit record.
+    reason: str = ""
 
     def record(self, outcome: Outcome) -> None:
         self.outcomes[(outcome.ref.kind.value, outcome.ref.identifier)] = outcome

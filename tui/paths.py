@@ -23,6 +23,10 @@ def state_dir() -> Path:
     return platformdirs.user_state_path(APP_NAME, appauthor=False)
 
 
+def config_path() -> Path:
+    return config_dir() / "config.toml"
+
+
 def audit_path() -> Path:
     return state_dir() / "audit.jsonl"
 

@@ -122,6 +122,9 @@ class MySafeClient:
         if not settings.client_secret.get_secret_value():
             raise ConfigurationError("the client secret is empty")
         self.settings = settings
+        #: Writes are refused before sending while this is true. It starts from the
+        #: settings and is cleared only by an explicit unlock (production profiles).
+        self.read_only = settings.read_only
         self.base_url = normalise_base_url(settings.base_url, insecure=settings.tls.insecure)
         verify: ssl.SSLContext | bool = True if transport is not None else settings.tls.verify()
         self._clock = clock
@@ -229,7 +232,7 @@ class MySafeClient:
 
     async def set_active(self, ref: ItemRef, action: Action) -> ActionResult:
         """Activate or deactivate one item. Idempotent, so it is retried when safe."""
-        if self.settings.read_only:
+        if self.read_only:
             raise ReadOnlyError(
                 f"this session is read-only; {ref.kind.noun} {ref.identifier} was not {action.past}"
             )
@@ -266,7 +269,7 @@ class MySafeClient:
         before each request (the audit trail's intent record); if it raises, that
         item is reported as not sent.
         """
-        if self.settings.read_only:
+        if self.read_only:
             raise ReadOnlyError(f"this session is read-only; nothing was {action.past}")
         limit = min(concurrency or self.settings.concurrency, self.settings.concurrency)
         return await run_batch(

@@ -3,5 +3,13 @@
 from tui.dialogs.confirm_batch import TYPED_THRESHOLD, BatchPlan, ConfirmBatch
 from tui.dialogs.confirm_quit import ConfirmQuit
 from tui.dialogs.server_filter import ServerFilterDialog
+from tui.dialogs.unlock import UnlockWriting
 
-__all__ = ["TYPED_THRESHOLD", "BatchPlan", "ConfirmBatch", "ConfirmQuit", "ServerFilterDialog"]
+__all__ = [
+    "TYPED_THRESHOLD",
+    "BatchPlan",
+    "ConfirmBatch",
+    "ConfirmQuit",
+    "ServerFilterDialog",
+    "UnlockWriting",
+]

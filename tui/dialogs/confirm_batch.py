@@ -43,6 +43,8 @@ class BatchPlan:
     refused: Sequence[ItemRef] = ()
     #: "Undo of batch 1a2b3c4d", "Retry of ...", or empty.
     purpose: str = ""
+    #: The profile wants a reason or ticket reference for every batch.
+    require_reason: bool = False
 
 
 def _item_line(ref: ItemRef) -> Text:
@@ -53,8 +55,11 @@ def _item_line(ref: ItemRef) -> Text:
     return line
 
 
-class ConfirmBatch(ModalScreen[bool]):
-    """``y`` confirms, ``n`` or ``escape`` cancels. Returns True to go ahead."""
+class ConfirmBatch(ModalScreen[str | None]):
+    """``y`` confirms, ``n`` or ``escape`` cancels.
+
+    Returns the batch's reason (possibly empty) to go ahead, None to cancel.
+    """
 
     # Short terminals (80x24) get a tighter dialog so the keys and buttons stay
     # on screen below the list of items.
@@ -104,6 +109,12 @@ class ConfirmBatch(ModalScreen[bool]):
             with VerticalScroll(id="confirm-items"):
                 for ref in plan.refs:
                     yield Static(_item_line(ref), classes="confirm-item", markup=False)
+            need = "required" if plan.require_reason else "optional"
+            yield Input(
+                placeholder=f"reason or ticket ({need})",
+                id="confirm-reason",
+                select_on_focus=False,
+            )
             if self.typed:
                 yield Static(
                     f"Type {count} and press enter to {self.verb.lower()}.",
@@ -117,7 +128,7 @@ class ConfirmBatch(ModalScreen[bool]):
                     select_on_focus=False,
                 )
             keys = "type the count, enter confirms" if self.typed else "y confirms"
-            yield Static(f"{keys} · n or esc cancels", id="confirm-keys", markup=False)
+            yield Static(f"{keys} · n or esc cancels · tab moves", id="confirm-keys", markup=False)
             with Horizontal(id="confirm-buttons"):
                 yield Button("Cancel", id="confirm-cancel", variant="primary")
                 yield Button(self.verb, id="confirm-go", variant="error")
@@ -134,7 +145,8 @@ class ConfirmBatch(ModalScreen[bool]):
             event.prevent_default()
             event.stop()
             return
-        if self.typed and event.character is not None and event.character.isdigit():
+        typing = isinstance(self.focused, Input)
+        if self.typed and not typing and event.character is not None and event.character.isdigit():
             count = self.query_one("#confirm-count", Input)
             if not count.has_focus:
                 count.focus()
@@ -142,8 +154,19 @@ class ConfirmBatch(ModalScreen[bool]):
                 event.prevent_default()
                 event.stop()
 
+    @property
+    def reason(self) -> str:
+        return self.query_one("#confirm-reason", Input).value.strip()
+
+    def _go(self) -> None:
+        if self.plan.require_reason and not self.reason:
+            self.notify("This profile requires a reason or ticket for every batch.", markup=False)
+            self.query_one("#confirm-reason", Input).focus()
+            return
+        self.dismiss(self.reason)
+
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        self.dismiss(None)
 
     def action_confirm(self) -> None:
         if not self._armed():
@@ -151,7 +174,16 @@ class ConfirmBatch(ModalScreen[bool]):
         if self.typed:
             self.notify(f"Type {len(self.plan.refs)} and press enter to confirm.", markup=False)
             return
-        self.dismiss(True)
+        self._go()
+
+    @on(Input.Submitted, "#confirm-reason")
+    def _reason_done(self, event: Input.Submitted) -> None:
+        # enter in the reason never confirms: it moves on to the next step.
+        event.stop()
+        if self.typed:
+            self.query_one("#confirm-count", Input).focus()
+        else:
+            self.query_one("#confirm-cancel", Button).focus()
 
     @on(Input.Submitted, "#confirm-count")
     def _typed_count(self, event: Input.Submitted) -> None:
@@ -159,7 +191,7 @@ class ConfirmBatch(ModalScreen[bool]):
         if not self._armed():
             return
         if event.value.strip() == str(len(self.plan.refs)):
-            self.dismiss(True)
+            self._go()
         else:
             self.query_one("#confirm-typed-hint", Static).update(
                 f"That is not {len(self.plan.refs)}. Type {len(self.plan.refs)} and press enter."
@@ -168,7 +200,7 @@ class ConfirmBatch(ModalScreen[bool]):
 
     @on(Button.Pressed, "#confirm-cancel")
     def _cancel_pressed(self) -> None:
-        self.dismiss(False)
+        self.dismiss(None)
 
     @on(Button.Pressed, "#confirm-go")
     def _go_pressed(self) -> None:
@@ -176,4 +208,4 @@ class ConfirmBatch(ModalScreen[bool]):
             self.query_one("#confirm-count", Input).focus()
             return
         if self._armed():
-            self.dismiss(True)
+            self._go()

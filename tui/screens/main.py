@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
@@ -26,7 +27,7 @@ from tui.api import (
     OutcomeStatus,
 )
 from tui.batches import Batch, is_success, outcome_label, outcome_line, split_writable
-from tui.dialogs import BatchPlan, ConfirmBatch, ConfirmQuit, ServerFilterDialog
+from tui.dialogs import BatchPlan, ConfirmBatch, ConfirmQuit, ServerFilterDialog, UnlockWriting
 from tui.safe_text import safe_text
 from tui.screens.help import HelpScreen, binding_rows
 from tui.widgets.detail_pane import DetailPane
@@ -173,6 +174,13 @@ class MainScreen(Screen[None]):
             tooltip="Ask the server for matching items only (tag, name, ...)",
         ),
         Binding(
+            "W",
+            "unlock_writing",
+            "Unlock writing",
+            id="main.unlock",
+            tooltip="Production profile: allow deactivate and undo for this session",
+        ),
+        Binding(
             "escape",
             "escape",
             "Stop/clear",
@@ -199,7 +207,12 @@ class MainScreen(Screen[None]):
     # -- layout ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(self._context_text(), id="context-bar", markup=False)
+        yield Static(
+            self._context_text(),
+            id="context-bar",
+            markup=False,
+            classes=f"-color-{self.mysafe.profile.color}",
+        )
         if self.mysafe.demo and self.mysafe.demo_hint:
             yield Static(self.mysafe.demo_hint, id="demo-hint", markup=False)
         yield Input(
@@ -219,15 +232,29 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def _context_text(self) -> str:
+        """Which profile and host the operator acts on, always in view."""
+        profile = self.mysafe.profile
         parts = ["mysafe-tui"]
         if self.mysafe.demo:
             parts.append("DEMO")
+        else:
+            parts.append(
+                f"profile {profile.name}" + (" (PRODUCTION)" if profile.production else "")
+            )
         parts.append(self.mysafe.client.host)
         if self.mysafe.read_only:
-            parts.append("READ-ONLY")
+            parts.append("READ-ONLY" + (" (W unlocks writing)" if profile.production else ""))
+        if profile.insecure:
+            parts.append("INSECURE: certificates not checked")
         return " │ ".join(parts)
 
+    def _update_context(self) -> None:
+        bar = self.query_one("#context-bar", Static)
+        bar.update(self._context_text())
+        bar.set_class(self.mysafe.profile.insecure, "-insecure")
+
     def on_mount(self) -> None:
+        self._update_context()
         self.query_one("#filter", Input).display = False
         self.query_one("#batch-bar").display = False
         self.query_one("#log", LogPanel).display = False
@@ -369,6 +396,8 @@ class MainScreen(Screen[None]):
         if (action in WRITE_ACTIONS or action in TABLE_ACTIONS) and self._input_focused():
             # k9s #21: keys typed into the filter must never act on the table.
             return False
+        if action == "unlock_writing":
+            return self.mysafe.profile.production and self.mysafe.read_only
         if action in ("deactivate", "undo", "retry_failed") and self.mysafe.read_only:
             return None  # shown greyed out: unavailable in read-only mode
         if action in WRITE_ACTIONS and self.running is not None:
@@ -517,17 +546,54 @@ class MainScreen(Screen[None]):
         )
 
     def _confirm_and_run(self, plan: BatchPlan, *, undoes: str | None = None) -> None:
-        def confirmed(go: bool | None) -> None:
-            if go:
-                self.run_batch(plan, undoes)
+        profile = self.mysafe.profile
+        limit = profile.max_batch
+        if limit is not None and len(plan.refs) > limit:
+            self.mysafe.say(
+                f"Refused: {len(plan.refs)} items is more than the limit of {limit} for "
+                f"profile {profile.name}. Mark fewer, or restart with --max-batch "
+                f"{len(plan.refs)} to raise it on purpose.",
+                severity="warning",
+            )
+            return
+        plan = replace(plan, require_reason=profile.require_reason)
+
+        def confirmed(reason: str | None) -> None:
+            if reason is not None:
+                self.run_batch(plan, undoes, reason)
             else:
                 self.log_line(f"Cancelled: {plan.action.value} {len(plan.refs)} items")
 
         self.app.push_screen(ConfirmBatch(plan, arming_delay=self.mysafe.arming_delay), confirmed)
 
+    def action_unlock_writing(self) -> None:
+        profile = self.mysafe.profile
+
+        def unlocked(yes: bool | None) -> None:
+            if not yes:
+                return
+            self.mysafe.client.read_only = False
+            self.mysafe.read_only = False
+            if self.mysafe.audit is not None:
+                self.mysafe.audit.write({"phase": "unlock", "action": "unlock-writing"})
+            self._update_context()
+            self.refresh_bindings()
+            self.update_status()
+            self.mysafe.say(
+                f"Writing unlocked on {profile.name} for this session.", severity="warning"
+            )
+
+        self.app.push_screen(UnlockWriting(profile.name), unlocked)
+
     @work(group="batch", exclusive=True, exit_on_error=False)
-    async def run_batch(self, plan: BatchPlan, undoes: str | None = None) -> None:
-        batch = Batch(plan.action, list(plan.refs), id=self.mysafe.new_batch_id(), undoes=undoes)
+    async def run_batch(self, plan: BatchPlan, undoes: str | None = None, reason: str = "") -> None:
+        batch = Batch(
+            plan.action,
+            list(plan.refs),
+            id=self.mysafe.new_batch_id(),
+            undoes=undoes,
+            reason=reason,
+        )
         self.running = batch
         self._stop = asyncio.Event()
         self.refresh_bindings()
@@ -539,19 +605,20 @@ class MainScreen(Screen[None]):
         label.update(f"{verb} {batch.total} · esc stops")
         bar.display = True
         noun = "item" if batch.total == 1 else "items"
-        self.log_line(f"Batch {batch.id}: {plan.action.value} {batch.total} {noun}")
+        why = f" (reason: {reason})" if reason else ""
+        self.log_line(f"Batch {batch.id}: {plan.action.value} {batch.total} {noun}{why}")
 
         audit = self.mysafe.audit
 
         def before(ref: ItemRef) -> None:
             # Written before the request leaves: if this fails, nothing is sent.
             if audit is not None:
-                audit.intent(ref, plan.action, batch.id)
+                audit.intent(ref, plan.action, batch.id, batch.reason)
 
         def on_outcome(outcome: Outcome) -> None:
             if audit is not None:
                 try:
-                    audit.outcome(outcome, batch.id)
+                    audit.outcome(outcome, batch.id, batch.reason)
                 except OSError as exc:
                     self.mysafe.report(exc, f"Audit trail {audit.path}")
             batch.record(outcome)
