@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import shlex
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,44 +14,15 @@ from pathlib import Path
 import pytest
 
 from tui.audit import read_audit
-from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig, serve
+from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig
+
+from served import ServedSimulator
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
 SESSION = "mysafe-e2e"
-
-
-class ServedSimulator:
-    """The simulator on a loopback socket, in a thread of this process, so the test
-    can look at its state while the app talks to it over HTTP."""
-
-    def __init__(self, simulator: Simulator) -> None:
-        self.simulator = simulator
-        self.url = ""
-        self._ready = threading.Event()
-        self._stop: asyncio.Event | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread = threading.Thread(target=lambda: asyncio.run(self._main()), daemon=True)
-
-    async def _main(self) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._stop = asyncio.Event()
-        async with serve(self.simulator) as url:
-            self.url = url
-            self._ready.set()
-            await self._stop.wait()
-
-    def __enter__(self) -> ServedSimulator:
-        self._thread.start()
-        assert self._ready.wait(10)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._loop is not None and self._stop is not None:
-            self._loop.call_soon_threadsafe(self._stop.set)
-        self._thread.join(10)
 
 
 def tmux(*args: str) -> str:
@@ -129,7 +98,8 @@ def test_deactivate_an_item_by_keyboard_over_a_real_socket(
     assert posts == [f"/api/mysafe/password/inactive/{target.identifier}"]
     trail = isolated_dirs / "xdg_state_home" / "mysafe-tui" / "audit.jsonl"
     records = list(read_audit(trail))
-    assert [r["phase"] for r in records] == ["intent", "outcome"]
-    assert records[1]["outcome"] == "deactivated" and records[1]["http_status"] == 200
-    assert records[1]["host"] == "127.0.0.1" and records[1]["identifier"] == target.identifier
+    assert [r["phase"] for r in records] == ["batch", "intent", "outcome", "batch_end"]
+    outcome = records[2]
+    assert outcome["outcome"] == "deactivated" and outcome["http_status"] == 200
+    assert outcome["host"] == "127.0.0.1" and outcome["identifier"] == target.identifier
     assert DEMO_CLIENT_SECRET not in trail.read_text()

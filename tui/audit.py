@@ -12,13 +12,13 @@ from __future__ import annotations
 import getpass
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from tui.api import Action, ItemRef, Outcome
+from tui.api import Action, ItemRef, Kind, Outcome
 from tui.batches import outcome_label
 
 
@@ -97,6 +97,25 @@ class AuditTrail:
             }
         )
 
+    def batch_started(
+        self, batch_id: str, action: Action, refs: Sequence[ItemRef], reason: str = ""
+    ) -> None:
+        """The whole plan, so that after a crash the items never attempted are known."""
+        self.write(
+            {
+                "phase": "batch",
+                "batch_id": batch_id,
+                "action": action.value,
+                "reason": reason,
+                "items": [
+                    {"kind": r.kind.value, "identifier": r.identifier, "name": r.name} for r in refs
+                ],
+            }
+        )
+
+    def batch_finished(self, batch_id: str, summary: str) -> None:
+        self.write({"phase": "batch_end", "batch_id": batch_id, "summary": summary})
+
     def outcome(self, outcome: Outcome, batch_id: str, reason: str = "") -> None:
         error = outcome.error
         result = outcome.result
@@ -132,6 +151,62 @@ def read_audit(path: Path) -> Iterator[dict[str, Any]]:
                 continue
             if isinstance(record, dict):
                 yield record
+
+
+@dataclass(frozen=True, slots=True)
+class Interrupted:
+    """A batch that started and never finished (the app was killed or crashed)."""
+
+    batch_id: str
+    action: Action
+    #: Items with no successful outcome on record: what is left to do.
+    left: list[ItemRef]
+    #: Items whose request was sent but whose answer was never recorded.
+    in_doubt: list[ItemRef]
+    total: int
+
+
+_DONE = {"deactivated", "activated", "already inactive", "already active"}
+
+
+def interrupted_batches(path: Path) -> list[Interrupted]:
+    """Batches with a plan on record and no end: what was done, what was left."""
+    plans: dict[str, dict[str, Any]] = {}
+    ended: set[str] = set()
+    done: dict[str, set[tuple[str, str]]] = {}
+    sent: dict[str, set[tuple[str, str]]] = {}
+    for record in read_audit(path):
+        batch = str(record.get("batch_id"))
+        phase = record.get("phase")
+        key = (str(record.get("kind")), str(record.get("identifier")))
+        if phase == "batch":
+            plans[batch] = record
+        elif phase == "batch_end":
+            ended.add(batch)
+        elif phase == "intent":
+            sent.setdefault(batch, set()).add(key)
+        elif phase == "outcome":
+            sent.get(batch, set()).discard(key)
+            if record.get("outcome") in _DONE:
+                done.setdefault(batch, set()).add(key)
+    found = []
+    for batch, plan in plans.items():
+        if batch in ended:
+            continue
+        try:
+            action = Action(str(plan.get("action")))
+            refs = [
+                ItemRef(Kind(item["kind"]), str(item["identifier"]), str(item.get("name", "")))
+                for item in plan.get("items", [])
+            ]
+        except (ValueError, KeyError, TypeError):
+            continue
+        finished = done.get(batch, set())
+        doubt = sent.get(batch, set())
+        left = [r for r in refs if (r.kind.value, r.identifier) not in finished]
+        in_doubt = [r for r in left if (r.kind.value, r.identifier) in doubt]
+        found.append(Interrupted(batch, action, left, in_doubt, len(refs)))
+    return found
 
 
 def unfinished(path: Path) -> list[dict[str, Any]]:

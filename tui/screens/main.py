@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, cast
@@ -26,6 +27,7 @@ from tui.api import (
     Outcome,
     OutcomeStatus,
 )
+from tui.audit import Interrupted, interrupted_batches
 from tui.batches import Batch, is_success, outcome_label, outcome_line, split_writable
 from tui.dialogs import BatchPlan, ConfirmBatch, ConfirmQuit, ServerFilterDialog, UnlockWriting
 from tui.safe_text import safe_text
@@ -181,6 +183,13 @@ class MainScreen(Screen[None]):
             tooltip="Production profile: allow deactivate and undo for this session",
         ),
         Binding(
+            "R",
+            "resume",
+            "Resume",
+            id="main.resume",
+            tooltip="Mark what an interrupted batch (crash, kill) left undone",
+        ),
+        Binding(
             "escape",
             "escape",
             "Stop/clear",
@@ -198,6 +207,7 @@ class MainScreen(Screen[None]):
         self.running: Batch | None = None
         self.last_batch: Batch | None = None
         self.last_deactivation: Batch | None = None
+        self.interrupted: list[Interrupted] = []
         self._stop = asyncio.Event()
 
     @property
@@ -264,6 +274,26 @@ class MainScreen(Screen[None]):
         self.update_status()
         self.load(Kind.PASSWORD)
         self.load(Kind.API_SECRET)
+        self._look_for_interrupted_batches()
+
+    def _look_for_interrupted_batches(self) -> None:
+        audit = self.mysafe.audit
+        if audit is None:
+            return
+        try:
+            self.interrupted = [batch for batch in interrupted_batches(audit.path) if batch.left]
+        except OSError as exc:
+            self.mysafe.report(exc, f"Reading the audit trail {audit.path}")
+            return
+        for batch in self.interrupted:
+            doubt = (
+                f", {len(batch.in_doubt)} sent with no answer recorded" if batch.in_doubt else ""
+            )
+            self.mysafe.say(
+                f"Batch {batch.batch_id} ({batch.action.value}) was interrupted: "
+                f"{len(batch.left)} of {batch.total} items left{doubt}. R marks them.",
+                severity="warning",
+            )
 
     # -- lookups --------------------------------------------------------------------
 
@@ -396,6 +426,8 @@ class MainScreen(Screen[None]):
         if (action in WRITE_ACTIONS or action in TABLE_ACTIONS) and self._input_focused():
             # k9s #21: keys typed into the filter must never act on the table.
             return False
+        if action == "resume":
+            return bool(self.interrupted)  # shown only when there is something to resume
         if action == "unlock_writing":
             return self.mysafe.profile.production and self.mysafe.read_only
         if action in ("deactivate", "undo", "retry_failed") and self.mysafe.read_only:
@@ -468,6 +500,32 @@ class MainScreen(Screen[None]):
 
     def action_mark_all(self) -> None:
         self.table().toggle_mark_all_visible()
+
+    def action_resume(self) -> None:
+        """Mark what interrupted batches left, so d (or u) can finish the job."""
+        if not self.interrupted:
+            self.mysafe.say("No interrupted batch on record.")
+            return
+        marked = 0
+        for batch in self.interrupted:
+            for ref in batch.left:
+                table = self.table(ref.kind)
+                if table.row(ref.identifier) is not None and not table.is_marked(ref.identifier):
+                    table.toggle_mark(ref.identifier)
+                    marked += 1
+        audit = self.mysafe.audit
+        if audit is not None:
+            for batch in self.interrupted:
+                # Handed back to the operator: the next start need not ask again.
+                with contextlib.suppress(OSError):
+                    audit.batch_finished(batch.batch_id, f"resumed: {len(batch.left)} left marked")
+        self.interrupted = []
+        self.refresh_bindings()
+        self.update_status()
+        self.mysafe.say(
+            f"Marked {marked} items left by interrupted batches "
+            "(items no longer listed are already inactive or gone).",
+        )
 
     def action_remark_failed(self) -> None:
         batch = self.last_batch
@@ -597,6 +655,7 @@ class MainScreen(Screen[None]):
         self.running = batch
         self._stop = asyncio.Event()
         self.refresh_bindings()
+        audit = self.mysafe.audit
         bar = self.query_one("#batch-bar")
         progress = self.query_one("#batch-progress", ProgressBar)
         label = self.query_one("#batch-label", Static)
@@ -607,8 +666,11 @@ class MainScreen(Screen[None]):
         noun = "item" if batch.total == 1 else "items"
         why = f" (reason: {reason})" if reason else ""
         self.log_line(f"Batch {batch.id}: {plan.action.value} {batch.total} {noun}{why}")
-
-        audit = self.mysafe.audit
+        if audit is not None:
+            try:
+                audit.batch_started(batch.id, plan.action, plan.refs, reason)
+            except OSError as exc:
+                self.mysafe.report(exc, f"Audit trail {audit.path}")
 
         def before(ref: ItemRef) -> None:
             # Written before the request leaves: if this fails, nothing is sent.
@@ -634,6 +696,9 @@ class MainScreen(Screen[None]):
             self.mysafe.report(exc, f"Batch {batch.id}")
         finally:
             batch.finished = True
+            if audit is not None:
+                with contextlib.suppress(OSError):
+                    audit.batch_finished(batch.id, batch.summary())
             self.running = None
             bar.display = False
             self.last_batch = batch
