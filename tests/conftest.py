@@ -38,17 +38,20 @@ def make_app(
     read_timeout: float = 5.0,
     concurrency: int = 4,
     audit: AuditTrail | None = None,
+    url: str | None = None,
+    retry: RetryPolicy = FAST_RETRY,
 ) -> MySafeApp:
+    """The app against ``sim``: in-process, or over a real socket when ``url`` is given."""
     settings = ClientSettings(
-        base_url=sim.base_url,
+        base_url=url or sim.base_url,
         client_id=DEMO_CLIENT_ID,
         client_secret=SecretStr(secret),
         read_only=read_only,
-        retry=FAST_RETRY,
+        retry=retry,
         read_timeout=read_timeout,
         concurrency=concurrency,
     )
-    client = MySafeClient(settings, transport=sim.transport())
+    client = MySafeClient(settings, transport=None if url else sim.transport())
     batch_numbers = itertools.count(1)
     return MySafeApp(
         client,

@@ -122,6 +122,11 @@ def run_console(args: argparse.Namespace) -> int:
     except UsageError as exc:
         print(f"mysafe-tui: error: {exc}", file=sys.stderr)
         return 2
+    from tui.applog import open_app_log
+    from tui.paths import app_log_path
+
+    secrets = [options.client.client_secret.get_secret_value()] if options.client else []
+    open_app_log(app_log_path(), secrets)
     build_app(options).run()
     return 0
 

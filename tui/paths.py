@@ -23,6 +23,18 @@ def state_dir() -> Path:
     return platformdirs.user_state_path(APP_NAME, appauthor=False)
 
 
+def log_dir() -> Path:
+    return platformdirs.user_log_path(APP_NAME, appauthor=False)
+
+
+def app_log_path() -> Path:
+    return log_dir() / "mysafe-tui.log"
+
+
+def dry_run_dir() -> Path:
+    return state_dir() / "dry-runs"
+
+
 def config_path() -> Path:
     return config_dir() / "config.toml"
 

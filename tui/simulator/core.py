@@ -340,7 +340,10 @@ class Simulator:
                 response = self._gateway_error(504, request_id, accept)
             elif fault == "lost":
                 response = None
-        self.request_log.append((request.method, path, response.status if response else "drop"))
+        logged: int | str = response.status if response else "drop"
+        if fault == "hang":
+            logged = f"hang {logged}"  # answered late: a client may have given up
+        self.request_log.append((request.method, path, logged))
         return Reply(response, plan.delay)
 
     def _gateway_error(self, status: int, request_id: str, accept: str) -> SimResponse:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 
 from textual.widgets import Log
 
+from tui.applog import LOGGER_NAME
 from tui.safe_text import safe_text
 
 
@@ -25,5 +27,8 @@ class LogPanel(Log):
         self.border_title = "Log"
 
     def add(self, line: str) -> None:
+        text = safe_text(line)
         stamp = self._clock().strftime("%H:%M:%S")
-        self.write_line(f"{stamp} {safe_text(line)}")
+        self.write_line(f"{stamp} {text}")
+        # The same line goes to the rotating app log, when one is open.
+        logging.getLogger(LOGGER_NAME).info(text)
