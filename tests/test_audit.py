@@ -105,3 +105,66 @@ def test_records_are_one_json_object_per_line(tmp_path: Path) -> None:
     assert len(lines) == 1
     assert json.loads(lines[0])["name"] == 'name with "quotes"\nand a newline'
     assert datetime.fromisoformat(json.loads(lines[0])["time"]).tzinfo is not None
+
+
+async def test_dry_run_writes_the_exact_requests_and_sends_nothing(
+    sim: Simulator, tmp_path: Path, isolated_dirs: Path
+) -> None:
+    path = tmp_path / "audit.jsonl"
+    app = make_app(sim, audit=trail(path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.main.table()
+        keys = [k for k in table.visible_keys() if sim.get("password", k).can_write][:3]
+        for key in keys:
+            table.move_cursor_to(key)
+            await pilot.press("space")
+        await pilot.press("D")
+        assert isinstance(app.screen, ConfirmBatch) and app.screen.plan.purpose == "Dry run"
+        await pilot.press("y")
+        await pilot.pause()
+        log = list(app.main.query_one("#log").lines)
+    assert not [p for m, p, _ in sim.request_log if m == "POST" and "mysafe" in p]
+    assert all(sim.is_active("password", key) for key in keys)
+    [script] = (isolated_dirs / "xdg_state_home" / "mysafe-tui" / "dry-runs").glob("*.sh")
+    text = script.read_text()
+    for key in keys:
+        line = f"curl -sS -X POST {sim.base_url}/api/mysafe/password/inactive/{key}"
+        assert line in text and any(line in entry for entry in log)
+    assert "Authorization: Bearer $TOKEN" in text
+    assert not any(token in text for token in sim._tokens)
+    assert [r["phase"] for r in read_audit(path)] == ["dry_run"]
+
+
+async def test_audit_view_filters_and_exports_the_newest_batch(
+    sim: Simulator, tmp_path: Path
+) -> None:
+    path = tmp_path / "audit.jsonl"
+    app = make_app(sim, audit=trail(path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.main.table()
+        keys = [k for k in table.visible_keys() if sim.get("password", k).can_write][:2]
+        for key in keys:
+            table.move_cursor_to(key)
+            await pilot.press("space")
+        await pilot.press("d", "y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("A")
+        await pilot.pause()
+        lines = str(app.screen.query_one("#audit-lines").render())
+        assert f"password {keys[0]}" in lines and "deactivated" in lines
+        word = sim.get("password", keys[1]).name.split()[0]
+        await pilot.press("slash", *word, "enter")
+        lines = str(app.screen.query_one("#audit-lines").render())
+        assert f"password {keys[1]} " in lines and f"password {keys[0]} " not in lines
+        await pilot.press("x")
+        await pilot.pause()
+    exported = json.loads((tmp_path / "exports" / "batch-b0001.json").read_text())
+    assert sorted(row["identifier"] for row in exported) == sorted(keys)
+    assert all(row["outcome"] == "deactivated" for row in exported)
+    header = (tmp_path / "exports" / "batch-b0001.csv").read_text().splitlines()[0]
+    assert header.startswith("time,operator,profile,host,batch_id,reason,kind,identifier")

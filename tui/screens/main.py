@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import shlex
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, cast
@@ -30,7 +32,9 @@ from tui.api import (
 from tui.audit import Interrupted, interrupted_batches
 from tui.batches import Batch, is_success, outcome_label, outcome_line, split_writable
 from tui.dialogs import BatchPlan, ConfirmBatch, ConfirmQuit, ServerFilterDialog, UnlockWriting
+from tui.paths import dry_run_dir
 from tui.safe_text import safe_text
+from tui.screens.audit_view import AuditScreen
 from tui.screens.help import HelpScreen, binding_rows
 from tui.widgets.detail_pane import DetailPane
 from tui.widgets.item_table import Column, ItemTable, Row
@@ -181,6 +185,22 @@ class MainScreen(Screen[None]):
             "Unlock writing",
             id="main.unlock",
             tooltip="Production profile: allow deactivate and undo for this session",
+        ),
+        Binding(
+            "D",
+            "dry_run",
+            "Dry run",
+            show=False,
+            id="main.dry_run",
+            tooltip="Show the exact requests a deactivation would send (as curl), send nothing",
+        ),
+        Binding(
+            "A",
+            "audit",
+            "Audit",
+            show=False,
+            id="main.audit",
+            tooltip="The audit trail: recent records, filter, export a batch to CSV/JSON",
         ),
         Binding(
             "R",
@@ -501,6 +521,13 @@ class MainScreen(Screen[None]):
     def action_mark_all(self) -> None:
         self.table().toggle_mark_all_visible()
 
+    def action_audit(self) -> None:
+        audit = self.mysafe.audit
+        if audit is None:
+            self.mysafe.say("This session keeps no audit trail.")
+            return
+        self.app.push_screen(AuditScreen(audit.path, audit.path.parent / "exports"))
+
     def action_resume(self) -> None:
         """Mark what interrupted batches left, so d (or u) can finish the job."""
         if not self.interrupted:
@@ -556,11 +583,65 @@ class MainScreen(Screen[None]):
             refs.append(item.ref if item is not None else ItemRef(kind, key))
         return refs, hidden
 
-    def action_deactivate(self) -> None:
+    def action_dry_run(self) -> None:
+        found = self._deactivation_plan()
+        if found is None:
+            return
+        plan = replace(found, purpose="Dry run", require_reason=self.mysafe.profile.require_reason)
+
+        def confirmed(reason: str | None) -> None:
+            if reason is not None:
+                self._write_dry_run(plan, reason)
+
+        self.app.push_screen(ConfirmBatch(plan, arming_delay=self.mysafe.arming_delay), confirmed)
+
+    def _write_dry_run(self, plan: BatchPlan, reason: str) -> None:
+        """The exact requests, as curl lines with the token redacted; nothing is sent."""
+        base = self.mysafe.client.base_url
+        batch_id = self.mysafe.new_batch_id()
+        lines = [
+            "#!/bin/sh",
+            f"# mysafe-tui dry run {batch_id}: {plan.action.value} {len(plan.refs)} items",
+            f"# reason: {safe_text(reason) or '-'}",
+            "# Nothing was sent. Set TOKEN to a bearer token to send these yourself.",
+        ]
+        for ref in plan.refs:
+            url = f"{base}/api/mysafe/{ref.kind.path}/{plan.action.path}/{ref.identifier}"
+            lines.append(f"# {ref.kind.label} {ref.identifier}: {safe_text(ref.name)}")
+            lines.append(f'curl -sS -X POST {shlex.quote(url)} -H "Authorization: Bearer $TOKEN"')
+        folder = dry_run_dir()
+        path = folder / f"dry-run-{batch_id}.sh"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                handle.write("\n".join(lines) + "\n")
+        except OSError as exc:
+            self.mysafe.report(exc, f"Writing the dry run to {path}")
+            return
+        for line in lines[4:]:
+            if line.startswith("curl"):
+                self.log_line(f"dry run: {line}")
+        if self.mysafe.audit is not None:
+            with contextlib.suppress(OSError):
+                self.mysafe.audit.write(
+                    {
+                        "phase": "dry_run",
+                        "batch_id": batch_id,
+                        "action": plan.action.value,
+                        "count": len(plan.refs),
+                        "reason": reason,
+                        "file": str(path),
+                    }
+                )
+        self.mysafe.say(f"Dry run: {len(plan.refs)} requests written to {path}; nothing was sent.")
+
+    def _deactivation_plan(self) -> BatchPlan | None:
+        """The marked rows (or the cursor row) minus those the list says are read-only."""
         refs, hidden = self._selection()
         if not refs:
             self.mysafe.say("Nothing to deactivate: the table is empty.", severity="warning")
-            return
+            return None
         writable = {
             (item.kind.value, item.identifier): item.can_write
             for item in self.items[self.kind].values()
@@ -568,17 +649,21 @@ class MainScreen(Screen[None]):
         allowed, refused = split_writable(refs, writable)
         if refused:
             names = ", ".join(f"{r.identifier} {safe_text(r.name)!r}" for r in refused[:3])
-            self.log_line(
-                f"Left out, not editable by you: {names}{'…' if len(refused) > 3 else ''}"
-            )
+            more = "…" if len(refused) > 3 else ""
+            self.log_line(f"Left out, not editable by you: {names}{more}")
         if not allowed:
             self.mysafe.say(
                 f"You may not edit {'this item' if len(refused) == 1 else 'any of these items'}"
                 " (can_write is false): nothing to send.",
                 severity="warning",
             )
-            return
-        self._confirm_and_run(BatchPlan(Action.DEACTIVATE, allowed, hidden=hidden, refused=refused))
+            return None
+        return BatchPlan(Action.DEACTIVATE, allowed, hidden=hidden, refused=refused)
+
+    def action_deactivate(self) -> None:
+        plan = self._deactivation_plan()
+        if plan is not None:
+            self._confirm_and_run(plan)
 
     def action_undo(self) -> None:
         batch = self.last_deactivation
