@@ -133,3 +133,12 @@ def test_client_calls_survive_any_answer(status: int, body: bytes, token_broken:
     for result in results:
         if isinstance(result, MySafeError):
             assert SECRET not in str(result)
+
+
+def test_a_body_over_the_size_cap_is_refused_not_parsed() -> None:
+    from tui.api.parsing import MAX_BODY_BYTES
+
+    huge = b'{"password_on_list": [' + b'{"identifier": "1"},' * (MAX_BODY_BYTES // 20) + b"{}]}"
+    assert len(huge) > MAX_BODY_BYTES
+    error = error_from_response(200, httpx.Headers(), huge)
+    assert isinstance(error, MySafeError) and "not JSON" in str(error)

@@ -223,3 +223,43 @@ async def test_batch_limit_and_required_reason(sim: Simulator, tmp_path: Path) -
     assert records and all(
         r["reason"] == "INC-4242 leaked key" for r in records if r["phase"] != "batch_end"
     )
+
+
+async def test_the_profile_picker_returns_the_chosen_name() -> None:
+    from tui.screens.profile_picker import ProfilePicker
+
+    picker = ProfilePicker(["prod", "staging"], "config.toml")
+    async with picker.run_test() as pilot:
+        await pilot.press("down", "enter")  # starts on the first; down moves to the second
+        await pilot.pause()
+    assert picker.return_value == "staging"
+
+
+async def test_insecure_and_profile_colour_are_always_in_the_header(sim: Simulator) -> None:
+    app = make_app(sim, demo=False)
+    app.profile = ProfileView(name="lab", color="magenta", insecure=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        bar = app.main.query_one("#context-bar")
+        text = str(bar.render())
+        assert "profile lab" in text and "INSECURE" in text and sim.base_url.split("//")[1] in text
+        assert bar.has_class("-color-magenta") and bar.has_class("-insecure")
+
+
+def test_secret_from_the_os_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    calls: list[tuple[str, str]] = []
+    fake = types.ModuleType("keyring")
+
+    def get_password(service: str, user: str) -> str:
+        calls.append((service, user))
+        return "from-keyring"
+
+    fake.get_password = get_password  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "keyring", fake)
+    config = write(tmp_path, GOOD)
+    result = resolve(**options(config, environ={}, profile="prod"))  # type: ignore[arg-type]
+    assert result.client is not None
+    assert result.client.client_secret.get_secret_value() == "from-keyring"
+    assert calls == [("mysafe-tui", "prod")]
