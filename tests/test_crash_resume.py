@@ -3,15 +3,6 @@ and the next start offers to finish what was left."""
 
 from __future__ import annotations
 
-import fcntl
-import os
-import pty
-import select
-import signal
-import struct
-import subprocess
-import sys
-import termios
 import time
 from pathlib import Path
 
@@ -22,44 +13,10 @@ from tui.dialogs import ConfirmBatch
 from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig
 
 from conftest import make_app
+from pty_terminal import Terminal, clean_env
 from served import ServedSimulator
 
 pytestmark = pytest.mark.e2e
-
-
-class Terminal:
-    """The installed program in a pseudo-terminal, driven by bytes."""
-
-    def __init__(self, env: dict[str, str]) -> None:
-        self.master, slave = pty.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tui", "--concurrency", "2"],
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            env=env,
-            close_fds=True,
-        )
-        os.close(slave)
-        self.output = bytearray()
-
-    def read_until(self, needle: bytes, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while needle not in self.output:
-            if time.monotonic() > deadline:
-                pytest.fail(f"timed out waiting for {needle!r}")
-            ready, _, _ = select.select([self.master], [], [], 0.05)
-            if ready:
-                self.output.extend(os.read(self.master, 65536))
-
-    def send(self, data: bytes) -> None:
-        os.write(self.master, data)
-
-    def kill(self) -> None:
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-        os.close(self.master)
 
 
 async def test_a_killed_batch_is_known_and_resumable(isolated_dirs: Path) -> None:
@@ -69,15 +26,13 @@ async def test_a_killed_batch_is_known_and_resumable(isolated_dirs: Path) -> Non
     trail = state / "mysafe-tui" / "audit.jsonl"
     with ServedSimulator(sim) as served:
         sim.faults.latency = 0.15  # two at a time: about 3 s for the whole batch
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("MYSAFE_")},
-            "MYSAFE_URL": served.url,
-            "MYSAFE_CLIENT_ID": DEMO_CLIENT_ID,
-            "MYSAFE_CLIENT_SECRET": DEMO_CLIENT_SECRET,
-            "XDG_STATE_HOME": str(state),
-            "TERM": "xterm-256color",
-        }
-        terminal = Terminal(env)
+        env = clean_env(
+            MYSAFE_URL=served.url,
+            MYSAFE_CLIENT_ID=DEMO_CLIENT_ID,
+            MYSAFE_CLIENT_SECRET=DEMO_CLIENT_SECRET,
+            XDG_STATE_HOME=str(state),
+        )
+        terminal = Terminal(["--concurrency", "2"], env)
         try:
             visible = sum(1 for i in sim.items("password") if i.can_view)
             terminal.read_until(f"of {visible} passwords shown".encode())
@@ -91,7 +46,7 @@ async def test_a_killed_batch_is_known_and_resumable(isolated_dirs: Path) -> Non
                 assert time.monotonic() < deadline, "the batch never started"
                 time.sleep(0.05)
         finally:
-            terminal.kill()  # SIGKILL: no chance to write anything more
+            terminal.stop(kill=True)  # SIGKILL: no chance to write anything more
         sim.faults.latency = 0.0
 
         records = list(read_audit(trail))

@@ -66,6 +66,8 @@ async def test_two_thousand_deactivations_through_faults(tmp_path: Path) -> None
             batch = app.main.last_batch
             assert batch is not None and batch.done == 2000
             assert app.is_running
+            unexpected = [e for e in app.errors if "Unexpected error:" in e.message]
+            assert unexpected == [], "every failure was a known, typed one"
     records = list(read_audit(trail))
     outcomes = [r for r in records if r["phase"] == "outcome"]
     assert len(outcomes) == 2000 and len({r["identifier"] for r in outcomes}) == 2000
