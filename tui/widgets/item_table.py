@@ -176,9 +176,12 @@ class ItemTable(ScrollView, can_focus=True):
         """A short word at the end of the row: what became of the item."""
         if label is None:
             self._status.pop(key, None)
+            width = max((cell_len(text) for text, _ in self._status.values()), default=0)
         else:
-            self._status[key] = (safe_text(label), ok)
-        width = max((cell_len(text) for text, _ in self._status.values()), default=0)
+            text = safe_text(label)
+            self._status[key] = (text, ok)
+            # Growing only: a batch of 100 000 outcomes must not rescan them all.
+            width = max(self._status_width, cell_len(text))
         if width != self._status_width:
             self._status_width = width
             self._laid_out_for = -1
