@@ -12,7 +12,7 @@ from textual.widgets import Input
 from tui.app import MySafeApp
 from tui.dialogs import ConfirmBatch
 from tui.simulator import Simulator, SimulatorConfig
-from tui.widgets import ItemTable
+from tui.widgets import ItemTable, LogPanel
 
 from conftest import make_app, spy_toasts
 
@@ -336,8 +336,8 @@ async def test_errors_become_toasts_log_lines_and_history(sim: Simulator) -> Non
         assert "1006: User does not have access" in history and "request" in history
         await pilot.press("escape")
         await pilot.press("l")
-        log = app.main.query_one("#log")
-        assert log.display and any("1005: Password not found" in line for line in log.lines)
+        log = app.main.query_one("#log", LogPanel)
+        assert log.display and any("1005: Password not found" in line for line in log.all_lines())
 
 
 async def test_authentication_failure_is_a_clear_message_not_a_crash(sim: Simulator) -> None:

@@ -10,6 +10,7 @@ from tui.api import Action, ItemRef, Kind
 from tui.audit import AuditContext, AuditTrail, read_audit, unfinished
 from tui.dialogs import ConfirmBatch
 from tui.simulator import DEMO_CLIENT_SECRET, Simulator
+from tui.widgets import LogPanel
 
 from conftest import FIXED_TIME, make_app
 
@@ -124,7 +125,7 @@ async def test_dry_run_writes_the_exact_requests_and_sends_nothing(
         assert isinstance(app.screen, ConfirmBatch) and app.screen.plan.purpose == "Dry run"
         await pilot.press("y")
         await pilot.pause()
-        log = list(app.main.query_one("#log").lines)
+        log = app.main.query_one("#log", LogPanel).all_lines()
     assert not [p for m, p, _ in sim.request_log if m == "POST" and "mysafe" in p]
     assert all(sim.is_active("password", key) for key in keys)
     [script] = (isolated_dirs / "xdg_state_home" / "mysafe-tui" / "dry-runs").glob("*.sh")

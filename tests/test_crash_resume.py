@@ -11,6 +11,7 @@ import pytest
 from tui.audit import AuditContext, AuditTrail, interrupted_batches, read_audit
 from tui.dialogs import ConfirmBatch
 from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig
+from tui.widgets import LogPanel
 
 from conftest import make_app
 from pty_terminal import Terminal, clean_env
@@ -72,7 +73,10 @@ async def test_a_killed_batch_is_known_and_resumable(isolated_dirs: Path) -> Non
         async with app.run_test(size=(120, 40)) as pilot:
             await app.workers.wait_for_complete()
             await pilot.pause()
-            assert any("was interrupted" in line for line in app.main.query_one("#log").lines)
+            assert any(
+                "was interrupted" in line
+                for line in app.main.query_one("#log", LogPanel).all_lines()
+            )
             await pilot.press("R")
             table = app.main.table()
             still_listed = [k for k in left if sim.is_active("password", k)]

@@ -8,6 +8,7 @@ from pathlib import Path
 from tui.applog import LOGGER_NAME, Redactor, open_app_log
 from tui.audit import AuditContext, AuditTrail
 from tui.simulator import Simulator, SimulatorConfig
+from tui.widgets import LogPanel
 
 from conftest import make_app
 
@@ -63,7 +64,7 @@ async def test_flows_leave_no_secret_anywhere(tmp_path: Path) -> None:
             await pilot.press("e")
             await pilot.pause()
             screens.append(app.export_screenshot())
-            panel_lines = list(app.main.query_one("#log").lines)
+            panel_lines = app.main.query_one("#log", LogPanel).all_lines()
             errors = [entry.message for entry in app.errors]
             client_repr = repr(app.client.settings)
     finally:

@@ -429,7 +429,9 @@ class MainScreen(Screen[None]):
             )
         if self.mysafe.read_only:
             parts.append("read-only: deactivate and undo unavailable")
-        self.query_one("#status-line", Static).update(safe_text(" · ".join(parts)))
+        # One fixed-height line: no layout pass (during a batch this runs per outcome,
+        # and a layout per frame costs more than the requests themselves).
+        self.query_one("#status-line", Static).update(safe_text(" · ".join(parts)), layout=False)
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
@@ -771,7 +773,7 @@ class MainScreen(Screen[None]):
             batch.record(outcome)
             self._show_outcome(outcome)
             progress.advance(1)
-            label.update(f"{verb} {batch.done}/{batch.total} · esc stops")
+            label.update(f"{verb} {batch.done}/{batch.total} · esc stops", layout=False)
 
         try:
             await self.mysafe.client.set_active_many(

@@ -20,15 +20,32 @@ class LogPanel(Log):
     """
 
     MAX_LINES = 5000
+    #: Lines are handed to the widget at most this often: each hand-over resizes the
+    #: log, which costs a layout pass, and a batch produces hundreds of lines a second.
+    FLUSH_EVERY = 0.1
 
     def __init__(self, clock: Callable[[], datetime], *, id: str | None = None) -> None:
         super().__init__(max_lines=self.MAX_LINES, highlight=False, id=id)
         self._clock = clock
+        self._pending: list[str] = []
         self.border_title = "Log"
 
     def add(self, line: str) -> None:
         text = safe_text(line)
         stamp = self._clock().strftime("%H:%M:%S")
-        self.write_line(f"{stamp} {text}")
+        if not self._pending:
+            # A one-shot timer, only while lines wait: nothing ticks when idle.
+            self.set_timer(self.FLUSH_EVERY, self.flush)
+        self._pending.append(f"{stamp} {text}")
         # The same line goes to the rotating app log, when one is open.
         logging.getLogger(LOGGER_NAME).info(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            pending, self._pending = self._pending, []
+            self.write_lines(pending)
+
+    def all_lines(self) -> list[str]:
+        """Every line so far, including those not yet handed to the widget."""
+        self.flush()
+        return list(self.lines)
