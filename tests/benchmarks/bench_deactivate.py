@@ -84,13 +84,13 @@ async def timed_batch(
 
 
 async def main_async(items: int, latency_ms: float, concurrency: int) -> None:
-    process, url = start_simulator(items * 4, latency_ms)
+    process, url = start_simulator(items * 5, latency_ms)
     try:
         settings = ClientSettings(url, DEMO_CLIENT_ID, SecretStr(DEMO_CLIENT_SECRET))
         async with MySafeClient(settings) as client:
             listed = await client.list_items(Kind.PASSWORD)
         writable = [item.ref for item in listed.items if item.can_write]
-        assert len(writable) >= 3 * items, f"only {len(writable)} writable items"
+        assert len(writable) >= 4 * items, f"only {len(writable)} writable items"
         sets = [writable[i * items : (i + 1) * items] for i in range(3)]
         latency = latency_ms / 1000
         runs = [
@@ -116,6 +116,9 @@ async def main_async(items: int, latency_ms: float, concurrency: int) -> None:
                 f"{name:<32}{wall:>8.2f}{ideal:>9.2f}{wall / ideal:>9.2f}"
                 f"{cpu / len(refs) * 1000:>12.2f}{changed:>9}"
             )
+        wall = await app_batch(url, writable[3 * items : 4 * items])
+        ideal = items * latency / concurrency
+        print(f"{'through the app (Textual)':<32}{wall:>8.2f}{ideal:>9.2f}{wall / ideal:>9.2f}")
         sequential = walls["sequential"]
         concurrent = walls[f"concurrent ({concurrency})"]
         print(
@@ -124,6 +127,28 @@ async def main_async(items: int, latency_ms: float, concurrency: int) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+async def app_batch(url: str, refs: Sequence[ItemRef]) -> float:
+    """The same batch driven through the console, marks, confirmation and all."""
+    from tui.app import MySafeApp
+
+    settings = ClientSettings(url, DEMO_CLIENT_ID, SecretStr(DEMO_CLIENT_SECRET))
+    app = MySafeApp(MySafeClient(settings), arming_delay=0.0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.main.table()
+        for ref in refs:
+            table.toggle_mark(ref.identifier)
+        await pilot.press("d", *str(len(refs)))
+        began = time.perf_counter()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        wall = time.perf_counter() - began
+        batch = app.main.last_batch
+        assert batch is not None and batch.done == len(refs), "the batch did not run"
+    return wall
 
 
 def main() -> None:

@@ -783,6 +783,11 @@ class MainScreen(Screen[None]):
             self.mysafe.report(exc, f"Batch {batch.id}")
         finally:
             batch.finished = True
+            # Done items leave the selection, in one go; failures and items never
+            # attempted stay marked for a retry.
+            done = [o.ref for o in batch.outcomes.values() if is_success(o)]
+            for kind in Kind:
+                self.table(kind).unmark(r.identifier for r in done if r.kind is kind)
             if audit is not None:
                 with contextlib.suppress(OSError):
                     audit.batch_finished(batch.id, batch.summary())
@@ -802,9 +807,6 @@ class MainScreen(Screen[None]):
         table = self.table(ref.kind)
         label = outcome_label(outcome)
         table.set_status(ref.identifier, label, ok=is_success(outcome))
-        if is_success(outcome) and table.is_marked(ref.identifier):
-            # Done items leave the selection; failures stay marked for a retry.
-            table.toggle_mark(ref.identifier)
         self.log_line(outcome_line(outcome))
         if outcome.status is OutcomeStatus.FAILED and outcome.error is not None:
             self.mysafe.record_error(
