@@ -9,7 +9,6 @@ only change when the app does.
 from __future__ import annotations
 
 import asyncio
-import itertools
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
@@ -17,8 +16,10 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from tui.app import MySafeApp
-from tui.demo import CONNECT_HINT, demo_client, demo_simulator
+from tui.demo import demo_simulator
+from tui.factory import NO_JOURNAL, build_app
 from tui.launch import LaunchOptions
+from tui.ops import counter_ids
 from tui.simulator import Simulator
 
 HERE = Path(__file__).resolve().parent
@@ -65,14 +66,13 @@ SHOTS: dict[str, tuple[Step, tuple[int, int]]] = {
 
 async def shoot(name: str, step: Step, size: tuple[int, int]) -> None:
     simulator = demo_simulator(LaunchOptions(None))
-    numbers = itertools.count(1)
-    app = MySafeApp(
-        demo_client(simulator),
-        demo=True,
-        demo_hint=CONNECT_HINT,
+    app = build_app(
+        LaunchOptions(None),
+        simulator=simulator,
+        journal=NO_JOURNAL,
+        new_batch_id=counter_ids(),
         clock=lambda: datetime(2026, 11, 22, 3, 0, 0),
         arming_delay=0.0,
-        new_batch_id=lambda: f"b{next(numbers):04d}",
     )
     async with app.run_test(size=size, notifications=True) as pilot:
         await app.workers.wait_for_complete()

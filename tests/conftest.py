@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import itertools
+import asyncio
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -10,11 +11,12 @@ from typing import Any
 
 import pytest
 from pydantic import SecretStr
+from textual.pilot import Pilot
 
 from tui.api import ClientSettings, MySafeClient, RetryPolicy
 from tui.app import MySafeApp
-from tui.audit import AuditTrail
 from tui.demo import CONNECT_HINT
+from tui.ops import BatchRun, Journal, ProfileView, Session, counter_ids
 from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig
 
 FIXED_TIME = datetime(2026, 11, 22, 3, 0, 0)
@@ -28,6 +30,19 @@ class Toasts(list[tuple[str, str]]):
         return "\n".join(message for _, message in self)
 
 
+class ManualClock:
+    """A monotonic clock the test moves by hand (the confirmation's arming delay)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
 def make_app(
     sim: Simulator,
     *,
@@ -37,9 +52,13 @@ def make_app(
     demo: bool = True,
     read_timeout: float = 5.0,
     concurrency: int = 4,
-    audit: AuditTrail | None = None,
+    audit: Journal | None = None,
     url: str | None = None,
     retry: RetryPolicy = FAST_RETRY,
+    profile: ProfileView | None = None,
+    monotonic: ManualClock | None = None,
+    batch_prefix: str = "b",
+    shutdown_grace: float = 5.0,
 ) -> MySafeApp:
     """The app against ``sim``: in-process, or over a real socket when ``url`` is given."""
     settings = ClientSettings(
@@ -52,17 +71,38 @@ def make_app(
         concurrency=concurrency,
     )
     client = MySafeClient(settings, transport=None if url else sim.transport())
-    batch_numbers = itertools.count(1)
-    return MySafeApp(
+    session = Session(
         client,
+        profile=profile,
+        journal=audit,
         demo=demo,
         read_only=read_only,
+        new_batch_id=counter_ids(batch_prefix),
+        shutdown_grace=shutdown_grace,
+    )
+    return MySafeApp(
+        session,
         demo_hint=CONNECT_HINT if demo else "",
         clock=lambda: FIXED_TIME,
         arming_delay=arming_delay,
-        new_batch_id=lambda: f"b{next(batch_numbers):04d}",
-        audit=audit,
+        monotonic=monotonic,
     )
+
+
+async def wait_until(
+    pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 20.0
+) -> None:
+    """Let the app run until ``condition`` holds (a wait for a state, not a sleep)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "the condition never held"
+        await pilot.pause(0.01)
+
+
+def label_counts(run: BatchRun) -> Counter[str]:
+    """How many items of a finished batch ended with each label."""
+    return Counter(outcome.label for outcome in run.outcomes.values())
 
 
 def spy_toasts(app: MySafeApp) -> Toasts:

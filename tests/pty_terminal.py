@@ -59,6 +59,17 @@ class Terminal:
     def send(self, data: bytes) -> None:
         os.write(self.master, data)
 
+    def wait(self, timeout: float) -> int:
+        """The exit code, reading the terminal meanwhile so the program never blocks."""
+        deadline = time.monotonic() + timeout
+        while self.process.poll() is None:
+            if time.monotonic() > deadline:
+                self.process.kill()
+                pytest.fail("the program did not exit in time")
+            self._read(0.05)
+        os.close(self.master)
+        return self.process.returncode
+
     def stop(self, kill: bool = False) -> None:
         self.process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
         self.process.wait(timeout=10)

@@ -7,18 +7,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tui.api import Action, ItemRef, Kind
-from tui.audit import AuditContext, AuditTrail, read_audit, unfinished
 from tui.dialogs import ConfirmBatch
+from tui.ops import Journal, JournalContext, load_batches, read_records
+from tui.ops.export import csv_text, spreadsheet_cell
+from tui.screens.audit_view import AuditScreen, describe
 from tui.simulator import DEMO_CLIENT_SECRET, Simulator
 from tui.widgets import LogPanel
 
 from conftest import FIXED_TIME, make_app
 
 
-def trail(path: Path) -> AuditTrail:
-    return AuditTrail(
+def trail(path: Path) -> Journal:
+    return Journal(
         path,
-        AuditContext("demo", "vault.example.com", "alice"),
+        JournalContext("demo", "vault.example.com", "alice"),
         clock=lambda: FIXED_TIME.replace(tzinfo=UTC),
     )
 
@@ -40,7 +42,7 @@ async def test_every_request_is_recorded_before_and_after(sim: Simulator, tmp_pa
         await pilot.press("y")
         await app.workers.wait_for_complete()
         await pilot.pause()
-    records = list(read_audit(path))
+    records = list(list_records(path))
     assert [r["phase"] for r in records].count("intent") == 3
     assert [r["phase"] for r in records].count("outcome") == 3
     for key in keys:
@@ -61,18 +63,30 @@ async def test_every_request_is_recorded_before_and_after(sim: Simulator, tmp_pa
     assert oct(path.stat().st_mode & 0o777) == "0o600"
 
 
-def test_a_torn_last_line_is_tolerated_and_unfinished_intents_found(tmp_path: Path) -> None:
+def list_records(path: Path) -> list[dict[str, object]]:
+    return list(read_records(path))
+
+
+def test_a_torn_last_line_is_tolerated_and_the_next_record_starts_a_new_line(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "audit.jsonl"
     audit = trail(path)
-    ref = ItemRef(Kind.PASSWORD, "7", "GitHub prod admin")
-    audit.intent(ref, Action.DEACTIVATE, "b1")
-    audit.intent(ItemRef(Kind.PASSWORD, "8", "x"), Action.DEACTIVATE, "b1")
+    refs = [ItemRef(Kind.PASSWORD, "7", "GitHub prod admin"), ItemRef(Kind.PASSWORD, "8", "x")]
+    audit.batch_started("b1", Action.DEACTIVATE, refs, pid=2**22 + 7)
+    for ref in refs:
+        audit.intent(ref, Action.DEACTIVATE, "b1")
     audit.close()
     with path.open("a") as handle:
         handle.write('{"phase": "outcome", "identifier": "8", "batch')  # killed mid-write
-    records = list(read_audit(path))
-    assert [r["identifier"] for r in records] == ["7", "8"]
-    assert [r["identifier"] for r in unfinished(path)] == ["7", "8"]
+    assert [r.get("identifier") for r in list_records(path)] == [None, "7", "8"]
+    [batch] = load_batches(path)
+    assert batch.unanswered == {("password", "7"), ("password", "8")}
+    # The next program's first record lands on a line of its own, and reads.
+    following = trail(path)
+    following.batch_started("b2", Action.DEACTIVATE, refs[:1], pid=2**22 + 8)
+    following.close()
+    assert [b.batch_id for b in load_batches(path)] == ["b1", "b2"]
 
 
 async def test_if_the_trail_cannot_be_written_nothing_is_sent(
@@ -89,8 +103,8 @@ async def test_if_the_trail_cannot_be_written_nothing_is_sent(
         await pilot.press("d", "y")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.main.table().status_of(key) == "failed"
-        assert any("not sent" in entry.message for entry in app.errors)
+        assert app.main.table().status_of(key) == "not attempted"
+        assert any("cannot be written" in entry.message for entry in app.errors)
     assert sim.is_active("password", key)
     assert not [p for m, p, _ in sim.request_log if m == "POST" and "mysafe" in p]
 
@@ -122,7 +136,8 @@ async def test_dry_run_writes_the_exact_requests_and_sends_nothing(
             table.move_cursor_to(key)
             await pilot.press("space")
         await pilot.press("D")
-        assert isinstance(app.screen, ConfirmBatch) and app.screen.plan.purpose == "Dry run"
+        assert isinstance(app.screen, ConfirmBatch) and app.screen.plan.dry_run
+        title = str(app.screen.query_one("#confirm-title").render())
         await pilot.press("y")
         await pilot.pause()
         log = app.main.query_one("#log", LogPanel).all_lines()
@@ -135,10 +150,11 @@ async def test_dry_run_writes_the_exact_requests_and_sends_nothing(
         assert line in text and any(line in entry for entry in log)
     assert "Authorization: Bearer $TOKEN" in text
     assert not any(token in text for token in sim._tokens)
-    assert [r["phase"] for r in read_audit(path)] == ["dry_run"]
+    assert [r["phase"] for r in list_records(path)] == ["dry_run"]
+    assert "nothing is sent: write 3 items?" in title
 
 
-async def test_audit_view_filters_and_exports_the_newest_batch(
+async def test_audit_view_lists_batches_exports_one_and_reverses_it(
     sim: Simulator, tmp_path: Path
 ) -> None:
     path = tmp_path / "audit.jsonl"
@@ -147,25 +163,50 @@ async def test_audit_view_filters_and_exports_the_newest_batch(
         await app.workers.wait_for_complete()
         await pilot.pause()
         table = app.main.table()
-        keys = [k for k in table.visible_keys() if sim.get("password", k).can_write][:2]
-        for key in keys:
-            table.move_cursor_to(key)
-            await pilot.press("space")
-        await pilot.press("d", "y")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        keys = [k for k in table.visible_keys() if sim.get("password", k).can_write][:3]
+        for batch_keys in (keys[:2], keys[2:]):
+            for key in batch_keys:
+                table.move_cursor_to(key)
+                await pilot.press("space")
+            await pilot.press("d", "y")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
         await pilot.press("A")
         await pilot.pause()
-        lines = str(app.screen.query_one("#audit-lines").render())
-        assert f"password {keys[0]}" in lines and "deactivated" in lines
-        word = sim.get("password", keys[1]).name.split()[0]
-        await pilot.press("slash", *word, "enter")
-        lines = str(app.screen.query_one("#audit-lines").render())
-        assert f"password {keys[1]} " in lines and f"password {keys[0]} " not in lines
+        screen = app.screen
+        assert isinstance(screen, AuditScreen)
+        assert [b.batch_id for b in screen._shown] == ["b0002", "b0001"]
+        assert "UTC" in describe(screen._shown[0]) and "deactivate 1" in describe(screen._shown[0])
+        await pilot.press("slash", *"b0001", "enter")
+        assert [b.batch_id for b in screen._shown] == ["b0001"]
         await pilot.press("x")
         await pilot.pause()
+        await pilot.press("u")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmBatch) and dialog.plan.undoes == "b0001"
+        assert sorted(r.identifier for r in dialog.plan.refs) == sorted(keys[:2])
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert all(sim.is_active("password", k) for k in keys[:2])
+    assert not sim.is_active("password", keys[2])
     exported = json.loads((tmp_path / "exports" / "batch-b0001.json").read_text())
-    assert sorted(row["identifier"] for row in exported) == sorted(keys)
+    assert sorted(row["identifier"] for row in exported) == sorted(keys[:2])
     assert all(row["outcome"] == "deactivated" for row in exported)
     header = (tmp_path / "exports" / "batch-b0001.csv").read_text().splitlines()[0]
     assert header.startswith("time,operator,profile,host,batch_id,reason,kind,identifier")
+
+
+def test_the_csv_export_carries_no_formula_and_no_terminal_escape() -> None:
+    rows = [
+        {"name": '=HYPERLINK("http://evil","x")', "message": "\x1b]52;c;aGk=\x07 ok"},
+        {"name": "+1", "message": "-2"},
+        {"name": "@SUM(A1)", "message": "plain"},
+    ]
+    text = csv_text(rows)  # type: ignore[arg-type]
+    assert "\x1b" not in text and "\x07" not in text
+    for line in text.splitlines()[1:]:
+        for cell in next(iter([line.split(",")])):
+            assert not cell.lstrip('"').startswith(("=", "+", "-", "@")), line
+    assert spreadsheet_cell("=1+1") == "'=1+1" and spreadsheet_cell("ok") == "ok"

@@ -50,7 +50,7 @@ async def test_list_get_and_deactivate_round_trip() -> None:
         secrets = await client.list_items(Kind.API_SECRET)
         assert len(passwords.items) == sum(1 for i in sim.items("password") if i.can_view)
         assert passwords.skipped == secrets.skipped == 0
-        assert any("\x1b]52;" in item.name for item in passwords.items), "names arrive untouched"
+        assert any("␛]52;" in item.name for item in passwords.items), "names arrive cleaned"
         target = next(item for item in passwords.items if item.can_write)
         detail = await client.get_item(Kind.PASSWORD, target.identifier)
         assert detail.name == target.name

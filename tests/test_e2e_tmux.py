@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.audit import read_audit
+from tui.ops import read_records
 from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig
 
 from served import ServedSimulator
@@ -97,7 +97,7 @@ def test_deactivate_an_item_by_keyboard_over_a_real_socket(
     posts = [p for m, p, s in sim.request_log if m == "POST" and "mysafe" in p]
     assert posts == [f"/api/mysafe/password/inactive/{target.identifier}"]
     trail = isolated_dirs / "xdg_state_home" / "mysafe-tui" / "audit.jsonl"
-    records = list(read_audit(trail))
+    records = list(read_records(trail))
     assert [r["phase"] for r in records] == ["batch", "intent", "outcome", "batch_end"]
     outcome = records[2]
     assert outcome["outcome"] == "deactivated" and outcome["http_status"] == 200

@@ -12,11 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tui.api import ReadOnlyError
-from tui.audit import AuditContext, AuditTrail, read_audit
 from tui.config import ConfigError, load_config
 from tui.dialogs import ConfirmBatch, UnlockWriting
 from tui.launch import UsageError, resolve
-from tui.session import ProfileView
+from tui.ops import Journal, JournalContext, ProfileView, read_records
 from tui.simulator import Simulator
 
 from conftest import make_app
@@ -175,9 +174,10 @@ def test_unknown_profile_is_a_usage_error(tmp_path: Path) -> None:
 async def test_production_is_read_only_until_unlocked_on_purpose(
     sim: Simulator, tmp_path: Path
 ) -> None:
-    trail = AuditTrail(tmp_path / "audit.jsonl", AuditContext("prod", "h", "op"))
-    app = make_app(sim, read_only=True, audit=trail, demo=False)
-    app.profile = ProfileView(name="prod", production=True, color="red")
+    trail = Journal(tmp_path / "audit.jsonl", JournalContext("prod", "h", "op"))
+    app = make_app(
+        sim, audit=trail, demo=False, profile=ProfileView(name="prod", production=True, color="red")
+    )
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -195,14 +195,21 @@ async def test_production_is_read_only_until_unlocked_on_purpose(
         await pilot.press(*"prod", "enter")
         await pilot.pause()
         assert not app.read_only and not app.client.read_only
-        assert "READ-ONLY" not in str(app.main.query_one("#context-bar").render())
-    assert [r["phase"] for r in read_audit(tmp_path / "audit.jsonl")] == ["unlock"]
+        context = str(app.main.query_one("#context-bar").render())
+        assert "READ-ONLY" not in context and "WRITING UNLOCKED" in context
+        await pilot.press("W")  # locks again, on record
+        await pilot.pause()
+        assert app.read_only and app.client.read_only
+        assert "READ-ONLY" in str(app.main.query_one("#context-bar").render())
+    phases = [r["phase"] for r in read_records(tmp_path / "audit.jsonl")]
+    assert phases == ["unlock", "lock"]
 
 
 async def test_batch_limit_and_required_reason(sim: Simulator, tmp_path: Path) -> None:
-    trail = AuditTrail(tmp_path / "audit.jsonl", AuditContext("prod", "h", "op"))
-    app = make_app(sim, audit=trail)
-    app.profile = ProfileView(name="prod", max_batch=3, require_reason=True)
+    trail = Journal(tmp_path / "audit.jsonl", JournalContext("prod", "h", "op"))
+    app = make_app(
+        sim, audit=trail, profile=ProfileView(name="prod", max_batch=3, require_reason=True)
+    )
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -219,7 +226,7 @@ async def test_batch_limit_and_required_reason(sim: Simulator, tmp_path: Path) -
         await app.workers.wait_for_complete()
         await pilot.pause()
     assert not sim.is_active("password", key)
-    records = list(read_audit(tmp_path / "audit.jsonl"))
+    records = list(read_records(tmp_path / "audit.jsonl"))
     assert records and all(
         r["reason"] == "INC-4242 leaked key" for r in records if r["phase"] != "batch_end"
     )
@@ -236,8 +243,7 @@ async def test_the_profile_picker_returns_the_chosen_name() -> None:
 
 
 async def test_insecure_and_profile_colour_are_always_in_the_header(sim: Simulator) -> None:
-    app = make_app(sim, demo=False)
-    app.profile = ProfileView(name="lab", color="magenta", insecure=True)
+    app = make_app(sim, demo=False, profile=ProfileView(name="lab", color="magenta", insecure=True))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         bar = app.main.query_one("#context-bar")

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from tui.applog import LOGGER_NAME, Redactor, open_app_log
-from tui.audit import AuditContext, AuditTrail
+from tui.ops import Journal, JournalContext
 from tui.simulator import Simulator, SimulatorConfig
 from tui.widgets import LogPanel
 
@@ -33,7 +33,7 @@ async def test_flows_leave_no_secret_anywhere(tmp_path: Path) -> None:
     open_app_log(log_path, [CLIENT_SECRET])
     audit_path = tmp_path / "audit.jsonl"
     app = make_app(
-        sim, secret=CLIENT_SECRET, audit=AuditTrail(audit_path, AuditContext("t", "h", "op"))
+        sim, secret=CLIENT_SECRET, audit=Journal(audit_path, JournalContext("t", "h", "op"))
     )
     screens: list[str] = []
     try:

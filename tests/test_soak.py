@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from tui.api import RetryPolicy
-from tui.audit import AuditContext, AuditTrail, read_audit
 from tui.dialogs import ConfirmBatch
+from tui.ops import Journal, JournalContext, read_records
 from tui.simulator import FaultConfig, Simulator, SimulatorConfig
 
-from conftest import make_app
+from conftest import make_app, wait_until
 from served import ServedSimulator
 
 pytestmark = pytest.mark.e2e
@@ -34,7 +34,7 @@ async def test_two_thousand_deactivations_through_faults(tmp_path: Path) -> None
             url=served.url,
             concurrency=16,
             read_timeout=5.0,
-            audit=AuditTrail(trail, AuditContext("soak", "127.0.0.1", "ci")),
+            audit=Journal(trail, JournalContext("soak", "127.0.0.1", "ci")),
             retry=RetryPolicy(attempts=6, base_delay=0.05, max_delay=0.5),
         )
         async with app.run_test(size=(120, 40)) as pilot:
@@ -55,25 +55,27 @@ async def test_two_thousand_deactivations_through_faults(tmp_path: Path) -> None
             assert isinstance(app.screen, ConfirmBatch)
             await pilot.press(*"2000", "enter")
             # The UI answers while the batch runs.
-            await pilot.pause(0.5)
-            assert app.main.running is not None
+            await wait_until(
+                pilot,
+                lambda: app.session.running is not None and app.session.running.done >= 50,
+            )
             sim.expire_tokens()  # revoked mid-batch: the 401 path must recover
             await pilot.press("l")
             assert app.main.query_one("#log").display
             await app.workers.wait_for_complete()
             await pilot.pause()
             elapsed = time.monotonic() - began
-            batch = app.main.last_batch
+            batch = app.session.last_finished()
             assert batch is not None and batch.done == 2000
             assert app.is_running
             unexpected = [e for e in app.errors if "Unexpected error:" in e.message]
             assert unexpected == [], "every failure was a known, typed one"
-    records = list(read_audit(trail))
+    records = list(read_records(trail))
     outcomes = [r for r in records if r["phase"] == "outcome"]
     assert len(outcomes) == 2000 and len({r["identifier"] for r in outcomes}) == 2000
     for record in outcomes:
         active = sim.is_active("password", record["identifier"])
-        if record["outcome"] in ("deactivated", "already inactive"):
+        if record["result"] in ("changed", "changed_answer_lost", "already"):
             assert not active, record
     # Nothing sent again after a success reached the client: one prompt 200 per item
     # (late answers to stalled requests are logged as "hang 200" and do not count).
@@ -83,8 +85,8 @@ async def test_two_thousand_deactivations_through_faults(tmp_path: Path) -> None
         if method == "POST" and "/mysafe/" in path and status == 200
     )
     assert max(answered.values()) == 1
-    labels = Counter(r["outcome"] for r in outcomes)
-    assert labels["deactivated"] + labels["already inactive"] >= 1900, labels
+    labels = Counter(r["result"] for r in outcomes)
+    assert labels["changed"] + labels["changed_answer_lost"] + labels["already"] >= 1900, labels
     assert any(status == 401 for _, path, status in sim.request_log if "mysafe" in path)
     token_fetches = sum(1 for _, path, status in sim.request_log if path.endswith("/token"))
     assert token_fetches >= 3, "tokens expired and were renewed during the batch"

@@ -13,7 +13,6 @@ from tui import __version__
 from tui.argtypes import whole_number_between
 
 if TYPE_CHECKING:
-    from tui.app import MySafeApp
     from tui.launch import LaunchOptions
 
 EPILOG = """\
@@ -127,45 +126,16 @@ def run_console(args: argparse.Namespace) -> int:
 
     secrets = [options.client.client_secret.get_secret_value()] if options.client else []
     open_app_log(app_log_path(), secrets)
-    build_app(options).run()
+    from tui.factory import build_app
+
+    app = build_app(options)
+    try:
+        app.run()
+    finally:
+        # The app's unmount already ended any batch; this is the last resort if the
+        # event loop itself failed before it could.
+        app.session.close()
     return 0
-
-
-def build_app(options: LaunchOptions) -> MySafeApp:
-    """The app for resolved options: demo or server, with its audit trail."""
-    from tui.api import MySafeClient
-    from tui.app import MySafeApp
-    from tui.audit import AuditContext, AuditTrail
-    from tui.paths import audit_path
-    from tui.session import ProfileView
-
-    if options.client is None:
-        from tui.demo import CONNECT_HINT, demo_client, demo_simulator
-
-        client = demo_client(demo_simulator(options), read_only=options.read_only)
-        audit = AuditTrail(audit_path(), AuditContext.current("demo", client.host))
-        profile = ProfileView(max_batch=options.max_batch)
-        return MySafeApp(
-            client,
-            demo=True,
-            read_only=options.read_only,
-            demo_hint=CONNECT_HINT,
-            audit=audit,
-            profile=profile,
-        )
-    client = MySafeClient(options.client)
-    audit = AuditTrail(audit_path(), AuditContext.current(options.profile_name, client.host))
-    profile = ProfileView(
-        name=options.profile_name,
-        production=options.production,
-        max_batch=options.max_batch,
-        require_reason=options.require_reason,
-        color=options.color,
-        insecure=options.client.tls.insecure,
-    )
-    return MySafeApp(
-        client, read_only=options.read_only, audit=audit, profile=profile, theme=options.theme
-    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,30 +1,34 @@
-"""The App: theme, global keys, and the one path every outcome and failure takes."""
+"""The App: theme, global keys, quitting safely, and the one path for every message."""
 
 from __future__ import annotations
 
-import uuid
+import asyncio
+import contextlib
+import signal
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from tui.api import MySafeClient, MySafeError
-from tui.audit import AuditTrail
 from tui.dialogs.confirm_batch import ARMING_DELAY
+from tui.ops import ProfileView, Session
 from tui.paths import stylesheets
 from tui.safe_text import safe_text
 from tui.screens.errors import ErrorEntry, ErrorHistoryScreen
 from tui.screens.main import MainScreen
-from tui.session import ProfileView
 
 THEME = "textual-dark"
+#: Signals that end the program the way a quit does (SIGHUP: the SSH link dropped).
+QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 class MySafeApp(App[None]):
-    """A thin shell: the main screen does the work, this owns the plumbing."""
+    """A thin shell: the session decides, the main screen shows, this owns the plumbing."""
 
     TITLE = "mysafe-tui"
     CSS_PATH = stylesheets()  # type: ignore[assignment]
@@ -51,34 +55,44 @@ class MySafeApp(App[None]):
 
     def __init__(
         self,
-        client: MySafeClient,
+        session: Session,
         *,
-        demo: bool = False,
-        read_only: bool = False,
         demo_hint: str = "",
         clock: Callable[[], datetime] = datetime.now,
         arming_delay: float = ARMING_DELAY,
-        new_batch_id: Callable[[], str] | None = None,
-        audit: AuditTrail | None = None,
-        profile: ProfileView | None = None,
+        monotonic: Callable[[], float] | None = None,
         theme: str = THEME,
     ) -> None:
         super().__init__()
-        self.client = client
-        self.demo = demo
-        self.read_only = read_only
+        self.session = session
         self.demo_hint = demo_hint
         self.clock = clock
         self.arming_delay = arming_delay
+        #: The confirmation dialog's arming clock (tests pass their own).
+        self.monotonic = monotonic
         self.errors: list[ErrorEntry] = []
-        #: Batch ids (random by default; tests pass a counter for stable snapshots).
-        self.new_batch_id = new_batch_id or (lambda: uuid.uuid4().hex[:8])
-        #: Where every attempted (de)activation is recorded, before and after.
-        self.audit = audit
-        self.profile = profile or ProfileView(insecure=client.settings.tls.insecure)
         self._wanted_theme = theme
+        self._quitting = False
 
-    # -- setup ----------------------------------------------------------------------
+    # -- what the screens read -------------------------------------------------------
+
+    @property
+    def client(self) -> MySafeClient:
+        return self.session.client
+
+    @property
+    def profile(self) -> ProfileView:
+        return self.session.profile
+
+    @property
+    def demo(self) -> bool:
+        return self.session.demo
+
+    @property
+    def read_only(self) -> bool:
+        return self.session.read_only
+
+    # -- setup and the ways out -------------------------------------------------------
 
     def on_mount(self) -> None:
         # A fixed theme: TEXTUAL_THEME in the environment must not change snapshots.
@@ -92,14 +106,49 @@ class MySafeApp(App[None]):
                     f"Unknown theme {self._wanted_theme!r} in the profile; using {THEME}.",
                     severity="warning",
                 )
+        loop = asyncio.get_running_loop()
+        for number in QUIT_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(number, self._on_signal, number)
+
+    def _on_signal(self, number: int) -> None:
+        self.quit_safely(signal.Signals(number).name)
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen()
 
     async def on_unmount(self) -> None:
+        # Every way out passes here, an unexpected exception included: the batch is
+        # stopped, requests in flight get a bounded wait, the rest is recorded.
+        loop = asyncio.get_running_loop()
+        for number in QUIT_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.remove_signal_handler(number)
+        await self.session.shutdown("exit")
         await self.client.aclose()
-        if self.audit is not None:
-            self.audit.close()
+
+    @work(group="quit", exclusive=True, exit_on_error=False)
+    async def quit_safely(self, reason: str = "quit") -> None:
+        """Stop sending, let requests in flight answer (bounded), record, then exit."""
+        if self._quitting:
+            return
+        self._quitting = True
+        run = self.session.running
+        if run is not None:
+            self.say(
+                f"Quitting: stopping batch {run.batch_id}, waiting for "
+                f"{len(run.in_flight)} requests in flight.",
+                severity="warning",
+            )
+        await self.session.shutdown(reason)
+        self.exit()
+
+    async def action_quit(self) -> None:
+        """ctrl+q and the palette's Quit: at once, but never leaving a batch untold."""
+        self.quit_safely("quit")
+
+    def action_request_quit(self) -> None:
+        self.main.request_quit()
 
     @property
     def main(self) -> MainScreen:
@@ -114,13 +163,16 @@ class MySafeApp(App[None]):
     ) -> None:
         """Tell the operator: a toast (optional) and always a log line."""
         text = safe_text(message)
-        self.main.log_line(text)
+        with contextlib.suppress(AssertionError):
+            self.main.log_line(text)
         if toast:
             self.notify(text, severity=severity, markup=False)
 
-    def report(self, error: BaseException, context: str, *, toast: bool = True) -> None:
+    def report(self, error: BaseException | str, context: str, *, toast: bool = True) -> None:
         """Any failure: a toast, a log line and an entry in the error history."""
-        if isinstance(error, MySafeError):
+        if isinstance(error, str):
+            message = error
+        elif isinstance(error, MySafeError):
             message = str(error)
             if error.request_id:
                 message += f" (request {error.request_id})"
@@ -128,7 +180,8 @@ class MySafeApp(App[None]):
             message = f"Unexpected error: {type(error).__name__}: {error}"
         text = safe_text(message)
         self.record_error(context, text)
-        self.main.log_line(f"{context}: {text}")
+        with contextlib.suppress(AssertionError):
+            self.main.log_line(f"{context}: {text}")
         if toast:
             self.notify(text, title=safe_text(context), severity="error", markup=False)
 
@@ -146,9 +199,6 @@ class MySafeApp(App[None]):
 
     def action_errors(self) -> None:
         self.push_screen(ErrorHistoryScreen(self.errors))
-
-    def action_request_quit(self) -> None:
-        self.main.request_quit()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

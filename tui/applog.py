@@ -14,10 +14,40 @@ from collections.abc import Iterable
 from pathlib import Path
 
 LOGGER_NAME = "mysafe_tui"
-_BEARER = re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+")
-_SECRET_FIELDS = re.compile(
-    r'(?i)("?(?:client_secret|access_token|password|secret_key)"?\s*[:=]\s*"?)[^"&\s,}]+'
+
+# A bearer token is what follows "Bearer " in an Authorization header, or any
+# token-shaped word after "Bearer" elsewhere: long, or with a digit or a symbol in
+# it. "a Bearer token", "not Bearer" are prose and stay.
+_BEARER = re.compile(
+    r"(?i)(authorization\s*[:=]\s*bearer\s+)\S+"
+    r"|(?<![A-Za-z0-9])(bearer\s+)"
+    r"(?=[A-Za-z0-9._~+/=-]*[0-9._~+/=-]|[A-Za-z0-9._~+/=-]{20})[A-Za-z0-9._~+/=-]{6,}"
 )
+# Secret fields, in the forms a program writes them: a JSON or repr key in quotes
+# ("password": "...", 'password': '...'), a form or query field (password=...),
+# and, for names that are not English words, `client_secret: ...` too. Prose such
+# as "GET /api/mysafe/password: no answer came" is not a field.
+_KEYS = r"client_secret|access_token|refresh_token|secret_key|password"
+#: In quotes a key is a field for certain, so the item's TOTP ``token`` joins in.
+_QUOTED_KEYS = _KEYS + "|token"
+_QUOTED_VALUE = r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|[^"\'&\s,}\]]+'
+_SECRET_FIELDS = re.compile(
+    rf"""(?ix)
+    (?P<key>
+        (?P<q>["'])(?:{_QUOTED_KEYS})(?P=q)\s*:\s*   # "password": / 'password':
+      | (?<![A-Za-z0-9])(?:{_KEYS})=                 # password=... (form, query)
+      | (?<![A-Za-z0-9])(?:client_secret|access_token|refresh_token|secret_key)
+        \s*[:=]\s*                                   # client_secret: ...
+    )
+    (?!\[redacted\])(?P<value>{_QUOTED_VALUE})
+    """
+)
+
+
+def _redact_field(match: re.Match[str]) -> str:
+    value = match.group("value")
+    quote = value[0] if value[:1] in ("'", '"') else ""
+    return f"{match.group('key')}{quote}[redacted]{quote}"
 
 
 class Redactor(logging.Filter):
@@ -30,8 +60,8 @@ class Redactor(logging.Filter):
     def scrub(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, "[redacted]")
-        text = _BEARER.sub(r"\1[redacted]", text)
-        return _SECRET_FIELDS.sub(r"\1[redacted]", text)
+        text = _BEARER.sub(lambda m: f"{m.group(1) or m.group(2)}[redacted]", text)
+        return _SECRET_FIELDS.sub(_redact_field, text)
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = self.scrub(record.getMessage())

@@ -84,6 +84,15 @@ class Profile(BaseModel):
             raise ValueError("must not be empty")
         return value.strip()
 
+    @field_validator("tenant")
+    @classmethod
+    def _tenant(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.strip():
+            raise ValueError("must not be empty; leave tenant out for none")
+        return value.strip()
+
 
 class ConfigFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 from pydantic import SecretStr
 
 from tui.api import DEFAULT_CONCURRENCY, ClientSettings, ConfigurationError, TLSSettings
@@ -64,6 +65,81 @@ def keyring_secret(profile: str) -> str | None:
     return value or None
 
 
+def _flag(value: str | None, flag: str) -> str | None:
+    """A flag's value, stripped; None when the flag was not given.
+
+    An explicitly empty flag (``--url ""``) is a mistake, not "unset": it must not
+    quietly fall back to another source (or to the demo).
+    """
+    if value is None:
+        return None
+    if not value.strip():
+        raise UsageError(f"{flag} is empty; give a value or leave the flag out")
+    return value.strip()
+
+
+def _env(environ: Mapping[str, str], variable: str) -> str | None:
+    """An environment variable's value, stripped; None when unset or empty.
+
+    ``MYSAFE_URL=`` is how shells often "unset" a variable, so empty counts as
+    unset; whitespace only is a mistake and says so.
+    """
+    value = environ.get(variable)
+    if not value:
+        return None
+    if not value.strip():
+        raise UsageError(f"{variable} holds only whitespace; set a value or unset it")
+    return value.strip()
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def server_key(url: str) -> tuple[str, str, int | None, str] | None:
+    """What identifies a server behind ``url``: scheme, host (any case, no final
+    dot), port (the default one written or not) and path; None when unparseable."""
+    try:
+        parsed = httpx.URL(normalise_base_url(url, insecure=True))
+    except (ConfigurationError, httpx.InvalidURL):
+        return None
+    scheme = parsed.scheme.lower()
+    return (
+        scheme,
+        parsed.host.lower().rstrip("."),
+        parsed.port or _DEFAULT_PORTS.get(scheme),
+        parsed.path.rstrip("/"),
+    )
+
+
+def profiles_for_url(config: ConfigFile, url: str) -> list[str]:
+    """The names of the profiles (sorted) whose ``url`` names the same server as ``url``."""
+    key = server_key(url)
+    if key is None:
+        return []
+    return sorted(name for name, p in config.profiles.items() if server_key(p.url) == key)
+
+
+def _strictest(base: Profile, others: list[Profile]) -> Profile:
+    """``base`` with the strictest guards of itself and ``others``.
+
+    Guards are never loosened: production or read-only if any is, the smallest
+    batch limit, a reason if any requires one. Connection settings stay ``base``'s.
+    """
+    every = [base, *others]
+    limits = [p.max_batch for p in every if p.max_batch is not None]
+    production = any(p.production for p in every)
+    colour = next((p.color for p in every if p.production), base.color)
+    return base.model_copy(
+        update={
+            "production": production,
+            "read_only": any(p.read_only for p in every),
+            "max_batch": min(limits) if limits else None,
+            "require_reason": any(p.require_reason for p in every),
+            "color": colour,
+        }
+    )
+
+
 def resolve(
     *,
     demo: bool,
@@ -81,6 +157,17 @@ def resolve(
     config_path: Path | None = None,
     max_batch: int | None = None,
 ) -> LaunchOptions:
+    """The options to start with, or a one-line :class:`UsageError`.
+
+    String arguments are None when their flag was not given. A URL given by flag or
+    environment that names the same server as one or more profiles gets those
+    profiles' guards (production, read-only, batch limit, reason), whether or not a
+    profile was named: how the server was named never removes a guard.
+    """
+    url = _flag(url, "--url")
+    client_id = _flag(client_id, "--client-id")
+    tenant = _flag(tenant, "--tenant")
+    profile = _flag(profile, "--profile")
     demo_options = LaunchOptions(
         None,
         read_only=read_only,
@@ -95,14 +182,16 @@ def resolve(
         config = load_config(config_path) if config_path is not None else ConfigFile()
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
-    name = profile or environ.get("MYSAFE_PROFILE") or None
+    name = profile or _env(environ, "MYSAFE_PROFILE")
     if name is not None and name not in config.profiles:
         known = ", ".join(sorted(config.profiles)) or "none"
         raise UsageError(
             f"no profile {name!r} in {config_path} (profiles: {known}); "
             "add a [profiles.NAME] table or pick another"
         )
-    url = url or environ.get("MYSAFE_URL") or None
+    url = url or _env(environ, "MYSAFE_URL")
+    client_id = client_id or _env(environ, "MYSAFE_CLIENT_ID")
+    tenant = tenant or _env(environ, "MYSAFE_TENANT")
     if url is None and name is None and config.profiles:
         if config.default_profile:
             name = config.default_profile
@@ -113,14 +202,29 @@ def resolve(
     chosen: Profile | None = config.profiles.get(name) if name else None
     if url is None and chosen is None:
         return demo_options
+    label = name or "default"
+    if url is not None:
+        matches = [m for m in profiles_for_url(config, url) if m != name]
+        if chosen is not None:
+            # A named profile keeps its own settings and guards; a URL that is another
+            # profile's server adds that profile's guards.
+            chosen = _strictest(chosen, [config.profiles[m] for m in matches])
+        elif matches:
+            # The server has an owner in the config: its guards (and its connection
+            # settings, under the flags and environment) apply however it was named.
+            # Several owners: the strictest guards of them all, and all their names.
+            ranked = sorted(matches, key=lambda m: not config.profiles[m].production)
+            chosen = _strictest(
+                config.profiles[ranked[0]], [config.profiles[m] for m in ranked[1:]]
+            )
+            name = ranked[0]
+            label = "+".join(matches)
     return _server_options(
         chosen,
-        name or "default",
+        label,
         url=url or (chosen.url if chosen else ""),
-        client_id=client_id
-        or environ.get("MYSAFE_CLIENT_ID")
-        or (chosen.client_id if chosen else None),
-        tenant=tenant or environ.get("MYSAFE_TENANT") or (chosen.tenant if chosen else None),
+        client_id=client_id or (chosen.client_id if chosen else None),
+        tenant=tenant or (chosen.tenant if chosen else None),
         ca_bundle=ca_bundle or (chosen.ca_bundle if chosen else None),
         insecure=insecure or bool(chosen and chosen.insecure),
         read_only=read_only,
@@ -128,6 +232,7 @@ def resolve(
         environ=environ,
         config_path=config_path,
         max_batch=max_batch,
+        keyring_user=name or label,
     )
 
 
@@ -145,20 +250,24 @@ def _server_options(
     environ: Mapping[str, str],
     config_path: Path | None,
     max_batch: int | None,
+    keyring_user: str,
 ) -> LaunchOptions:
     if not client_id:
         raise UsageError(
             "no client id: pass --client-id, set MYSAFE_CLIENT_ID, or add it to the profile"
         )
+    from_env = environ.get("MYSAFE_CLIENT_SECRET")
+    if from_env and not from_env.strip():
+        raise UsageError("MYSAFE_CLIENT_SECRET holds only whitespace; set the secret or unset it")
     secret = (
-        environ.get("MYSAFE_CLIENT_SECRET")
-        or keyring_secret(name)
+        from_env
+        or keyring_secret(keyring_user)
         or (chosen.client_secret.get_secret_value() if chosen and chosen.client_secret else None)
     )
     if not secret:
         raise UsageError(
             "no client secret: set MYSAFE_CLIENT_SECRET, store it in the OS keyring "
-            f"(service {KEYRING_SERVICE!r}, user {name!r}), or put client_secret in a "
+            f"(service {KEYRING_SERVICE!r}, user {keyring_user!r}), or put client_secret in a "
             "config file only you can read (never on the command line)"
         )
     if concurrency is not None and not 1 <= concurrency <= MAX_CONCURRENCY:

@@ -29,11 +29,10 @@ from pydantic import SecretStr
 START_SCRIPT = """
 import time, asyncio
 t0 = time.perf_counter()
-from tui.app import MySafeApp
-from tui.demo import CONNECT_HINT, demo_client, demo_simulator
+from tui.factory import NO_JOURNAL, build_app
 from tui.launch import LaunchOptions
 async def main():
-    app = MySafeApp(demo_client(demo_simulator(LaunchOptions(None))), demo=True, demo_hint=CONNECT_HINT)
+    app = build_app(LaunchOptions(None), journal=NO_JOURNAL)
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -63,6 +62,7 @@ def startup(runs: int = 3) -> None:
 async def large(items: int) -> None:
     from tui.api import ClientSettings, Kind, MySafeClient
     from tui.app import MySafeApp
+    from tui.ops import Session
     from tui.screens.main import row_for
     from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig
 
@@ -76,7 +76,7 @@ async def large(items: int) -> None:
     count = len(listed.items)
 
     small = Simulator(SimulatorConfig(passwords=40, api_secrets=1))
-    app = MySafeApp(MySafeClient(settings, transport=small.transport()), demo=True)
+    app = MySafeApp(Session(MySafeClient(settings, transport=small.transport()), demo=True))
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -132,9 +132,10 @@ async def main_async(items: int, latency_ms: float, concurrency: int) -> None:
 async def app_batch(url: str, refs: Sequence[ItemRef]) -> float:
     """The same batch driven through the console, marks, confirmation and all."""
     from tui.app import MySafeApp
+    from tui.ops import Session
 
     settings = ClientSettings(url, DEMO_CLIENT_ID, SecretStr(DEMO_CLIENT_SECRET))
-    app = MySafeApp(MySafeClient(settings), arming_delay=0.0)
+    app = MySafeApp(Session(MySafeClient(settings)), arming_delay=0.0)
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -48,6 +48,7 @@ from tui.api.parsing import (
     looks_like_envelope,
     parse_success,
     validation_summary,
+    write_message,
 )
 from tui.api.retry import RetryPolicy
 
@@ -238,13 +239,26 @@ class MySafeClient:
             )
         identifier = _checked_identifier(ref.identifier)
         reply = await self._api("POST", f"/api/mysafe/{ref.kind.path}/{action.path}/{identifier}")
-        _body, message, request_id = parse_success(*_parts(reply.response))
+        body, _message, request_id = parse_success(*_parts(reply.response))
+        message = write_message(body)
+        if message is None:
+            # A 2xx the server may well have acted on, but with nothing that says
+            # so: neither success nor failure can be claimed. maybe_applied=True puts
+            # the item in doubt (check it, undo may need it) instead of "changed".
+            raise UnexpectedResponseError(
+                f"{ref.kind.noun} {identifier}: HTTP {reply.response.status_code} without "
+                "the documented response message; it may or may not have been "
+                f"{action.past}",
+                status=reply.response.status_code,
+                request_id=request_id,
+                maybe_applied=True,
+            )
         already = "already" in message.lower()
         return ActionResult(
             ref=ref,
             action=action,
             changed=not already,
-            message=message or f"{ref.kind.label} {action.past}",
+            message=message,
             status=reply.response.status_code,
             request_id=request_id,
             attempts=reply.attempts,

@@ -13,9 +13,13 @@ from tui.api.errors import ConfigurationError
 
 
 def is_loopback(host: str) -> bool:
-    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ::1)."""
+    """True for exactly ``localhost`` and literal loopback addresses (127.0.0.0/8, ::1).
+
+    Other names under ``.localhost`` are not trusted: RFC 6761 only asks resolvers to
+    keep them local, and a resolver or ``/etc/hosts`` may send them anywhere.
+    """
     host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback

@@ -9,6 +9,8 @@ body, a token or a response field that carries a secret.
 
 from __future__ import annotations
 
+from tui.safe_text import clean_text
+
 
 class MySafeError(Exception):
     """Base class: something went wrong talking to senhasegura."""
@@ -32,16 +34,20 @@ class MySafeError(Exception):
         maybe_applied: bool | None = None,
         retry_after: float | None = None,
     ) -> None:
+        # The detail quotes server text (and exception text that may carry the
+        # server's bytes), so everything textual is cleaned here, once, whoever
+        # raised the error: its str is always safe to print, journal and encode.
+        detail = clean_text(detail)
         super().__init__(detail)
         self.detail = detail
         #: HTTP status of the answer, when there was one.
         self.status = status
         #: senhasegura's numeric code (1005, 1006, ...), when there was one.
         self.code = code
-        #: The server's own text, verbatim (untrusted: show it literally).
-        self.server_message = server_message
+        #: The server's own text, cleaned (``clean_text``) but otherwise verbatim.
+        self.server_message = None if server_message is None else clean_text(server_message)
         #: Kong's request id (``X-Kong-Request-Id`` or ``request_id``), when there was one.
-        self.request_id = request_id
+        self.request_id = None if request_id is None else clean_text(request_id)
         if maybe_applied is not None:
             self.maybe_applied = maybe_applied
         #: Seconds the server asked us to wait (``Retry-After``), when it did.

@@ -23,6 +23,8 @@ from pydantic import (
     model_validator,
 )
 
+from tui.safe_text import clean_text
+
 
 class Kind(StrEnum):
     """The two kinds of MySafe item this console manages."""
@@ -89,11 +91,15 @@ def _identifier(value: Any) -> Any:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, str) and value.strip():
-        return value.strip()
+        value = value.strip()
+        return value if value.isprintable() else clean_text(value)
     raise ValueError("identifier must be a non-empty string or a number")
 
 
 def _text(value: Any) -> Any:
+    # Server text, cleaned on the way in (see ``tui.safe_text.clean_text``).
+    if isinstance(value, str):
+        return clean_text(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -145,6 +151,7 @@ class _Lenient(BaseModel):
 # -- list items -----------------------------------------------------------------------
 
 
+#: The text fields of a summary (``Identifier`` cleans the identifier itself).
 _SUMMARY_TEXT = ("name", "url", "username", "tags", "identifier_code")
 _SUMMARY_FLAGS = ("need_justify", "need_approval", "can_view", "can_write")
 
@@ -178,10 +185,18 @@ class ItemSummary(_Lenient):
     @model_validator(mode="before")
     @classmethod
     def _nulls(cls, data: Any) -> Any:
+        # ``data`` is the caller's copy of the entry (see ``client._parse_list``).
         if isinstance(data, dict):
+            # Server text is cleaned here, once (see ``tui.safe_text``). This runs for
+            # every entry of a 100 000-item list: ``isprintable`` is the quick test
+            # that passes clean text, and only a doubtful value pays for the rest.
             for key in _SUMMARY_TEXT:
-                if key in data and data[key] is None:
-                    data[key] = ""
+                value = data.get(key)
+                if value is None:
+                    if key in data:
+                        data[key] = ""
+                elif value.__class__ is str and not value.isprintable():
+                    data[key] = clean_text(value)
             for key in _SUMMARY_FLAGS:
                 if key in data and (data[key] is None or data[key] == ""):
                     data[key] = False

@@ -31,6 +31,7 @@ from tui.api.errors import (
     UnexpectedResponseError,
     ValidationFailedError,
 )
+from tui.safe_text import clean_text
 
 #: Bodies larger than this are not parsed (the biggest real answer, a list of
 #: 100 000 items, is about 20 MB).
@@ -64,7 +65,8 @@ def decode_json(content: bytes) -> Any | None:
 
 
 def _short(text: str) -> str:
-    text = text.strip()
+    """Server text as kept in results and errors: cleaned (``clean_text``) and cut."""
+    text = clean_text(text.strip())
     if len(text) > MAX_MESSAGE_CHARS:
         return text[: MAX_MESSAGE_CHARS - 1] + "…"
     return text
@@ -227,6 +229,19 @@ def parse_success(
     """A 2xx envelope: (body, the server's message, the request id)."""
     body = _success_body(status, headers, content)
     return body, envelope_message(body) or "", request_id_of(headers, body)
+
+
+def write_message(body: Mapping[str, Any]) -> str | None:
+    """The message of a write's success envelope (docs 3.1, 3.2), or None without one.
+
+    Activate and deactivate answers carry no data, only ``response.message`` (or
+    ``mensagem``/``Message``): "Password successfully deactivated", "... has already
+    been ...". Without it nothing says what the server did.
+    """
+    response = body.get("response")
+    if not isinstance(response, dict):
+        return None
+    return _str_field(response, "message", "mensagem", "Message")
 
 
 def find_key(body: Mapping[str, Any], keys: tuple[str, ...]) -> tuple[bool, Any]:

@@ -10,8 +10,7 @@ wants the count typed.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 
 from rich.text import Text
 from textual import on
@@ -23,28 +22,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from tui.api import Action, ItemRef
+from tui.ops import BatchPlan
 from tui.safe_text import safe_text
 
 #: Above this many items the count must be typed.
 TYPED_THRESHOLD = 10
 #: Keys arriving this soon after the dialog opens are ignored (key auto-repeat).
 ARMING_DELAY = 0.35
-
-
-@dataclass(frozen=True, slots=True)
-class BatchPlan:
-    """What the operator is asked to confirm."""
-
-    action: Action
-    refs: Sequence[ItemRef]
-    #: How many of ``refs`` the current filter hides.
-    hidden: int = 0
-    #: Items the list says the operator may not edit: left out of the batch.
-    refused: Sequence[ItemRef] = ()
-    #: "Undo of batch 1a2b3c4d", "Retry of ...", or empty.
-    purpose: str = ""
-    #: The profile wants a reason or ticket reference for every batch.
-    require_reason: bool = False
 
 
 def _item_line(ref: ItemRef) -> Text:
@@ -71,14 +55,24 @@ class ConfirmBatch(ModalScreen[str | None]):
         Binding("y", "confirm", "Confirm", show=False, id="confirm.yes"),
     ]
 
-    def __init__(self, plan: BatchPlan, *, arming_delay: float = ARMING_DELAY) -> None:
+    def __init__(
+        self,
+        plan: BatchPlan,
+        *,
+        arming_delay: float = ARMING_DELAY,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
         super().__init__()
         self.plan = plan
-        self._armed_at = time.monotonic() + arming_delay
+        #: Injected by tests: keys are ignored until this clock passes the arming time.
+        self._clock = clock or time.monotonic
+        self._armed_at = self._clock() + arming_delay
         self.typed = len(plan.refs) > TYPED_THRESHOLD
 
     @property
     def verb(self) -> str:
+        if self.plan.dry_run:
+            return "Write"
         return "Deactivate" if self.plan.action is Action.DEACTIVATE else "Activate"
 
     def compose(self) -> ComposeResult:
@@ -137,7 +131,7 @@ class ConfirmBatch(ModalScreen[str | None]):
         self.query_one("#confirm-cancel", Button).focus()
 
     def _armed(self) -> bool:
-        return time.monotonic() >= self._armed_at
+        return self._clock() >= self._armed_at
 
     def on_key(self, event: Key) -> None:
         if not self._armed():

@@ -16,15 +16,19 @@ class ConfirmQuit(ModalScreen[bool]):
         Binding("y", "leave", "Quit", show=False, id="quit.yes"),
     ]
 
-    def __init__(self, remaining: int) -> None:
+    def __init__(self, remaining: int, in_flight: int = 0) -> None:
         super().__init__()
         self.remaining = remaining
+        self.in_flight = in_flight
 
     def compose(self) -> ComposeResult:
         with Vertical(id="quit-box"):
             yield Static(
                 f"A batch is still running ({self.remaining} items left). Quit anyway?\n"
-                "Requests in flight are abandoned; the rest are not sent.",
+                f"Nothing more is sent. The {self.in_flight} requests in flight may still "
+                "take effect: their answers are awaited for a few seconds and recorded, "
+                "those that do not come are recorded as in doubt, and R resumes the "
+                "batch at the next start.",
                 markup=False,
             )
             yield Static("y quits · n or esc stays", id="quit-keys", markup=False)

@@ -10,7 +10,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 
-class UnlockWriting(ModalScreen[bool]):
+class UnlockWriting(ModalScreen[str | None]):
+    """Returns the name typed (the session checks it and journals the unlock)."""
+
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="unlock.cancel")]
 
     def __init__(self, profile: str) -> None:
@@ -22,7 +24,7 @@ class UnlockWriting(ModalScreen[bool]):
             yield Static(
                 f"Profile {self.profile!r} is production and read-only.\n"
                 "Allow deactivate and undo for this session? The unlock is written "
-                "to the audit trail.",
+                "to the audit journal first; W locks again.",
                 id="unlock-title",
                 markup=False,
             )
@@ -33,13 +35,13 @@ class UnlockWriting(ModalScreen[bool]):
         self.query_one("#unlock-name", Input).focus()
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        self.dismiss(None)
 
     @on(Input.Submitted, "#unlock-name")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.value.strip() == self.profile:
-            self.dismiss(True)
+            self.dismiss(event.value.strip())
         else:
             event.input.value = ""
             self.notify(f"That is not {self.profile!r}; nothing was unlocked.", markup=False)

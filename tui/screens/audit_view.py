@@ -1,130 +1,98 @@
-"""The audit trail in the app: recent records, filterable, and export of a batch."""
+"""The audit journal in the app: batches of every session, export, and reverse.
+
+The list is the journal's batches, newest first: when, who, what, the reason and
+what became of the items. ``x`` exports the highlighted batch to CSV and JSON;
+``u`` (or enter) asks to reverse what it changed, after the same confirmation
+as any batch.
+"""
 
 from __future__ import annotations
-
-import csv
-import io
-import json
-import os
-from pathlib import Path
-from typing import Any
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
 
-from tui.audit import read_audit
+from tui.ops import BatchRecord, Session
+from tui.ops.export import export_batch
 from tui.safe_text import safe_text
 
-#: Only the newest records are shown (the file itself keeps everything).
+#: Only the newest batches are listed (the file itself keeps everything).
 SHOWN = 500
-FIELDS = [
-    "time",
-    "operator",
-    "profile",
-    "host",
-    "batch_id",
-    "reason",
-    "kind",
-    "identifier",
-    "name",
-    "action",
-    "outcome",
-    "http_status",
-    "code",
-    "message",
-    "request_id",
-]
 
 
-def describe(record: dict[str, Any]) -> str:
-    phase = record.get("phase")
-    head = f"{str(record.get('time', ''))[:19]} {record.get('batch_id', '-')}"
-    if phase == "outcome":
-        code = f" ({record['code']})" if record.get("code") else ""
-        return (
-            f"{head} {record.get('action')} {record.get('kind')} {record.get('identifier')} "
-            f"{record.get('name')!r}: {record.get('outcome')}{code}"
-        )
-    if phase == "intent":
-        return (
-            f"{head} sending {record.get('action')} {record.get('kind')} {record.get('identifier')}"
-        )
-    if phase == "batch":
-        reason = f" reason: {record.get('reason')}" if record.get("reason") else ""
-        return (
-            f"{head} batch {record.get('action')} of {len(record.get('items') or [])} items{reason}"
-        )
-    return f"{head} {phase} {record.get('summary', '') or record.get('action', '')}"
+def describe(batch: BatchRecord) -> str:
+    """One line: time (UTC), id, who, what, how it ended."""
+    when = batch.time[:16].replace("T", " ") + " UTC" if batch.time else "-"
+    what = f"{batch.action.value} {batch.total}"
+    if batch.undoes:
+        what += f" (undo of {batch.undoes})"
+    if batch.resumes:
+        what += f" (resume of {batch.resumes})"
+    state = batch.state or "no end on record"
+    end = f"{state}: {batch.summary}" if batch.summary else state
+    reason = f" · reason: {batch.reason}" if batch.reason else ""
+    return f"{when}  {batch.batch_id}  {batch.operator}@{batch.profile}  {what}  {end}{reason}"
 
 
-def export_batch(records: list[dict[str, Any]], batch_id: str, folder: Path) -> tuple[Path, Path]:
-    """The outcomes of one batch as CSV and JSON files, readable by their owner only."""
-    rows = [
-        {field: record.get(field) for field in FIELDS}
-        for record in records
-        if record.get("phase") == "outcome" and record.get("batch_id") == batch_id
-    ]
-    folder.mkdir(parents=True, exist_ok=True)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=FIELDS)
-    writer.writeheader()
-    writer.writerows(rows)
-    paths = (folder / f"batch-{batch_id}.csv", folder / f"batch-{batch_id}.json")
-    for path, content in zip(paths, (buffer.getvalue(), json.dumps(rows, indent=2)), strict=True):
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(content)
-    return paths
-
-
-class AuditScreen(ModalScreen[None]):
-    """Recent audit records; / filters; x exports the newest batch to CSV and JSON."""
+class AuditScreen(ModalScreen[BatchRecord | None]):
+    """Returns a batch to reverse, or None."""
 
     BINDINGS = [
         Binding("escape", "close", "Close", id="audit.close"),
         Binding("slash", "filter", "Filter", key_display="/", id="audit.filter"),
         Binding("x", "export", "Export batch", id="audit.export"),
+        Binding("u", "reverse", "Reverse batch", id="audit.reverse"),
     ]
 
-    def __init__(self, path: Path, export_folder: Path) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
-        self.path = path
-        self.export_folder = export_folder
-        self.records: list[dict[str, Any]] = []
+        self.session = session
+        self.batches: list[BatchRecord] = []
+        self._shown: list[BatchRecord] = []
 
     def compose(self) -> ComposeResult:
+        path = self.session.journal_path()
         with Vertical(id="audit-box"):
-            yield Static(f"Audit trail: {self.path}", id="audit-title", markup=False)
-            yield Input(placeholder="filter: id, name, outcome, batch, reason", id="audit-filter")
-            with VerticalScroll(id="audit-body"):
-                yield Static("", id="audit-lines", markup=False)
+            yield Static(f"Audit journal: {path}", id="audit-title", markup=False)
+            yield Input(placeholder="filter: id, operator, reason, outcome", id="audit-filter")
+            yield OptionList(id="audit-batches")
             yield Static(
-                "/ filters · x exports the newest batch (CSV and JSON) · esc closes",
+                "/ filters · x exports the highlighted batch (CSV, JSON) · "
+                "u reverses what it changed · esc closes",
                 id="audit-keys",
                 markup=False,
             )
 
     def on_mount(self) -> None:
         try:
-            self.records = list(read_audit(self.path))
+            self.batches = list(reversed(self.session.past_batches()))[:SHOWN]
         except OSError as exc:
-            self.notify(f"Cannot read {self.path}: {exc.strerror}", severity="error", markup=False)
+            self.notify(f"Cannot read the journal: {exc.strerror}", severity="error", markup=False)
         self._show("")
-        # Start on the list, not in the filter, so x and / are commands.
-        self.query_one("#audit-body").focus()
+        self.query_one(OptionList).focus()
 
     def _show(self, query: str) -> None:
         terms = query.lower().split()
-        lines = [describe(r) for r in self.records[-SHOWN:]]
+        lines = [(batch, safe_text(describe(batch))) for batch in self.batches]
         if terms:
-            lines = [line for line in lines if all(t in line.lower() for t in terms)]
-        text = Text("\n".join(safe_text(line) for line in reversed(lines)) or "No records.")
-        self.query_one("#audit-lines", Static).update(text)
+            lines = [(b, line) for b, line in lines if all(t in line.lower() for t in terms)]
+        self._shown = [batch for batch, _ in lines]
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options([Option(Text(line)) for _, line in lines] or [Option("No batches.")])
+        options.highlighted = 0 if self._shown else None
+
+    @property
+    def highlighted(self) -> BatchRecord | None:
+        index = self.query_one(OptionList).highlighted
+        if index is None or not 0 <= index < len(self._shown):
+            return None
+        return self._shown[index]
 
     @on(Input.Changed, "#audit-filter")
     def _filtered(self, event: Input.Changed) -> None:
@@ -132,7 +100,11 @@ class AuditScreen(ModalScreen[None]):
 
     @on(Input.Submitted, "#audit-filter")
     def _done_filtering(self) -> None:
-        self.query_one("#audit-body").focus()
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def _selected(self) -> None:
+        self.action_reverse()
 
     def action_filter(self) -> None:
         self.query_one("#audit-filter", Input).focus()
@@ -142,17 +114,26 @@ class AuditScreen(ModalScreen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Keys typed into the filter are text, not commands.
-        return not (action in ("export", "filter") and isinstance(self.focused, Input))
+        return not (action in ("export", "filter", "reverse") and isinstance(self.focused, Input))
 
     def action_export(self) -> None:
-        batches = [r.get("batch_id") for r in self.records if r.get("phase") == "outcome"]
-        if not batches:
-            self.notify("No batch outcomes to export yet.", markup=False)
+        batch = self.highlighted
+        path = self.session.journal_path()
+        if batch is None or path is None:
+            self.notify("No batch to export.", markup=False)
             return
-        batch_id = str(batches[-1])
         try:
-            csv_path, json_path = export_batch(self.records, batch_id, self.export_folder)
+            csv_path, json_path = export_batch(path, batch.batch_id, path.parent / "exports")
         except OSError as exc:
             self.notify(f"Export failed: {exc}", severity="error", markup=False)
             return
-        self.notify(f"Batch {batch_id} exported to {csv_path} and {json_path}", markup=False)
+        self.notify(f"Batch {batch.batch_id} exported to {csv_path} and {json_path}", markup=False)
+
+    def action_reverse(self) -> None:
+        batch = self.highlighted
+        if batch is None:
+            return
+        if not batch.undoable():
+            self.notify(f"Batch {batch.batch_id} changed nothing to reverse.", markup=False)
+            return
+        self.dismiss(batch)

@@ -1,7 +1,19 @@
 """Widgets of the console."""
 
+from tui.widgets.batch_bar import BatchBar
+from tui.widgets.context_bar import ContextBar
 from tui.widgets.detail_pane import DetailPane
 from tui.widgets.item_table import Column, ItemTable, Row
 from tui.widgets.log_panel import LogPanel
+from tui.widgets.status_line import StatusLine
 
-__all__ = ["Column", "DetailPane", "ItemTable", "LogPanel", "Row"]
+__all__ = [
+    "BatchBar",
+    "Column",
+    "ContextBar",
+    "DetailPane",
+    "ItemTable",
+    "LogPanel",
+    "Row",
+    "StatusLine",
+]

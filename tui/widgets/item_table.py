@@ -295,10 +295,14 @@ class ItemTable(ScrollView, can_focus=True):
 
     @property
     def hidden_marked_count(self) -> int:
+        return len(self.hidden_marked_keys())
+
+    def hidden_marked_keys(self) -> set[str]:
+        """Marked rows the filter hides."""
         if not self._marks or len(self._visible) == len(self._rows):
-            return 0
+            return set()
         visible = {self._rows[index].key for index in self._visible}
-        return sum(1 for key in self._marks if key not in visible)
+        return {key for key in self._marks if key not in visible}
 
     def _post_marks(self) -> None:
         self.post_message(self.MarksChanged(self, self.marked_count, self.hidden_marked_count))

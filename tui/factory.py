@@ -1,0 +1,86 @@
+"""One place that builds the session and the console, for the program, the tests,
+the screenshots and the benchmarks alike."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tui.api import MySafeClient
+from tui.launch import LaunchOptions
+from tui.ops import Journal, JournalContext, ProfileView, Session
+from tui.ops.session import random_batch_id
+from tui.paths import audit_path
+
+if TYPE_CHECKING:
+    from tui.app import MySafeApp
+    from tui.simulator import Simulator
+
+#: Pass as ``journal`` to keep no audit journal (screenshots, benchmarks).
+NO_JOURNAL = Path("/dev/null/none")
+
+
+def build_session(
+    options: LaunchOptions,
+    *,
+    simulator: Simulator | None = None,
+    journal: Path | None = None,
+    new_batch_id: Callable[[], str] = random_batch_id,
+) -> Session:
+    """The session for resolved options: demo (on ``simulator`` if given) or server."""
+    where = journal or audit_path()
+    if options.client is None:
+        from tui.demo import demo_client, demo_simulator
+
+        client = demo_client(simulator or demo_simulator(options), read_only=options.read_only)
+        name = "demo"
+        profile = ProfileView(max_batch=options.max_batch)
+    else:
+        client = MySafeClient(options.client)
+        name = options.profile_name
+        profile = ProfileView(
+            name=options.profile_name,
+            production=options.production,
+            max_batch=options.max_batch,
+            require_reason=options.require_reason,
+            color=options.color,
+            insecure=options.client.tls.insecure,
+        )
+    keep = (
+        None if where == NO_JOURNAL else Journal(where, JournalContext.current(name, client.host))
+    )
+    return Session(
+        client,
+        profile=profile,
+        journal=keep,
+        demo=options.client is None,
+        read_only=options.read_only,
+        new_batch_id=new_batch_id,
+    )
+
+
+def build_app(
+    options: LaunchOptions,
+    *,
+    simulator: Simulator | None = None,
+    journal: Path | None = None,
+    new_batch_id: Callable[[], str] = random_batch_id,
+    clock: Callable[[], datetime] = datetime.now,
+    arming_delay: float | None = None,
+) -> MySafeApp:
+    from tui.app import MySafeApp
+    from tui.demo import CONNECT_HINT
+    from tui.dialogs.confirm_batch import ARMING_DELAY
+
+    session = build_session(
+        options, simulator=simulator, journal=journal, new_batch_id=new_batch_id
+    )
+    return MySafeApp(
+        session,
+        demo_hint=CONNECT_HINT if session.demo else "",
+        clock=clock,
+        arming_delay=ARMING_DELAY if arming_delay is None else arming_delay,
+        theme=options.theme,
+    )

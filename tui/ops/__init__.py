@@ -1,0 +1,33 @@
+"""The operations core: what the operator does, for every front end.
+
+No Textual and no Rich here (an import-linter contract checks it): the session,
+its guards, the batch runner, undo history, resume, dry run, the journal and its
+exports. Front ends show what this package decides.
+"""
+
+from tui.ops.journal import Journal, JournalContext, JournalError
+from tui.ops.outcomes import ItemOutcome, Result
+from tui.ops.plans import BatchPlan, ProfileView, split_writable
+from tui.ops.records import BatchRecord, interrupted_batches, load_batches, read_records
+from tui.ops.runner import BatchListener, BatchRun
+from tui.ops.session import Refused, Session, counter_ids
+
+__all__ = [
+    "BatchListener",
+    "BatchPlan",
+    "BatchRecord",
+    "BatchRun",
+    "ItemOutcome",
+    "Journal",
+    "JournalContext",
+    "JournalError",
+    "ProfileView",
+    "Refused",
+    "Result",
+    "Session",
+    "counter_ids",
+    "interrupted_batches",
+    "load_batches",
+    "read_records",
+    "split_writable",
+]

@@ -1,0 +1,88 @@
+"""The journal's exports: a batch's outcomes as CSV and JSON, safe to open anywhere.
+
+Names and messages come from the server. In a CSV they must not become formulas
+(a cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return is
+prefixed with ``'``, as OWASP advises) nor carry terminal escapes (``cat`` of the
+file must not write to the clipboard or retitle the window).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from tui.ops.records import read_records
+from tui.safe_text import safe_text
+
+FIELDS = [
+    "time",
+    "operator",
+    "profile",
+    "host",
+    "batch_id",
+    "reason",
+    "kind",
+    "identifier",
+    "name",
+    "action",
+    "outcome",
+    "result",
+    "http_status",
+    "code",
+    "message",
+    "request_id",
+]
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: object) -> str:
+    """Text a spreadsheet shows as text: no formula, no control characters."""
+    if value is None:
+        return ""
+    text = safe_text(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def batch_rows(records: list[dict[str, Any]], batch_id: str) -> list[dict[str, Any]]:
+    return [
+        {field: record.get(field) for field in FIELDS}
+        for record in records
+        if record.get("phase") == "outcome" and record.get("batch_id") == batch_id
+    ]
+
+
+def csv_text(rows: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=FIELDS)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({key: spreadsheet_cell(value) for key, value in row.items()})
+    return buffer.getvalue()
+
+
+def json_text(rows: list[dict[str, Any]]) -> str:
+    # ensure_ascii: every control character and escape is written as \uXXXX text.
+    return json.dumps(rows, indent=2, ensure_ascii=True)
+
+
+def _write_private(path: Path, content: str) -> None:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+        handle.write(content)
+
+
+def export_batch(journal_path: Path, batch_id: str, folder: Path) -> tuple[Path, Path]:
+    """The outcomes of one batch as CSV and JSON files, readable by their owner only."""
+    rows = batch_rows(list(read_records(journal_path)), batch_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    csv_path, json_path = folder / f"batch-{batch_id}.csv", folder / f"batch-{batch_id}.json"
+    _write_private(csv_path, csv_text(rows))
+    _write_private(json_path, json_text(rows))
+    return csv_path, json_path

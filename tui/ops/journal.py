@@ -1,0 +1,247 @@
+"""The audit journal: one JSON line per event, an intent before every request.
+
+Each record is appended with a single ``write`` on a descriptor opened with
+``O_APPEND``, so a kill loses at most the line being written. Every record starts
+on a fresh line: a torn tail left by a kill, or a failed write (disk full), is
+closed with a newline before the next record, so one bad line never swallows the
+next. A write that fails raises :class:`JournalError`; outcomes that could not be
+written are kept in memory and written with the next successful record or at
+close. No record ever holds a secret: names, identifiers and server messages.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tui.api import Action, ItemRef
+from tui.ops.outcomes import ItemOutcome
+
+Clock = Callable[[], datetime]
+
+
+class JournalError(Exception):
+    """The journal could not be written; the message says where and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class JournalContext:
+    """Who acts, where: the same on every record of a session."""
+
+    profile: str
+    host: str
+    operator: str = ""
+
+    @classmethod
+    def current(cls, profile: str, host: str) -> JournalContext:
+        try:
+            operator = getpass.getuser()
+        except (KeyError, OSError):  # no passwd entry in some containers
+            operator = str(os.getuid())
+        return cls(profile=profile, host=host, operator=operator)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def encode_record(record: dict[str, Any]) -> bytes:
+    """One JSON line. Text the client missed (a lone surrogate) is escaped, not fatal."""
+    line = json.dumps(record, ensure_ascii=False)
+    try:
+        return (line + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        return (json.dumps(record, ensure_ascii=True) + "\n").encode("ascii")
+
+
+class Journal:
+    """Appends records to one file, readable by its owner only."""
+
+    def __init__(
+        self,
+        path: Path,
+        context: JournalContext,
+        *,
+        clock: Clock = _utc_now,
+        write: Callable[[int, bytes], int] = os.write,
+    ) -> None:
+        self.path = path
+        self.context = context
+        self._clock = clock
+        self._write = write
+        self._fd: int | None = None
+        #: False when the file may end inside a line (a torn tail, a failed write).
+        self._at_line_start = True
+        #: Outcome records that could not be written yet.
+        self.backlog: list[bytes] = []
+        #: The last write failure, shown to the operator until a write succeeds.
+        self.failure: str | None = None
+
+    # -- the file -------------------------------------------------------------------
+
+    def _open(self) -> int:
+        if self._fd is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+            size = os.fstat(fd).st_size
+            if size:
+                os.lseek(fd, size - 1, os.SEEK_SET)
+                self._at_line_start = os.read(fd, 1) == b"\n"
+            self._fd = fd
+        return self._fd
+
+    def _append(self, data: bytes) -> None:
+        """All of ``data`` or a JournalError; the next record starts on a fresh line."""
+        try:
+            fd = self._open()
+            if not self._at_line_start:
+                data = b"\n" + data
+            written = 0
+            while written < len(data):
+                count = self._write(fd, data[written:])
+                if count <= 0:
+                    raise OSError("nothing was written")
+                written += count
+                # Part of a line is on disk: if the rest fails, close it next time.
+                self._at_line_start = False
+            self._at_line_start = True
+        except OSError as exc:
+            self.failure = f"the audit journal {self.path} cannot be written: {exc.strerror or exc}"
+            raise JournalError(self.failure) from None
+
+    def sync(self) -> None:
+        """Make what was written survive a power loss (at batch ends and on close)."""
+        if self._fd is not None:
+            try:
+                os.fsync(self._fd)
+            except OSError as exc:
+                raise JournalError(f"the audit journal {self.path}: {exc.strerror}") from None
+
+    def close(self) -> None:
+        """Write what is still kept in memory, sync, close. Raises if records are lost."""
+        try:
+            self._flush_backlog()
+            self.sync()
+        finally:
+            if self._fd is not None:
+                fd, self._fd = self._fd, None
+                os.close(fd)
+
+    # -- records --------------------------------------------------------------------
+
+    def _stamp(self, record: dict[str, Any]) -> bytes:
+        return encode_record(
+            {
+                "time": self._clock().astimezone(UTC).isoformat(timespec="milliseconds"),
+                "operator": self.context.operator,
+                "profile": self.context.profile,
+                "host": self.context.host,
+                **record,
+            }
+        )
+
+    def _flush_backlog(self) -> None:
+        while self.backlog:
+            self._append(self.backlog[0])
+            self.backlog.pop(0)
+        self.failure = None
+
+    def write(self, record: dict[str, Any]) -> None:
+        """One record, after any kept back; raises JournalError if it is not written."""
+        data = self._stamp(record)
+        self._flush_backlog()
+        self._append(data)
+        self.failure = None
+
+    def keep(self, record: dict[str, Any]) -> None:
+        """Like ``write``, but a failure keeps the record in memory to write later."""
+        data = self._stamp(record)
+        try:
+            self._flush_backlog()
+            self._append(data)
+            self.failure = None
+        except JournalError:
+            self.backlog.append(data)
+            raise
+
+    def batch_started(
+        self,
+        batch_id: str,
+        action: Action,
+        refs: Sequence[ItemRef],
+        reason: str = "",
+        **extra: Any,
+    ) -> None:
+        """The whole plan, so that after a crash the items never attempted are known."""
+        self.write(
+            {
+                "phase": "batch",
+                "batch_id": batch_id,
+                "action": action.value,
+                "reason": reason,
+                "pid": os.getpid(),
+                **{key: value for key, value in extra.items() if value is not None},
+                "items": [
+                    {"kind": r.kind.value, "identifier": r.identifier, "name": r.name} for r in refs
+                ],
+            }
+        )
+
+    def intent(self, ref: ItemRef, action: Action, batch_id: str, reason: str = "") -> None:
+        self.write(
+            {
+                "phase": "intent",
+                "kind": ref.kind.value,
+                "identifier": ref.identifier,
+                "name": ref.name,
+                "action": action.value,
+                "batch_id": batch_id,
+                "reason": reason,
+            }
+        )
+
+    def outcome(
+        self,
+        outcome: ItemOutcome,
+        batch_id: str,
+        reason: str = "",
+        *,
+        phase: str = "outcome",
+        **extra: Any,
+    ) -> None:
+        self.keep(
+            {
+                "phase": phase,
+                "kind": outcome.ref.kind.value,
+                "identifier": outcome.ref.identifier,
+                "name": outcome.ref.name,
+                "action": outcome.action.value,
+                "outcome": outcome.label,
+                "result": outcome.result.value,
+                "http_status": outcome.http_status,
+                "code": outcome.code,
+                "message": outcome.message,
+                "request_id": outcome.request_id,
+                "batch_id": batch_id,
+                "reason": reason,
+                **extra,
+            }
+        )
+
+    def batch_finished(self, batch_id: str, summary: str, *, state: str, left: int) -> None:
+        """The end of a batch: ``state`` done, stopped or interrupted; ``left`` unsettled."""
+        self.keep(
+            {
+                "phase": "batch_end",
+                "batch_id": batch_id,
+                "summary": summary,
+                "state": state,
+                "left": left,
+            }
+        )

@@ -1,0 +1,216 @@
+"""What became of each item of a batch, told truthfully and the same way everywhere.
+
+The client reports four statuses; the operator and the audit reviewer need more:
+an item switched off by an attempt whose answer was lost is *changed*, not
+"already inactive", and a request that got no answer is *in doubt*, not failed.
+Every front end, the journal and the exports take their words from here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from tui.api import (
+    Action,
+    ItemRef,
+    MySafeError,
+    NoAccessError,
+    NotFoundError,
+    Outcome,
+    OutcomeStatus,
+)
+
+
+class Result(StrEnum):
+    """The machine value of an outcome (the journal's ``result``, the CLI's ``outcome``)."""
+
+    CHANGED = "changed"
+    #: An earlier attempt's answer was lost, the retry answered "already": we did it.
+    CHANGED_ANSWER_LOST = "changed_answer_lost"
+    ALREADY = "already"
+    FAILED = "failed"
+    #: Sent, and no answer came: the server may or may not have applied it.
+    IN_DOUBT = "in_doubt"
+    NOT_ATTEMPTED = "not_attempted"
+    #: Kept back by a guard before anything was sent.
+    REFUSED = "refused"
+
+
+#: Outcomes after which the item is in the state the batch asked for.
+SETTLED = frozenset({Result.CHANGED, Result.CHANGED_ANSWER_LOST, Result.ALREADY})
+#: Outcomes an undo must revert: what this batch did, or may have done.
+UNDOABLE = frozenset({Result.CHANGED, Result.CHANGED_ANSWER_LOST, Result.IN_DOUBT})
+
+
+def _label(action: Action, result: Result, detail: str) -> str:
+    if result is Result.CHANGED:
+        return action.past
+    if result is Result.CHANGED_ANSWER_LOST:
+        return f"{action.past} (first answer lost)"
+    if result is Result.ALREADY:
+        return "already active" if action is Action.ACTIVATE else "already inactive"
+    if result is Result.IN_DOUBT:
+        return "in doubt"
+    if result is Result.NOT_ATTEMPTED:
+        return "not attempted"
+    if result is Result.REFUSED:
+        return "refused"
+    return detail or "failed"
+
+
+#: Labels of older journals, read back into results.
+LEGACY_LABELS: dict[str, Result] = {
+    "deactivated": Result.CHANGED,
+    "activated": Result.CHANGED,
+    "already inactive": Result.ALREADY,
+    "already active": Result.ALREADY,
+    "not attempted": Result.NOT_ATTEMPTED,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ItemOutcome:
+    """One item's outcome in a batch, with everything the journal and exports keep."""
+
+    ref: ItemRef
+    action: Action
+    result: Result
+    #: The server's message, or the error's; already made safe by the client.
+    message: str
+    http_status: int | None = None
+    code: int | None = None
+    request_id: str | None = None
+    attempts: int = 1
+    #: "not found", "no access", "failed after retries": the kind of failure.
+    detail: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.ref.kind.value, self.ref.identifier)
+
+    @property
+    def label(self) -> str:
+        """One or two words for a row, a toast, the journal's ``outcome`` field."""
+        return _label(self.action, self.result, self.detail)
+
+    @property
+    def settled(self) -> bool:
+        return self.result in SETTLED
+
+    @property
+    def ok(self) -> bool:
+        return self.settled
+
+    @property
+    def changed_by_us(self) -> bool:
+        return self.result in (Result.CHANGED, Result.CHANGED_ANSWER_LOST)
+
+    @property
+    def undoable(self) -> bool:
+        return self.result in UNDOABLE
+
+    def line(self) -> str:
+        """A log line (without the time stamp)."""
+        ref = self.ref
+        text = f"{self.action.value} {ref.kind.noun} {ref.identifier} {ref.name!r}: {self.label}"
+        if self.message and self.result is not Result.NOT_ATTEMPTED:
+            parts = []
+            if self.http_status is not None:
+                parts.append(f"HTTP {self.http_status}")
+            if self.code is not None:
+                parts.append(f"code {self.code}")
+            if self.request_id:
+                parts.append(f"request {self.request_id}")
+            if self.attempts > 1:
+                parts.append(f"{self.attempts} attempts")
+            text += f" - {self.message}" + (f" ({', '.join(parts)})" if parts else "")
+        return text
+
+
+def _failure_detail(error: MySafeError | None) -> str:
+    if isinstance(error, NotFoundError):
+        return "not found"
+    if isinstance(error, NoAccessError):
+        return "no access"
+    if error is not None and error.attempts > 1:
+        return "failed after retries"
+    return "failed"
+
+
+def from_client(outcome: Outcome) -> ItemOutcome:
+    """The client's outcome, classified truthfully."""
+    result = outcome.result
+    error = outcome.error
+    if outcome.status is OutcomeStatus.NOT_ATTEMPTED:
+        return ItemOutcome(outcome.ref, outcome.action, Result.NOT_ATTEMPTED, outcome.message)
+    if outcome.status in (OutcomeStatus.CHANGED, OutcomeStatus.ALREADY) and result is not None:
+        if outcome.status is OutcomeStatus.CHANGED:
+            kind = Result.CHANGED
+        elif result.changed_by_lost_attempt:
+            kind = Result.CHANGED_ANSWER_LOST
+        else:
+            kind = Result.ALREADY
+        return ItemOutcome(
+            outcome.ref,
+            outcome.action,
+            kind,
+            outcome.message,
+            http_status=result.status,
+            request_id=result.request_id,
+            attempts=result.attempts,
+        )
+    kind = Result.IN_DOUBT if error is not None and error.maybe_applied else Result.FAILED
+    return ItemOutcome(
+        outcome.ref,
+        outcome.action,
+        kind,
+        outcome.message,
+        http_status=error.status if error else None,
+        code=error.code if error else None,
+        request_id=error.request_id if error else None,
+        attempts=error.attempts if error else 1,
+        detail=_failure_detail(error),
+    )
+
+
+def in_doubt(ref: ItemRef, action: Action, why: str) -> ItemOutcome:
+    """A request that was sent and whose answer never came (cancelled, or the app ended)."""
+    return ItemOutcome(ref, action, Result.IN_DOUBT, why)
+
+
+def not_attempted(ref: ItemRef, action: Action, why: str) -> ItemOutcome:
+    return ItemOutcome(ref, action, Result.NOT_ATTEMPTED, why)
+
+
+#: The order of a summary: what was done first, what is left last.
+_ORDER = (
+    Result.CHANGED,
+    Result.CHANGED_ANSWER_LOST,
+    Result.ALREADY,
+    Result.FAILED,
+    Result.IN_DOUBT,
+    Result.NOT_ATTEMPTED,
+    Result.REFUSED,
+)
+
+
+def summary(action: Action, outcomes: Iterable[ItemOutcome]) -> str:
+    """'3 deactivated, 1 deactivated (first answer lost), 2 no access' in a fixed order."""
+    counts: Counter[str] = Counter()
+    labels: dict[Result, list[str]] = {result: [] for result in _ORDER}
+    for outcome in outcomes:
+        label = outcome.label
+        if counts[label] == 0:
+            labels[outcome.result].append(label)
+        counts[label] += 1
+    parts = [f"{counts[label]} {label}" for result in _ORDER for label in sorted(labels[result])]
+    return ", ".join(parts) or "nothing to do"
+
+
+def result_counts(outcomes: Iterable[ItemOutcome]) -> dict[str, int]:
+    """{result: count}, for machine summaries."""
+    counts = Counter(outcome.result.value for outcome in outcomes)
+    return {result.value: counts[result.value] for result in _ORDER if counts[result.value]}

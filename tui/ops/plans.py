@@ -1,0 +1,86 @@
+"""What a batch is asked to do, and the guards that stand before it is sent.
+
+The guards have one owner: every front end builds a :class:`BatchPlan` and asks
+:func:`refusal` before it confirms; the session asks again before it sends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from tui.api import Action, ItemRef
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileView:
+    """What the session knows about the profile it acts on (no secrets here)."""
+
+    name: str = "demo"
+    #: Starts read-only; writing must be unlocked on purpose (and is journalled).
+    production: bool = False
+    #: Starts read-only and stays so (no unlock).
+    read_only: bool = False
+    #: Batches larger than this are refused (None: no limit).
+    max_batch: int | None = None
+    #: Every batch needs a reason or ticket reference.
+    require_reason: bool = False
+    #: One of red, yellow, green, blue, magenta, cyan: the header's colour.
+    color: str = "blue"
+    #: Certificate checks are off: a permanent warning in the header.
+    insecure: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BatchPlan:
+    """What the operator is asked to confirm, and what the session will send."""
+
+    action: Action
+    refs: Sequence[ItemRef]
+    #: How many of ``refs`` the current filter hides.
+    hidden: int = 0
+    #: Items the list says the operator may not edit: left out of the batch.
+    refused: Sequence[ItemRef] = ()
+    #: "Undo of batch 1a2b3c4d", "Resume of ...", "Dry run", or empty.
+    purpose: str = ""
+    #: The profile wants a reason or ticket reference for every batch.
+    require_reason: bool = False
+    #: This batch reverts another one.
+    undoes: str | None = None
+    #: This batch finishes what an interrupted one left.
+    resumes: str | None = None
+    #: Keys of items sent by an earlier attempt with no answer: an "already" answer
+    #: to them means that attempt did the change.
+    in_doubt: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    #: Nothing is sent: the requests are written out instead.
+    dry_run: bool = False
+
+
+def split_writable(
+    refs: Iterable[ItemRef], writable: dict[tuple[str, str], bool]
+) -> tuple[list[ItemRef], list[ItemRef]]:
+    """Those the operator may change, and those the list says they may not."""
+    allowed: list[ItemRef] = []
+    refused: list[ItemRef] = []
+    for ref in refs:
+        if writable.get((ref.kind.value, ref.identifier), True):
+            allowed.append(ref)
+        else:
+            refused.append(ref)
+    return allowed, refused
+
+
+def limit_refusal(profile: ProfileView, count: int, limit: int | None) -> str | None:
+    if limit is not None and count > limit:
+        return (
+            f"Refused: {count} items is more than the limit of {limit} for profile "
+            f"{profile.name}. Mark fewer, or restart with --max-batch {count} to raise it "
+            "on purpose."
+        )
+    return None
+
+
+def reason_refusal(profile: ProfileView, reason: str) -> str | None:
+    if profile.require_reason and not reason.strip():
+        return f"Refused: profile {profile.name} requires a reason or ticket for every batch."
+    return None

@@ -1,0 +1,276 @@
+"""One batch, from plan to end: journal the plan, an intent before each request,
+an outcome after it, and a truthful end however the batch stops.
+
+A batch ends in one of four states: ``done`` (every item answered), ``unsettled``
+(it ran to its end but some requests got no answer: in doubt), ``stopped`` (the
+operator stopped it: the rest was not sent) or ``interrupted`` (the program is
+ending, or the task was cancelled). Only ``done`` closes a batch for good; the
+others are offered for resume. Whatever the way, every request that was sent gets
+an outcome record: its answer, or ``in doubt`` when none came.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from tui.api import Action, ItemRef, MySafeClient, MySafeError, Outcome
+from tui.ops.journal import Journal, JournalError
+from tui.ops.outcomes import (
+    ItemOutcome,
+    Result,
+    from_client,
+    in_doubt,
+    not_attempted,
+    summary,
+)
+from tui.ops.plans import BatchPlan
+
+Key = tuple[str, str]
+
+
+class BatchListener(Protocol):
+    """What a front end hears of a batch (called on the event loop's thread)."""
+
+    def batch_started(self, run: BatchRun) -> None: ...
+
+    def item_done(self, run: BatchRun, outcome: ItemOutcome) -> None: ...
+
+    def batch_finished(self, run: BatchRun) -> None: ...
+
+    def journal_failed(self, message: str) -> None: ...
+
+
+@dataclass(eq=False)
+class BatchRun:
+    """A batch being sent, and what became of each of its items."""
+
+    batch_id: str
+    plan: BatchPlan
+    reason: str
+    started_at: datetime
+    outcomes: dict[Key, ItemOutcome] = field(default_factory=dict)
+    #: Sent (intent on record) and not yet answered.
+    in_flight: dict[Key, ItemRef] = field(default_factory=dict)
+    stop_event: asyncio.Event = field(default_factory=asyncio.Event)
+    #: Why it was asked to stop: "operator", "quit", a signal's name; "" if not.
+    stop_reason: str = ""
+    state: str = "running"
+    #: Outcome records the journal could not take (kept in memory and shown).
+    unjournalled: int = 0
+    #: The origin batch of each item that was in doubt when this one was planned.
+    doubt_origins: dict[Key, str] = field(default_factory=dict)
+
+    @property
+    def action(self) -> Action:
+        return self.plan.action
+
+    @property
+    def refs(self) -> list[ItemRef]:
+        return list(self.plan.refs)
+
+    @property
+    def total(self) -> int:
+        return len(self.plan.refs)
+
+    @property
+    def done(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def finished(self) -> bool:
+        return self.state != "running"
+
+    @property
+    def stopping(self) -> bool:
+        return self.stop_event.is_set() and not self.finished
+
+    def stop(self, reason: str) -> None:
+        if not self.stop_event.is_set():
+            self.stop_reason = reason
+            self.stop_event.set()
+
+    def summary(self) -> str:
+        return summary(self.plan.action, self.outcomes.values())
+
+    @property
+    def ok(self) -> bool:
+        return self.done == self.total and all(o.settled for o in self.outcomes.values())
+
+    def changed_refs(self) -> list[ItemRef]:
+        return [o.ref for o in self.outcomes.values() if o.changed_by_us]
+
+    def undoable_refs(self) -> list[ItemRef]:
+        return [o.ref for o in self.outcomes.values() if o.undoable]
+
+    def failed_refs(self) -> list[ItemRef]:
+        """Items to try again: failures, those in doubt and those never sent."""
+        return [o.ref for o in self.outcomes.values() if not o.settled]
+
+    def left(self) -> int:
+        return sum(
+            1 for o in self.outcomes.values() if o.result in (Result.IN_DOUBT, Result.NOT_ATTEMPTED)
+        ) + (self.total - self.done)
+
+
+class Runner:
+    """Runs one :class:`BatchRun` against the client, journalling every step."""
+
+    def __init__(
+        self,
+        client: MySafeClient,
+        journal: Journal | None,
+        listener: Callable[[], BatchListener | None],
+    ) -> None:
+        self.client = client
+        self.journal = journal
+        self._listener = listener
+
+    def _tell(self) -> BatchListener | None:
+        return self._listener()
+
+    def _journal_failed(self, error: JournalError) -> None:
+        listener = self._tell()
+        if listener is not None:
+            with contextlib.suppress(Exception):
+                listener.journal_failed(str(error))
+
+    def _record(self, run: BatchRun, outcome: ItemOutcome) -> None:
+        run.in_flight.pop(outcome.key, None)
+        run.outcomes[outcome.key] = outcome
+        journal = self.journal
+        if journal is not None:
+            try:
+                journal.outcome(outcome, run.batch_id, run.reason)
+            except JournalError as exc:
+                run.unjournalled += 1
+                self._journal_failed(exc)
+            origin = run.doubt_origins.get(outcome.key)
+            if origin is not None and outcome.result in (
+                Result.CHANGED,
+                Result.CHANGED_ANSWER_LOST,
+            ):
+                # The unanswered request of ``origin`` is settled by this answer.
+                settled = (
+                    outcome
+                    if outcome.result is Result.CHANGED_ANSWER_LOST
+                    else ItemOutcome(
+                        outcome.ref,
+                        outcome.action,
+                        Result.FAILED,
+                        f"not applied: batch {run.batch_id} made the change",
+                        detail="not applied",
+                    )
+                )
+                try:
+                    journal.outcome(
+                        settled, origin, run.reason, phase="settle", settled_by=run.batch_id
+                    )
+                except JournalError as exc:
+                    self._journal_failed(exc)
+        listener = self._tell()
+        if listener is not None:
+            with contextlib.suppress(Exception):  # a display hiccup loses no outcome
+                listener.item_done(run, outcome)
+
+    def _classify(self, run: BatchRun, outcome: Outcome) -> ItemOutcome:
+        item = from_client(outcome)
+        origin = run.doubt_origins.get(item.key)
+        if origin is not None and item.result is Result.ALREADY:
+            # The item was sent before with no answer: that attempt did it.
+            return ItemOutcome(
+                item.ref,
+                item.action,
+                Result.CHANGED_ANSWER_LOST,
+                f"{item.message} (by the unanswered request of batch {origin})",
+                http_status=item.http_status,
+                request_id=item.request_id,
+                attempts=item.attempts,
+            )
+        return item
+
+    async def execute(self, run: BatchRun) -> None:
+        """Send the batch; returns when every item has an outcome."""
+        plan = run.plan
+        journal = self.journal
+        listener = self._tell()
+        if listener is not None:
+            with contextlib.suppress(Exception):
+                listener.batch_started(run)
+        if journal is not None:
+            try:
+                journal.batch_started(
+                    run.batch_id,
+                    plan.action,
+                    plan.refs,
+                    run.reason,
+                    undoes=plan.undoes,
+                    resumes=plan.resumes,
+                    in_doubt=[
+                        {"kind": k, "identifier": i, "batch_id": origin}
+                        for (k, i), origin in run.doubt_origins.items()
+                    ]
+                    or None,
+                )
+            except JournalError as exc:
+                self._journal_failed(exc)
+                self.finish(run, f"not sent: {exc}")
+                return
+
+        def before(ref: ItemRef) -> None:
+            # Written before the request leaves: if this fails, it is not sent.
+            if journal is not None:
+                journal.intent(ref, plan.action, run.batch_id, run.reason)
+            run.in_flight[(ref.kind.value, ref.identifier)] = ref
+
+        def on_outcome(outcome: Outcome) -> None:
+            self._record(run, self._classify(run, outcome))
+
+        why = "no answer: the batch was cancelled"
+        try:
+            await self.client.set_active_many(
+                plan.refs, plan.action, on_outcome=on_outcome, stop=run.stop_event, before=before
+            )
+        except MySafeError as exc:  # refused before anything was sent (read-only)
+            why = f"not sent: {exc}"
+        except asyncio.CancelledError:
+            why = "no answer came before the program ended"
+            raise
+        finally:
+            self.finish(run, why)
+
+    def finish(self, run: BatchRun, why: str) -> None:
+        """Give every item an outcome, end the batch in the journal. Safe to call twice."""
+        if run.finished:
+            return
+        reason = run.stop_reason
+        cut_short = bool(run.in_flight) or run.done < run.total
+        for ref in list(run.in_flight.values()):
+            self._record(run, in_doubt(ref, run.plan.action, why))
+        for ref in run.plan.refs:
+            if (ref.kind.value, ref.identifier) not in run.outcomes:
+                note = "not sent: the batch was stopped" if reason else why
+                self._record(run, not_attempted(ref, run.plan.action, note))
+        left = run.left()
+        if left == 0:
+            run.state = "done"
+        elif reason == "operator":
+            run.state = "stopped"
+        elif reason or cut_short:
+            run.state = "interrupted"
+        else:
+            run.state = "unsettled"  # ran to its end, but some answers never came
+        if self.journal is not None:
+            try:
+                self.journal.batch_finished(run.batch_id, run.summary(), state=run.state, left=left)
+                self.journal.sync()
+            except JournalError as exc:
+                self._journal_failed(exc)
+        listener = self._tell()
+        if listener is not None:
+            with contextlib.suppress(Exception):
+                listener.batch_finished(run)

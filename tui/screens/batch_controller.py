@@ -1,0 +1,283 @@
+"""The main screen's batches: plans to confirm, and what the session reports back.
+
+The session decides (guards, sending, journal, history); this turns its answers
+into dialogs, rows, log lines and toasts. It is the screen's listener.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.notifications import SeverityLevel
+
+from tui.api import Action, Kind
+from tui.dialogs import ConfirmBatch, UnlockWriting
+from tui.ops import BatchPlan, BatchRecord, BatchRun, ItemOutcome, Refused, Result, split_writable
+from tui.ops.dry_run import write_dry_run
+from tui.paths import dry_run_dir
+from tui.safe_text import safe_text
+from tui.widgets import BatchBar
+
+if TYPE_CHECKING:
+    from tui.app import MySafeApp
+    from tui.screens.main import MainScreen
+
+
+class BatchController:
+    def __init__(self, screen: MainScreen, app: MySafeApp) -> None:
+        self.screen = screen
+        self.app = app
+        self.session = app.session
+        self.interrupted: list[BatchRecord] = []
+        self._journal_warned: set[str] = set()
+
+    # -- plans ------------------------------------------------------------------------
+
+    def plan_for_selection(self, action: Action) -> BatchPlan | None:
+        """The marked rows (or the cursor row) minus those the list says are read-only."""
+        screen = self.screen
+        refs, hidden_keys = screen.selection()
+        if not refs:
+            self.app.say("Nothing selected: the table is empty.", severity="warning")
+            return None
+        writable = {
+            (item.kind.value, item.identifier): item.can_write
+            for item in screen.items[screen.kind].values()
+        }
+        allowed, refused = split_writable(refs, writable)
+        if refused:
+            names = ", ".join(f"{r.identifier} {safe_text(r.name)!r}" for r in refused[:3])
+            more = "…" if len(refused) > 3 else ""
+            screen.log_line(f"Left out, not editable by you: {names}{more}")
+        if not allowed:
+            self.app.say(
+                f"You may not edit {'this item' if len(refused) == 1 else 'any of these items'}"
+                " (can_write is false): nothing to send.",
+                severity="warning",
+            )
+            return None
+        hidden = sum(1 for r in allowed if r.identifier in hidden_keys)
+        return BatchPlan(action, allowed, hidden=hidden, refused=refused)
+
+    def confirm_and_run(self, plan: BatchPlan) -> None:
+        refused = self.session.refusal(plan)
+        if refused:
+            self.app.say(refused, severity="warning")
+            return
+        plan = BatchPlan(
+            plan.action,
+            plan.refs,
+            hidden=plan.hidden,
+            refused=plan.refused,
+            purpose=plan.purpose,
+            require_reason=self.session.profile.require_reason,
+            undoes=plan.undoes,
+            resumes=plan.resumes,
+            in_doubt=plan.in_doubt,
+            dry_run=plan.dry_run,
+        )
+
+        def confirmed(reason: str | None) -> None:
+            if reason is None:
+                self.screen.log_line(f"Cancelled: {plan.action.value} {len(plan.refs)} items")
+            elif plan.dry_run:
+                self._dry_run(plan, reason)
+            else:
+                self.start(plan, reason)
+
+        dialog = ConfirmBatch(plan, arming_delay=self.app.arming_delay, clock=self.app.monotonic)
+        self.app.push_screen(dialog, confirmed)
+
+    def start(self, plan: BatchPlan, reason: str) -> None:
+        try:
+            self.session.start(plan, reason)
+        except Refused as exc:
+            self.app.say(str(exc), severity="warning")
+            return
+        self.screen.wait_for_batch()
+
+    def _dry_run(self, plan: BatchPlan, reason: str) -> None:
+        result = write_dry_run(
+            self.session.client.base_url,
+            plan,
+            reason,
+            self.session.new_batch_id(),
+            dry_run_dir(),
+            self.session.journal,
+        )
+        for line in result.requests:
+            self.screen.log_line(f"dry run: {line}")
+        if result.error:
+            self.app.report(result.error, "Dry run")
+        where = f" written to {result.path}" if result.path else ""
+        self.app.say(f"Dry run: {len(plan.refs)} requests{where}; nothing was sent.")
+
+    # -- actions ------------------------------------------------------------------------
+
+    def change_selection(self, action: Action) -> None:
+        plan = self.plan_for_selection(action)
+        if plan is not None:
+            self.confirm_and_run(plan)
+
+    def dry_run(self) -> None:
+        plan = self.plan_for_selection(Action.DEACTIVATE)
+        if plan is not None:
+            self.confirm_and_run(
+                BatchPlan(
+                    plan.action,
+                    plan.refs,
+                    hidden=plan.hidden,
+                    refused=plan.refused,
+                    purpose="Dry run, nothing is sent",
+                    dry_run=True,
+                )
+            )
+
+    def undo(self) -> None:
+        run = self.session.undo_candidate()
+        if run is None:
+            self.app.say("Nothing to undo in this session (A lists the batches of every session).")
+            return
+        self.confirm_and_run(self.session.undo_plan(run))
+
+    def reverse(self, batch: BatchRecord) -> None:
+        plan = self.session.reverse_plan(batch)
+        if not plan.refs:
+            self.app.say(f"Batch {batch.batch_id} changed nothing; nothing to reverse.")
+            return
+        self.confirm_and_run(plan)
+
+    def retry(self) -> None:
+        plan = self.session.retry_plan()
+        if plan is None:
+            self.app.say("No failed items to retry.")
+            return
+        self.confirm_and_run(plan)
+
+    def remark_failed(self) -> None:
+        run = self.session.last_finished()
+        if run is None or not run.failed_refs():
+            self.app.say("No failed items to mark.")
+            return
+        kind = self.screen.kind
+        table = self.screen.table()
+        table.clear_marks()
+        refs = [ref for ref in run.failed_refs() if ref.kind is kind]
+        for ref in refs:
+            table.toggle_mark(ref.identifier)
+        self.app.say(f"Marked {len(refs)} failed {kind.noun}s.", toast=False)
+
+    def look_for_interrupted(self) -> None:
+        try:
+            self.interrupted = self.session.recover()
+        except OSError as exc:
+            self.app.report(exc, "Reading the audit journal")
+            return
+        for batch in self.interrupted:
+            doubt = len(batch.in_doubt())
+            extra = f", {doubt} of them in doubt (sent, no answer)" if doubt else ""
+            self.app.say(
+                f"Batch {batch.batch_id} ({batch.action.value}) was interrupted: "
+                f"{len(batch.left())} of {batch.total} items left{extra}. R resumes it.",
+                severity="warning",
+            )
+
+    def resume(self) -> None:
+        if not self.interrupted:
+            self.app.say("No interrupted batch on record.")
+            return
+        refused = self.session.write_refusal()
+        if refused:
+            self.app.say(f"Resume refused: {refused}", severity="warning")
+            return
+        if not all(self.screen.loaded.values()):
+            self.app.say("Resume refused: wait until the lists have loaded.", severity="warning")
+            return
+        self.confirm_and_run(self.session.resume_plan(self.interrupted[0]))
+
+    def unlock(self) -> None:
+        if not self.session.read_only:
+            self.session.lock()
+            self.screen.session_changed()
+            self.app.say(f"Writing locked again on {self.session.profile.name}.")
+            return
+
+        def unlocked(name: str | None) -> None:
+            if name is None:
+                return
+            try:
+                self.session.unlock(name)
+            except Refused as exc:
+                self.app.report(str(exc), "Unlock writing")
+                return
+            self.screen.session_changed()
+            self.app.say(
+                f"Writing unlocked on {self.session.profile.name} for this session (W locks).",
+                severity="warning",
+            )
+
+        self.app.push_screen(UnlockWriting(self.session.profile.name), unlocked)
+
+    # -- what the session reports -----------------------------------------------------
+
+    def batch_started(self, run: BatchRun) -> None:
+        noun = "item" if run.total == 1 else "items"
+        why = f" (reason: {run.reason})" if run.reason else ""
+        what = f"{run.plan.purpose}: " if run.plan.purpose else ""
+        self.screen.log_line(
+            f"Batch {run.batch_id}: {what}{run.plan.action.value} {run.total} {noun}{why}"
+        )
+        self.screen.query_one(BatchBar).begin(run)
+        self.screen.refresh_bindings()
+
+    def item_done(self, run: BatchRun, outcome: ItemOutcome) -> None:
+        ref = outcome.ref
+        self.screen.table(ref.kind).set_status(ref.identifier, outcome.label, ok=outcome.ok)
+        line = outcome.line()
+        self.screen.log_line(line)
+        if outcome.result in (Result.FAILED, Result.IN_DOUBT):
+            self.app.record_error(f"{outcome.action.value} {ref.kind.noun} {ref.identifier}", line)
+        self.screen.query_one(BatchBar).advance(run)
+
+    def batch_finished(self, run: BatchRun) -> None:
+        done = [o.ref for o in run.outcomes.values() if o.settled]
+        for kind in Kind:
+            self.screen.table(kind).unmark(r.identifier for r in done if r.kind is kind)
+        self.screen.query_one(BatchBar).end()
+        if run.plan.resumes:
+            self.interrupted = [b for b in self.interrupted if b.batch_id != run.plan.resumes]
+        if run.state != "done":
+            self.interrupted = self.session.interrupted()
+        self.screen.refresh_bindings()
+        self.screen.update_status()
+        self._announce(run)
+
+    def journal_failed(self, message: str) -> None:
+        if message in self._journal_warned:
+            self.screen.log_line(message)
+            return
+        self._journal_warned.add(message)
+        self.app.report(message + "; outcomes are kept on screen and in memory", "Audit journal")
+
+    def _announce(self, run: BatchRun) -> None:
+        if run.total == 1 and run.outcomes and run.state in ("done", "unsettled"):
+            [outcome] = run.outcomes.values()
+            severity: SeverityLevel = "information" if outcome.ok else "error"
+            title = f"{outcome.ref.kind.label} {outcome.ref.identifier}"
+            self.app.notify(
+                safe_text(outcome.message or outcome.label),
+                severity=severity,
+                title="" if outcome.ok else title,
+                markup=False,
+            )
+            return
+        state = "" if run.state == "done" else f" ({run.state})"
+        summary = f"Batch {run.batch_id}{state}: {run.summary()}"
+        self.screen.log_line(summary)
+        hint = ""
+        if not run.ok:
+            hint = " · x retries failed, m re-marks them, e shows errors"
+            if run.state != "done":
+                hint += ", R resumes"
+        severity = "information" if run.ok else "warning"
+        self.app.notify(summary + hint, severity=severity, markup=False)

@@ -1,0 +1,216 @@
+"""The main screen's columns, rows and keys: data, kept apart from behaviour."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.binding import Binding, BindingType
+
+from tui.api import ItemSummary, Kind
+from tui.screens.help import binding_rows
+from tui.widgets.item_table import Column, Row
+
+COLUMNS = {
+    Kind.PASSWORD: [
+        Column("identifier", "ID", width=6),
+        Column("name", "Name", flex=True, min_width=14),
+        Column("username", "Username", min_width=10, drop_order=3),
+        Column("url", "URL", min_width=12, drop_order=2),
+        Column("tags", "Tags", min_width=8, drop_order=1),
+        Column("edit", "Edit", width=4),
+        Column("needs", "Needs", width=8, drop_order=4),
+    ],
+    Kind.API_SECRET: [
+        Column("identifier", "ID", width=6),
+        Column("name", "Name", flex=True, min_width=14),
+        Column("tags", "Tags", min_width=8, drop_order=1),
+        Column("edit", "Edit", width=4),
+        Column("needs", "Needs", width=8, drop_order=2),
+    ],
+}
+
+TAB_IDS = {Kind.PASSWORD: "tab-passwords", Kind.API_SECRET: "tab-api-secrets"}
+
+
+def needs(item: ItemSummary) -> str:
+    if item.need_justify and item.need_approval:
+        return "both"
+    if item.need_justify:
+        return "justify"
+    if item.need_approval:
+        return "approval"
+    return ""
+
+
+def row_for(item: ItemSummary) -> Row:
+    edit = "yes" if item.can_write else "no"
+    cells: tuple[str, ...]
+    if item.kind is Kind.PASSWORD:
+        # The scheme is noise in a narrow column; the detail pane shows the full URL.
+        url = item.url.removeprefix("https://").removeprefix("http://")
+        cells = (item.identifier, item.name, item.username, url, item.tags, edit, needs(item))
+    else:
+        cells = (item.identifier, item.name, item.tags, edit, needs(item))
+    return Row(item.identifier, cells)
+
+
+#: Actions that change something on the server; never while an input has focus.
+WRITE_ACTIONS = {"deactivate", "reactivate", "undo", "retry_failed", "resume"}
+#: Actions that change marks or the view; not while an input has focus either.
+TABLE_ACTIONS = {
+    "mark",
+    "mark_all",
+    "remark_failed",
+    "refresh",
+    "server_filter",
+    "show_tab",
+    "dry_run",
+    "unlock_writing",
+}
+
+
+def _key(
+    key: str,
+    action: str,
+    description: str,
+    tooltip: str,
+    *,
+    show: bool = True,
+    key_display: str | None = None,
+) -> Binding:
+    # Binding ids let users remap keys in a keymap; show_tab's two keys get one each.
+    name = action if "(" not in action else f"{action.split('(')[0]}.{key}"
+    return Binding(
+        key,
+        action,
+        description,
+        show=show,
+        key_display=key_display,
+        id=f"main.{name}",
+        tooltip=tooltip,
+    )
+
+
+MAIN_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
+    _key("1", "show_tab('password')", "Passwords", "Show the passwords table", show=False),
+    _key("2", "show_tab('api_secret')", "API secrets", "Show the API secrets table", show=False),
+    _key(
+        "slash",
+        "filter",
+        "Filter",
+        "Filter the table as you type (enter keeps it, esc clears it)",
+        key_display="/",
+    ),
+    _key("space", "mark", "Mark", "Mark or unmark the cursor row"),
+    _key(
+        "asterisk",
+        "mark_all",
+        "Mark all",
+        "Mark or unmark every row shown",
+        key_display="*",
+        show=False,
+    ),
+    _key(
+        "d",
+        "deactivate",
+        "Deactivate",
+        "Deactivate the marked rows (or the cursor row), after confirmation",
+    ),
+    _key(
+        "a",
+        "reactivate",
+        "Reactivate",
+        "Reactivate the marked rows (or the cursor row), after confirmation",
+        show=False,
+    ),
+    _key(
+        "u",
+        "undo",
+        "Undo",
+        "Reverse this session's newest batch not yet undone (again: the one before)",
+    ),
+    _key(
+        "x",
+        "retry_failed",
+        "Retry failed",
+        "Send the failed, in-doubt and unsent items of the last batch again",
+        show=False,
+    ),
+    _key(
+        "m",
+        "remark_failed",
+        "Re-mark failed",
+        "Mark the failed items of the last batch",
+        show=False,
+    ),
+    _key("r", "refresh", "Refresh", "Load the table again from the server", show=False),
+    _key(
+        "f",
+        "server_filter",
+        "Server filter",
+        "Ask the server for matching items only (tag, name, ...)",
+        show=False,
+    ),
+    _key(
+        "W",
+        "unlock_writing",
+        "Unlock/lock writing",
+        "Production profile: allow deactivate and undo for this session, or lock again",
+    ),
+    _key(
+        "D",
+        "dry_run",
+        "Dry run",
+        "Show the exact requests a deactivation would send (as curl), send nothing",
+        show=False,
+    ),
+    _key(
+        "A",
+        "audit",
+        "Audit",
+        "Batches of every session: export one, or reverse what it changed",
+        show=False,
+    ),
+    _key(
+        "R",
+        "resume",
+        "Resume",
+        "Send what an interrupted batch left (in doubt or never sent), after confirmation",
+    ),
+    _key(
+        "escape",
+        "escape",
+        "Stop/clear",
+        "Stop a running batch (in-flight requests finish), or clear the filter",
+        show=False,
+    ),
+]
+
+
+def help_sections(
+    screen_bindings: Sequence[BindingType], app_bindings: Sequence[BindingType]
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every key, by where it works: generated from the bindings, plus the dialogs'."""
+    return [
+        ("Tables", binding_rows(screen_bindings)),
+        (
+            "Anywhere",
+            [
+                *binding_rows(app_bindings),
+                ("ctrl+q", "Quit now: stops a batch and records it first"),
+                ("ctrl+p", "Command palette: every action by name"),
+            ],
+        ),
+        (
+            "Confirmation dialog",
+            [
+                ("y", "Confirm (up to 10 items)"),
+                ("digits, enter", "Type the count to confirm (more than 10 items)"),
+                ("n, esc", "Cancel"),
+            ],
+        ),
+        (
+            "Filter input",
+            [("enter", "Back to the table, keeping the filter"), ("esc", "Clear the filter")],
+        ),
+    ]

@@ -1,0 +1,42 @@
+"""The header: which profile and server the operator acts on, and in which mode."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from tui.ops import Session
+
+
+def context_text(session: Session) -> str:
+    profile = session.profile
+    parts = ["mysafe-tui"]
+    if session.demo:
+        parts.append("DEMO")
+    else:
+        parts.append(f"profile {profile.name}" + (" (PRODUCTION)" if profile.production else ""))
+    parts.append(session.client.host)
+    if session.read_only:
+        parts.append("READ-ONLY" + (" (W unlocks writing)" if session.can_unlock else ""))
+    elif profile.production:
+        parts.append("WRITING UNLOCKED (W locks)")
+    if profile.insecure:
+        parts.append("INSECURE: certificates not checked")
+    return " │ ".join(parts)
+
+
+class ContextBar(Static):
+    """Always in view, in the profile's colour."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(
+            context_text(session),
+            id="context-bar",
+            markup=False,
+            classes=f"-color-{session.profile.color}",
+        )
+        self.session = session
+
+    def show_session(self) -> None:
+        self.update(context_text(self.session))
+        self.set_class(self.session.profile.insecure, "-insecure")
+        self.set_class(not self.session.read_only and self.session.profile.production, "-unlocked")
