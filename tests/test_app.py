@@ -7,7 +7,8 @@ from contextlib import asynccontextmanager
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widget import Widget
+from textual.widgets import Button, Input
 
 from tui.app import MySafeApp
 from tui.dialogs import ConfirmBatch
@@ -31,6 +32,11 @@ async def settle(app: MySafeApp, pilot: Pilot[None]) -> None:
 
 def table(app: MySafeApp) -> ItemTable:
     return app.main.table()
+
+
+def focused(app: MySafeApp) -> Widget | None:
+    """The focused widget, read afresh (an `isinstance` on `app.focused` would stick)."""
+    return app.focused
 
 
 def posts(sim: Simulator) -> list[str]:
@@ -113,7 +119,7 @@ async def test_filter_as_you_type_enter_keeps_escape_clears(sim: Simulator) -> N
         await pilot.press(*"github")
         assert 0 < table(app).visible_count < total
         await pilot.press("enter")
-        assert app.focused is table(app)
+        assert focused(app) is table(app)
         assert table(app).filter_query == "github"
         assert "filter: github" in status_line(app)
         await pilot.press("escape")
@@ -426,7 +432,7 @@ async def test_server_side_filters_ask_the_server(sim: Simulator) -> None:
         assert "server: tag=database" in status_line(app)
         await pilot.press("f")
         await pilot.pause()
-        app.screen.query_one("#sf-clear").press()
+        app.screen.query_one("#sf-clear", Button).press()
         await settle(app, pilot)
         assert table(app).row_count == total
 

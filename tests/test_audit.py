@@ -204,7 +204,7 @@ def test_the_csv_export_carries_no_formula_and_no_terminal_escape() -> None:
         {"name": "+1", "message": "-2"},
         {"name": "@SUM(A1)", "message": "plain"},
     ]
-    text = csv_text(rows)  # type: ignore[arg-type]
+    text = csv_text(rows)
     assert "\x1b" not in text and "\x07" not in text
     for line in text.splitlines()[1:]:
         for cell in next(iter([line.split(",")])):

@@ -288,3 +288,16 @@ async def test_a_lone_surrogate_in_a_name_is_journalled_not_fatal(tmp_path: Path
     await session.wait()
     assert run.state == "done"
     assert_every_intent_has_one_outcome(path)
+
+
+async def test_a_failure_after_a_lost_answer_is_in_doubt_not_failed(tmp_path: Path) -> None:
+    sim = Simulator(SimulatorConfig(seed=1, passwords=6, api_secrets=2))
+    session = session_for(sim, tmp_path / "audit.jsonl", concurrency=1)
+    [ref, *_] = writable(sim)
+    sim.inject("lost", "500")  # applied, answer lost; the retry gets a 500
+    run = session.start(BatchPlan(Action.DEACTIVATE, [ref]))
+    await session.wait()
+    [outcome] = run.outcomes.values()
+    assert not sim.is_active("password", ref.identifier)
+    assert outcome.result is Result.IN_DOUBT and outcome.undoable
+    assert session.undo_candidate() is run

@@ -390,7 +390,7 @@ async def test_unknown_routes_answer_as_kong(
 async def test_scripted_faults_in_order(http: httpx.AsyncClient, sim: Simulator) -> None:
     headers = await token(http)
     sim.inject("502", "503", "504", "500", "drop", "401")
-    statuses = []
+    statuses: list[int | str] = []
     for _ in range(7):
         try:
             statuses.append((await http.get("/api/mysafe/password", headers=headers)).status_code)

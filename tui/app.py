@@ -7,6 +7,7 @@ import contextlib
 import signal
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import Any
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -200,7 +201,7 @@ class MySafeApp(App[None]):
     def action_errors(self) -> None:
         self.push_screen(ErrorHistoryScreen(self.errors))
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         main = self.screen_stack[0] if self.screen_stack else None
         if isinstance(main, MainScreen):

@@ -63,7 +63,7 @@ async def large(items: int) -> None:
     from tui.api import ClientSettings, Kind, MySafeClient
     from tui.app import MySafeApp
     from tui.ops import Session
-    from tui.screens.main import row_for
+    from tui.screens.main_layout import row_for
     from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig
 
     sim = Simulator(SimulatorConfig(passwords=items, api_secrets=10))

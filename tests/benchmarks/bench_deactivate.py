@@ -147,7 +147,7 @@ async def app_batch(url: str, refs: Sequence[ItemRef]) -> float:
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         wall = time.perf_counter() - began
-        batch = app.main.last_batch
+        batch = app.session.last_finished()
         assert batch is not None and batch.done == len(refs), "the batch did not run"
     return wall
 

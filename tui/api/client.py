@@ -4,30 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import random
-import re
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
 import httpx
-from pydantic import SecretStr, ValidationError
+from pydantic import ValidationError
 
 from tui import __version__
-from tui.api.auth import DEFAULT_LIFETIME, TokenCache
+from tui.api.auth import TokenCache
 from tui.api.bulk import BeforeSend, Outcome, OutcomeCallback, run_batch
-from tui.api.endpoint import TLSSettings, normalise_base_url
+from tui.api.endpoint import normalise_base_url
 from tui.api.errors import (
-    AuthenticationError,
-    BadIdentifierError,
     ConfigurationError,
-    ConnectionFailedError,
     MySafeError,
     ReadOnlyError,
-    RequestTimeoutError,
-    TLSVerificationError,
     UnexpectedResponseError,
 )
 from tui.api.models import (
@@ -37,54 +31,28 @@ from tui.api.models import (
     ItemDetail,
     ItemList,
     ItemRef,
-    ItemSummary,
     Kind,
     PasswordDetail,
 )
 from tui.api.parsing import (
-    decode_json,
     error_from_response,
     find_key,
-    looks_like_envelope,
     parse_success,
     validation_summary,
     write_message,
 )
-from tui.api.retry import RetryPolicy
+from tui.api.responses import parse_list, parse_token, refused_token, response_parts
+from tui.api.sending import checked_identifier, transport_error, with_retries
+from tui.api.settings import DEFAULT_CONCURRENCY, MAX_CONCURRENCY, ClientSettings
 
-#: Requests in flight during a batch. With 20 ms of server latency this keeps a
-#: 1 000-item batch within 1.3x of the ideal (measured 1.15x, see tests/benchmarks/
-#: bench_deactivate.py) while the client's own CPU (about
-#: 1.5 ms a request for httpx on a small machine) stays below the wall time.
-DEFAULT_CONCURRENCY = 16
-MAX_CONCURRENCY = 64
+# Re-exported: the settings lived here, and ``tui.api``, ``tui.config`` and
+# ``tui.launch`` import them from this module.
+__all__ = ["DEFAULT_CONCURRENCY", "MAX_CONCURRENCY", "ClientSettings", "MySafeClient"]
 
 T = TypeVar("T")
 
 #: List answers bigger than this are parsed in a thread.
 LARGE_BODY = 1_000_000
-
-_DIGITS = re.compile(r"[0-9]{1,19}")
-
-
-@dataclass(frozen=True, slots=True)
-class ClientSettings:
-    """Everything the client needs to reach one senhasegura instance."""
-
-    base_url: str
-    client_id: str
-    client_secret: SecretStr = field(repr=False)
-    tenant: str | None = None
-    tls: TLSSettings = field(default_factory=TLSSettings)
-    connect_timeout: float = 5.0
-    read_timeout: float = 20.0
-    concurrency: int = DEFAULT_CONCURRENCY
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
-    #: Refuse every write before anything is sent.
-    read_only: bool = False
-    #: Also send the credentials as HTTP Basic on the token request (RFC 6749 2.3).
-    #: Off by default: strict servers refuse credentials sent both ways.
-    basic_auth: bool = False
 
 
 @dataclass(slots=True)
@@ -200,14 +168,14 @@ class MySafeClient:
         reply = await self._api("GET", f"/api/mysafe/{kind.path}", params=params)
         if len(reply.response.content) > LARGE_BODY:
             # A big safe: parse off the event loop so the UI keeps answering keys.
-            return await asyncio.to_thread(_parse_list, kind, reply.response)
-        return _parse_list(kind, reply.response)
+            return await asyncio.to_thread(parse_list, kind, reply.response)
+        return parse_list(kind, reply.response)
 
     async def get_item(self, kind: Kind, identifier: str) -> ItemDetail:
         """The full item. In senhasegura this is an audited view: call it on purpose."""
-        identifier = _checked_identifier(identifier)
+        identifier = checked_identifier(identifier)
         reply = await self._api("GET", f"/api/mysafe/{kind.path}/{identifier}")
-        body, _message, request_id = parse_success(*_parts(reply.response))
+        body, _message, request_id = parse_success(*response_parts(reply.response))
         found, raw = find_key(body, kind.entity_keys)
         if not found or not isinstance(raw, dict):
             raise UnexpectedResponseError(
@@ -237,9 +205,9 @@ class MySafeClient:
             raise ReadOnlyError(
                 f"this session is read-only; {ref.kind.noun} {ref.identifier} was not {action.past}"
             )
-        identifier = _checked_identifier(ref.identifier)
+        identifier = checked_identifier(ref.identifier)
         reply = await self._api("POST", f"/api/mysafe/{ref.kind.path}/{action.path}/{identifier}")
-        body, _message, request_id = parse_success(*_parts(reply.response))
+        body, _message, request_id = parse_success(*response_parts(reply.response))
         message = write_message(body)
         if message is None:
             # A 2xx the server may well have acted on, but with nothing that says
@@ -309,24 +277,7 @@ class MySafeClient:
             form["tenant"] = self.settings.tenant
         auth = (self.settings.client_id, secret) if self.settings.basic_auth else None
         response = await self._send("POST", "/api/oauth2/token", data=form, auth=auth)
-        status, headers, content = _parts(response)
-        body = decode_json(content)
-        if not 200 <= status < 300:
-            raise error_from_response(status, headers, content, token_endpoint=True)
-        if not isinstance(body, dict):
-            raise UnexpectedResponseError(
-                "the token endpoint answered with something that is not a JSON object",
-                status=status,
-            )
-        token = body.get("access_token")
-        if not isinstance(token, str) or not token.strip():
-            raise AuthenticationError(
-                "the token endpoint answered without an access token", status=status
-            )
-        token_type = body.get("token_type", "Bearer")
-        if not isinstance(token_type, str) or token_type.lower() != "bearer":
-            raise UnexpectedResponseError("the token endpoint offered a token that is not Bearer")
-        return token.strip(), _lifetime(body.get("expires_in"))
+        return parse_token(response)
 
     # -- requests -------------------------------------------------------------------
 
@@ -347,38 +298,29 @@ class MySafeClient:
             except MySafeError as exc:
                 lost = lost or exc.maybe_applied
                 raise
-            if _refused_token(response):
+            if refused_token(response):
                 # The token expired early or was revoked: fetch one more, once.
                 self._tokens.invalidate(token)
                 token = await self._tokens.get()
                 response = await self._send(method, path, params=params, token=token)
             if not 200 <= response.status_code < 300:
-                error = error_from_response(*_parts(response))
+                error = error_from_response(*response_parts(response))
                 lost = lost or error.maybe_applied
                 raise error
             return response
 
-        response = await self._with_retries(attempt)
+        try:
+            response = await self._with_retries(attempt)
+        except MySafeError as exc:
+            if lost:
+                # An earlier attempt may have been applied before its answer was lost:
+                # whatever the last attempt said, this request is in doubt.
+                exc.maybe_applied = True
+            raise
         return _Reply(response, attempts, lost)
 
     async def _with_retries(self, call: Callable[[], Awaitable[T]]) -> T:
-        policy = self.settings.retry
-        started = self._clock()
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                return await call()
-            except MySafeError as exc:
-                exc.attempts = attempt
-                if not exc.retryable or attempt >= policy.attempts:
-                    raise
-                delay = policy.backoff(attempt, self._rng)
-                if exc.retry_after is not None:
-                    delay = max(delay, min(exc.retry_after, policy.max_delay))
-                if self._clock() - started + delay > policy.deadline:
-                    raise
-                await self._sleep(delay)
+        return await with_retries(call, self.settings.retry, self._clock, self._sleep, self._rng)
 
     async def _send(
         self,
@@ -396,113 +338,11 @@ class MySafeClient:
             return await self._http.request(
                 method, path, params=params, data=data, headers=headers, auth=auth
             )
-        except httpx.ConnectTimeout:
-            raise RequestTimeoutError(
-                f"could not connect to {self.host} within {self.settings.connect_timeout:g} s",
-                maybe_applied=False,
-            ) from None
-        except httpx.PoolTimeout:
-            raise RequestTimeoutError(
-                f"no free connection to {self.host} within {self.settings.read_timeout:g} s",
-                maybe_applied=False,
-            ) from None
-        except httpx.TimeoutException:
-            raise RequestTimeoutError(
-                f"{where}: no answer within {self.settings.read_timeout:g} s"
-            ) from None
-        except httpx.ConnectError as exc:
-            if _is_certificate_error(exc):
-                raise TLSVerificationError(
-                    f"the certificate of {self.host} is not trusted ({exc}); "
-                    "set a CA bundle for this server, or insecure if you must"
-                ) from None
-            raise ConnectionFailedError(
-                f"could not connect to {self.host}: {exc or type(exc).__name__}",
-                maybe_applied=False,
-            ) from None
-        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
-            raise ConnectionFailedError(
-                f"{where}: the connection was dropped before an answer came "
-                f"({exc or type(exc).__name__})",
-                maybe_applied=True,
-            ) from None
-        except httpx.UnsupportedProtocol as exc:
-            raise ConfigurationError(f"unsupported URL: {exc}") from None
         except httpx.HTTPError as exc:
-            raise ConnectionFailedError(
-                f"{where}: {type(exc).__name__}: {exc}", maybe_applied=True
+            raise transport_error(
+                exc,
+                host=self.host,
+                where=where,
+                connect_timeout=self.settings.connect_timeout,
+                read_timeout=self.settings.read_timeout,
             ) from None
-
-
-def _parse_list(kind: Kind, response: httpx.Response) -> ItemList:
-    body, _message, request_id = parse_success(*_parts(response))
-    found, raw = find_key(body, kind.list_keys)
-    if not found and not looks_like_envelope(body):
-        raise UnexpectedResponseError(
-            f"the {kind.noun} list answer has no {kind.list_keys[0]}",
-            status=response.status_code,
-            request_id=request_id,
-        )
-    if raw is None:
-        raw = []
-    if not isinstance(raw, list):
-        raise UnexpectedResponseError(
-            f"{kind.list_keys[0]} is not a list",
-            status=response.status_code,
-            request_id=request_id,
-        )
-    items: list[ItemSummary] = []
-    skipped = 0
-    for entry in raw:
-        if not isinstance(entry, dict):
-            skipped += 1
-            continue
-        try:
-            items.append(ItemSummary.model_validate({**entry, "kind": kind}))
-        except ValidationError:
-            skipped += 1
-    return ItemList(kind, items, skipped)
-
-
-def _parts(response: httpx.Response) -> tuple[int, httpx.Headers, bytes]:
-    return response.status_code, response.headers, response.content
-
-
-def _refused_token(response: httpx.Response) -> bool:
-    if response.status_code == 401:
-        return True
-    return response.status_code in (400, 403) and b"not authorized" in response.content.lower()
-
-
-def _lifetime(value: Any) -> float:
-    if isinstance(value, bool):
-        return DEFAULT_LIFETIME
-    if isinstance(value, int | float) and value > 0:
-        return float(value)
-    if isinstance(value, str):
-        try:
-            seconds = float(value)
-        except ValueError:
-            return DEFAULT_LIFETIME
-        return seconds if seconds > 0 else DEFAULT_LIFETIME
-    return DEFAULT_LIFETIME
-
-
-def _checked_identifier(identifier: str) -> str:
-    # Checked before sending: the id goes into the URL path, and "../x" or "1?a=b"
-    # must never reach it. The server answers 1010 for non-numbers anyway.
-    text = str(identifier).strip()
-    if not _DIGITS.fullmatch(text):
-        raise BadIdentifierError(
-            f"{identifier!r} is not a MySafe identifier (digits only); nothing was sent"
-        )
-    return text
-
-
-def _is_certificate_error(exc: httpx.ConnectError) -> bool:
-    cause: BaseException | None = exc
-    while cause is not None:
-        if isinstance(cause, ssl.SSLCertVerificationError):
-            return True
-        cause = cause.__cause__ or cause.__context__
-    return "CERTIFICATE_VERIFY_FAILED" in str(exc)

@@ -185,7 +185,7 @@ class ItemSummary(_Lenient):
     @model_validator(mode="before")
     @classmethod
     def _nulls(cls, data: Any) -> Any:
-        # ``data`` is the caller's copy of the entry (see ``client._parse_list``).
+        # ``data`` is the caller's copy of the entry (see ``responses.parse_list``).
         if isinstance(data, dict):
             # Server text is cleaned here, once (see ``tui.safe_text``). This runs for
             # every entry of a 100 000-item list: ``isprintable`` is the quick test

@@ -12,31 +12,23 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.events import Key
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from tui.api import Action, ItemRef
+from tui.api import Action
 from tui.ops import BatchPlan
 from tui.safe_text import safe_text
+from tui.widgets.name_list import NameList
 
 #: Above this many items the count must be typed.
 TYPED_THRESHOLD = 10
 #: Keys arriving this soon after the dialog opens are ignored (key auto-repeat).
 ARMING_DELAY = 0.35
-
-
-def _item_line(ref: ItemRef) -> Text:
-    line = Text()
-    line.append(f"{ref.kind.label:<10} ", style="dim")
-    line.append(f"{safe_text(ref.identifier):>7}  ")
-    line.append(safe_text(ref.name))
-    return line
 
 
 class ConfirmBatch(ModalScreen[str | None]):
@@ -100,9 +92,7 @@ class ConfirmBatch(ModalScreen[str | None]):
                     classes="confirm-warning",
                     markup=False,
                 )
-            with VerticalScroll(id="confirm-items"):
-                for ref in plan.refs:
-                    yield Static(_item_line(ref), classes="confirm-item", markup=False)
+            yield NameList(plan.refs, id="confirm-items")
             need = "required" if plan.require_reason else "optional"
             yield Input(
                 placeholder=f"reason or ticket ({need})",

@@ -21,8 +21,8 @@ Key = tuple[str, str]
 
 def read_records(path: Path) -> Iterator[dict[str, Any]]:
     """Every complete record; torn or unreadable lines are skipped."""
-    if not path.exists():
-        return
+    if not path.is_file():
+        return  # absent, or not a file one can read to its end (a device)
     with path.open(encoding="utf-8", errors="replace") as handle:
         for line in handle:
             if not line.endswith("\n"):

@@ -3,13 +3,11 @@
 from tui.simulator.core import (
     DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
-    Reply,
-    SimRequest,
-    SimResponse,
     Simulator,
     SimulatorConfig,
 )
 from tui.simulator.faults import FaultConfig
+from tui.simulator.messages import Reply, SimRequest, SimResponse
 from tui.simulator.server import serve
 
 __all__ = [

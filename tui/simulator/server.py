@@ -13,7 +13,8 @@ from collections.abc import AsyncIterator
 
 import h11
 
-from tui.simulator.core import SimRequest, Simulator
+from tui.simulator.core import Simulator
+from tui.simulator.messages import SimRequest
 
 MAX_BODY = 1024 * 1024
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from tui.simulator.core import SimRequest
+from tui.simulator.messages import SimRequest
 
 if TYPE_CHECKING:
     from tui.simulator.core import Simulator

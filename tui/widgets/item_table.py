@@ -11,11 +11,8 @@ Segments, so markup is never parsed and no control sequence reaches the terminal
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
-from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -26,7 +23,12 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.safe_text import safe_cells, safe_text
+from tui.safe_text import safe_text
+from tui.widgets.table_columns import Column, Row, fit, fit_widths
+from tui.widgets.table_data import TableData
+
+# Re-exported: screens and ``tui.widgets`` import the column model from here.
+__all__ = ["Column", "ItemTable", "Row"]
 
 MARK_GLYPH = "● "
 NO_MARK = "  "
@@ -35,46 +37,7 @@ GUTTER = 2
 WIDTH_SAMPLE = 1000
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
-    key: str
-    label: str
-    #: A fixed width; None sizes the column from its content.
-    width: int | None = None
-    min_width: int = 4
-    #: Takes the space left over (one column should).
-    flex: bool = False
-    #: When even minimum widths do not fit, columns are hidden, lowest first
-    #: (None: always shown).
-    drop_order: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    key: str
-    cells: tuple[str, ...]
-
-
-def _fit(text: str, width: int) -> str:
-    """Cut ``text`` to ``width`` cells with an ellipsis, then pad it."""
-    if width <= 0:
-        return ""
-    length = cell_len(text)
-    if length > width:
-        out = []
-        used = 0
-        for char in text:
-            size = cell_len(char)
-            if used + size > width - 1:
-                break
-            out.append(char)
-            used += size
-        text = "".join(out) + "…"
-        length = used + 1
-    return text + " " * (width - length)
-
-
-class ItemTable(ScrollView, can_focus=True):
+class ItemTable(TableData, ScrollView, can_focus=True):
     """Rows of items with a cursor, marks, a filter and a per-row status."""
 
     COMPONENT_CLASSES = {
@@ -133,18 +96,10 @@ class ItemTable(ScrollView, can_focus=True):
 
     def __init__(self, columns: Sequence[Column], *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self._init_data()
         self.columns = list(columns)
-        self._rows: list[Row] = []
-        self._position: dict[str, int] = {}
-        self._haystack: list[str] = []
-        self._visible: list[int] = []
-        self._cursor = 0
-        self._marks: set[str] = set()
-        self._status: dict[str, tuple[str, bool]] = {}
-        self._filter = ""
         self._widths: list[int] = []
         self._shown: list[int] = []
-        self._status_width = 0
         self._laid_out_for = -1
         self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
         self._last_posted: str | None = None
@@ -154,66 +109,25 @@ class ItemTable(ScrollView, can_focus=True):
     def set_rows(self, rows: Sequence[Row]) -> None:
         """Replace every row (marks and statuses of rows that remain are kept)."""
         cursor_key = self.cursor_key  # before the old index list stops matching
-        self._rows = [Row(row.key, safe_cells(row.cells)) for row in rows]
-        self._position = {row.key: index for index, row in enumerate(self._rows)}
-        self._haystack = [" ".join(row.cells).lower() for row in self._rows]
-        self._marks &= self._position.keys()
-        self._status = {k: v for k, v in self._status.items() if k in self._position}
+        self._store_rows(rows)
         self._laid_out_for = -1
         self._apply_filter(keep=cursor_key)
         self._post_marks()
 
     def update_row(self, key: str, cells: Sequence[str]) -> None:
-        index = self._position.get(key)
-        if index is None:
-            return
-        row = Row(key, safe_cells(cells))
-        self._rows[index] = row
-        self._haystack[index] = " ".join(row.cells).lower()
-        self._refresh_key(key)
+        if self._store_row(key, cells):
+            self._refresh_key(key)
 
     def set_status(self, key: str, label: str | None, *, ok: bool = True) -> None:
         """A short word at the end of the row: what became of the item."""
-        if label is None:
-            self._status.pop(key, None)
-            width = max((cell_len(text) for text, _ in self._status.values()), default=0)
-        else:
-            text = safe_text(label)
-            self._status[key] = (text, ok)
-            # Growing only: a batch of 100 000 outcomes must not rescan them all.
-            width = max(self._status_width, cell_len(text))
-        if width != self._status_width:
-            self._status_width = width
+        if self._store_status(key, label, ok):
             self._laid_out_for = -1
             self._cache.clear()
             self.refresh()
         else:
             self._refresh_key(key)
 
-    def status_of(self, key: str) -> str | None:
-        entry = self._status.get(key)
-        return entry[0] if entry else None
-
-    @property
-    def row_count(self) -> int:
-        return len(self._rows)
-
-    @property
-    def visible_count(self) -> int:
-        return len(self._visible)
-
-    def visible_keys(self) -> list[str]:
-        return [self._rows[index].key for index in self._visible]
-
-    def row(self, key: str) -> Row | None:
-        index = self._position.get(key)
-        return self._rows[index] if index is not None else None
-
     # -- filter ---------------------------------------------------------------------
-
-    @property
-    def filter_query(self) -> str:
-        return self._filter
 
     def set_filter(self, query: str) -> None:
         """Show the rows holding every word of ``query`` (case-insensitive)."""
@@ -224,19 +138,7 @@ class ItemTable(ScrollView, can_focus=True):
         self._post_marks()
 
     def _apply_filter(self, keep: str | None) -> None:
-        terms = self._filter.lower().split()
-        if terms:
-            haystack = self._haystack
-            self._visible = [
-                index for index, text in enumerate(haystack) if all(t in text for t in terms)
-            ]
-        else:
-            self._visible = list(range(len(self._rows)))
-        self._cursor = 0
-        if keep is not None and keep in self._position:
-            target = self._position[keep]
-            # The nearest visible row at or after the old one (the list is sorted).
-            self._cursor = min(bisect_left(self._visible, target), max(len(self._visible) - 1, 0))
+        self._select(keep)
         self._cache.clear()
         self.virtual_size = Size(self.size.width, len(self._visible) + 1)
         self.scroll_to(y=0, animate=False, immediate=True)
@@ -247,30 +149,20 @@ class ItemTable(ScrollView, can_focus=True):
     # -- marks ----------------------------------------------------------------------
 
     def toggle_mark(self, key: str) -> None:
-        if key not in self._position:
+        if not self._flip_mark(key):
             return
-        if key in self._marks:
-            self._marks.discard(key)
-        else:
-            self._marks.add(key)
         self._refresh_key(key)
         self._post_marks()
 
     def unmark(self, keys: Iterable[str]) -> None:
         """Unmark many rows at once (one repaint, one MarksChanged)."""
-        before = len(self._marks)
-        self._marks.difference_update(keys)
-        if len(self._marks) != before:
+        if self._unmark(keys):
             self._cache.clear()
             self.refresh()
             self._post_marks()
 
     def toggle_mark_all_visible(self) -> None:
-        keys = self.visible_keys()
-        if keys and all(key in self._marks for key in keys):
-            self._marks.difference_update(keys)
-        else:
-            self._marks.update(keys)
+        self._flip_visible_marks()
         self._cache.clear()
         self.refresh()
         self._post_marks()
@@ -281,50 +173,14 @@ class ItemTable(ScrollView, can_focus=True):
         self.refresh()
         self._post_marks()
 
-    def is_marked(self, key: str) -> bool:
-        return key in self._marks
-
-    @property
-    def marked_keys(self) -> list[str]:
-        """Marked rows in table order."""
-        return sorted(self._marks, key=self._position.__getitem__)
-
-    @property
-    def marked_count(self) -> int:
-        return len(self._marks)
-
-    @property
-    def hidden_marked_count(self) -> int:
-        return len(self.hidden_marked_keys())
-
-    def hidden_marked_keys(self) -> set[str]:
-        """Marked rows the filter hides."""
-        if not self._marks or len(self._visible) == len(self._rows):
-            return set()
-        visible = {self._rows[index].key for index in self._visible}
-        return {key for key in self._marks if key not in visible}
-
     def _post_marks(self) -> None:
         self.post_message(self.MarksChanged(self, self.marked_count, self.hidden_marked_count))
 
     # -- cursor ---------------------------------------------------------------------
 
-    @property
-    def cursor_key(self) -> str | None:
-        if not self._visible:
-            return None
-        return self._rows[self._visible[self._cursor]].key
-
-    @property
-    def cursor_index(self) -> int:
-        return self._cursor
-
     def move_cursor_to(self, key: str) -> bool:
-        index = self._position.get(key)
-        if index is None:
-            return False
-        position = bisect_left(self._visible, index)
-        if position >= len(self._visible) or self._visible[position] != index:
+        position = self._visible_position(key)
+        if position is None:
             return False
         self._move(position)
         return True
@@ -407,11 +263,8 @@ class ItemTable(ScrollView, can_focus=True):
             self.refresh(Region(0, y, self.size.width, 1))
 
     def _refresh_key(self, key: str) -> None:
-        index = self._position.get(key)
-        if index is None:
-            return
-        position = bisect_left(self._visible, index)
-        if position < len(self._visible) and self._visible[position] == index:
+        position = self._visible_position(key)
+        if position is not None:
             self._cache.clear()
             self._refresh_position(position)
 
@@ -422,51 +275,10 @@ class ItemTable(ScrollView, can_focus=True):
             return
         self._laid_out_for = width
         self._cache.clear()
-        sample = self._rows[:WIDTH_SAMPLE]
-        natural: dict[int, int] = {}
-        for number, column in enumerate(self.columns):
-            if column.width is not None:
-                natural[number] = column.width
-                continue
-            longest = max((cell_len(row.cells[number]) for row in sample), default=0)
-            natural[number] = max(cell_len(column.label), longest, column.min_width)
         status = self._status_width + 1 if self._status_width else 0
-
-        def minimum(index: int) -> int:
-            column = self.columns[index]
-            return column.width if column.width is not None else column.min_width
-
-        shown = list(range(len(self.columns)))
-        droppable = sorted(
-            (i for i, c in enumerate(self.columns) if c.drop_order is not None),
-            key=lambda i: self.columns[i].drop_order or 0,
+        self._shown, self._widths = fit_widths(
+            self.columns, self._rows[:WIDTH_SAMPLE], width - GUTTER - status
         )
-
-        def room() -> int:
-            return width - GUTTER - status - (len(shown) - 1)
-
-        # Hide low-priority columns until the minimum widths fit.
-        while droppable and sum(minimum(i) for i in shown) > room():
-            shown.remove(droppable.pop(0))
-        widths = {i: natural[i] for i in shown}
-        available = room()
-        # Then shrink the widest content-sized columns, the flexible one last.
-        while sum(widths.values()) > available:
-            shrinkable = [
-                i
-                for i in shown
-                if self.columns[i].width is None and widths[i] > self.columns[i].min_width
-            ]
-            if not shrinkable:
-                break
-            rigid = [i for i in shrinkable if not self.columns[i].flex]
-            widest = max(rigid or shrinkable, key=lambda i: widths[i])
-            widths[widest] -= 1
-        flex = [i for i in shown if self.columns[i].flex]
-        if flex and sum(widths.values()) < available:
-            widths[flex[0]] += available - sum(widths.values())
-        self._shown = shown
-        self._widths = [widths[i] for i in shown]
 
     def _styles(self) -> dict[str, Style]:
         return {
@@ -502,10 +314,10 @@ class ItemTable(ScrollView, can_focus=True):
     def _header(self, width: int, base: Style) -> Strip:
         style = base + self._styles()["header"]
         text = NO_MARK + " ".join(
-            _fit(self.columns[i].label, w) for i, w in zip(self._shown, self._widths, strict=True)
+            fit(self.columns[i].label, w) for i, w in zip(self._shown, self._widths, strict=True)
         )
         if self._status_width:
-            text += " " + _fit("Result", self._status_width)
+            text += " " + fit("Result", self._status_width)
         return Strip([Segment(text, style)]).adjust_cell_length(width, style)
 
     def _empty(self, width: int, base: Style) -> Strip:
@@ -525,7 +337,7 @@ class ItemTable(ScrollView, can_focus=True):
             style = style + styles["cursor"]
         cells = row.cells
         text = (MARK_GLYPH if marked else NO_MARK) + " ".join(
-            _fit(cells[i] if i < len(cells) else "", w)
+            fit(cells[i] if i < len(cells) else "", w)
             for i, w in zip(self._shown, self._widths, strict=True)
         )
         segments = [Segment(text, style)]
@@ -534,5 +346,5 @@ class ItemTable(ScrollView, can_focus=True):
             if status is not None:
                 label, ok = status
                 status_style = style + styles["status-ok" if ok else "status-error"]
-                segments.append(Segment(" " + _fit(label, self._status_width), status_style))
+                segments.append(Segment(" " + fit(label, self._status_width), status_style))
         return Strip(segments).adjust_cell_length(width, style)

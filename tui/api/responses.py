@@ -1,0 +1,101 @@
+"""Reading the server's answers: lists, tokens and refused bearer tokens.
+
+Pure functions over an ``httpx.Response``; the client decides what to send and
+when to retry, these decide what an answer says.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from pydantic import ValidationError
+
+from tui.api.auth import DEFAULT_LIFETIME
+from tui.api.errors import AuthenticationError, UnexpectedResponseError
+from tui.api.models import ItemList, ItemSummary, Kind
+from tui.api.parsing import (
+    decode_json,
+    error_from_response,
+    find_key,
+    looks_like_envelope,
+    parse_success,
+)
+
+
+def response_parts(response: httpx.Response) -> tuple[int, httpx.Headers, bytes]:
+    return response.status_code, response.headers, response.content
+
+
+def parse_list(kind: Kind, response: httpx.Response) -> ItemList:
+    """The items of a list answer; malformed entries are counted, not fatal."""
+    body, _message, request_id = parse_success(*response_parts(response))
+    found, raw = find_key(body, kind.list_keys)
+    if not found and not looks_like_envelope(body):
+        raise UnexpectedResponseError(
+            f"the {kind.noun} list answer has no {kind.list_keys[0]}",
+            status=response.status_code,
+            request_id=request_id,
+        )
+    if raw is None:
+        raw = []
+    if not isinstance(raw, list):
+        raise UnexpectedResponseError(
+            f"{kind.list_keys[0]} is not a list",
+            status=response.status_code,
+            request_id=request_id,
+        )
+    items: list[ItemSummary] = []
+    skipped = 0
+    for entry in raw:
+        if not isinstance(entry, dict):
+            skipped += 1
+            continue
+        try:
+            items.append(ItemSummary.model_validate({**entry, "kind": kind}))
+        except ValidationError:
+            skipped += 1
+    return ItemList(kind, items, skipped)
+
+
+def parse_token(response: httpx.Response) -> tuple[str, float]:
+    """The bearer token and its lifetime in seconds from a token endpoint answer."""
+    status, headers, content = response_parts(response)
+    body = decode_json(content)
+    if not 200 <= status < 300:
+        raise error_from_response(status, headers, content, token_endpoint=True)
+    if not isinstance(body, dict):
+        raise UnexpectedResponseError(
+            "the token endpoint answered with something that is not a JSON object",
+            status=status,
+        )
+    token = body.get("access_token")
+    if not isinstance(token, str) or not token.strip():
+        raise AuthenticationError(
+            "the token endpoint answered without an access token", status=status
+        )
+    token_type = body.get("token_type", "Bearer")
+    if not isinstance(token_type, str) or token_type.lower() != "bearer":
+        raise UnexpectedResponseError("the token endpoint offered a token that is not Bearer")
+    return token.strip(), _lifetime(body.get("expires_in"))
+
+
+def refused_token(response: httpx.Response) -> bool:
+    """True when the API refused the bearer token (worth one fresh token)."""
+    if response.status_code == 401:
+        return True
+    return response.status_code in (400, 403) and b"not authorized" in response.content.lower()
+
+
+def _lifetime(value: Any) -> float:
+    if isinstance(value, bool):
+        return DEFAULT_LIFETIME
+    if isinstance(value, int | float) and value > 0:
+        return float(value)
+    if isinstance(value, str):
+        try:
+            seconds = float(value)
+        except ValueError:
+            return DEFAULT_LIFETIME
+        return seconds if seconds > 0 else DEFAULT_LIFETIME
+    return DEFAULT_LIFETIME

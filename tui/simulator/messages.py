@@ -1,0 +1,44 @@
+"""What the simulator's adapters hand to its core and get back: no sockets here."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs
+
+
+@dataclass(frozen=True)
+class SimRequest:
+    method: str
+    path: str
+    query: Mapping[str, list[str]] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)  # lower-case names
+    body: bytes = b""
+    host: str = ""
+
+    @classmethod
+    def from_target(
+        cls, method: str, target: str, headers: Mapping[str, str], body: bytes, host: str = ""
+    ) -> SimRequest:
+        path, _, query = target.partition("?")
+        return cls(method.upper(), path, parse_qs(query), headers, body, host)
+
+
+@dataclass(frozen=True)
+class SimResponse:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Send ``response`` after ``delay`` seconds; None means drop the connection."""
+
+    response: SimResponse | None
+    delay: float = 0.0
