@@ -45,7 +45,7 @@ async def test_an_answer_lost_then_already_is_changed_not_already(
         await pilot.press("d", "y")
         await settle(app, pilot)
         labels = {table(app).status_of(key) for key in keys}
-        assert labels == {"deactivated", "deactivated (first answer lost)"}
+        assert labels == {"deactivated", "deactivated (answer lost)"}
         assert "already inactive" not in toasts.texts()
         assert "1 deactivated (first answer lost)" in toasts.texts()
         await pilot.press("u")

@@ -19,6 +19,7 @@ from tui.api.auth import TokenCache
 from tui.api.bulk import BeforeSend, Outcome, OutcomeCallback, run_batch
 from tui.api.endpoint import normalise_base_url
 from tui.api.errors import (
+    ApplicationError,
     ConfigurationError,
     MySafeError,
     ReadOnlyError,
@@ -312,9 +313,11 @@ class MySafeClient:
         try:
             response = await self._with_retries(attempt)
         except MySafeError as exc:
-            if lost:
-                # An earlier attempt may have been applied before its answer was lost:
-                # whatever the last attempt said, this request is in doubt.
+            if lost and not isinstance(exc, ApplicationError):
+                # An earlier attempt may have been applied before its answer was lost,
+                # and the last one did not say (a 500, a timeout): in doubt. An
+                # application error (1005, 1006) answers from the item's state, which
+                # an applied earlier attempt would have made "already": not in doubt.
                 exc.maybe_applied = True
             raise
         return _Reply(response, attempts, lost)

@@ -97,6 +97,13 @@ class ItemOutcome:
         return _label(self.action, self.result, self.detail)
 
     @property
+    def row_label(self) -> str:
+        """The label for a table row, where width is scarce."""
+        if self.result is Result.CHANGED_ANSWER_LOST:
+            return f"{self.action.past} (answer lost)"
+        return self.label
+
+    @property
     def settled(self) -> bool:
         return self.result in SETTLED
 

@@ -241,10 +241,17 @@ class Session:
         return None
 
     def undo_plan(self, run: BatchRun) -> BatchPlan:
+        unsure = sum(
+            1
+            for o in run.outcomes.values()
+            if o.result in (Result.CHANGED_ANSWER_LOST, Result.IN_DOUBT)
+        )
+        # Those whose answer was lost may have been so before the batch: say so.
+        note = f" ({unsure} changed by a request whose answer was lost)" if unsure else ""
         return BatchPlan(
             inverse(run.plan.action),
             run.undoable_refs(),
-            purpose=f"Undo of batch {run.batch_id}",
+            purpose=f"Undo of batch {run.batch_id}{note}",
             undoes=run.batch_id,
         )
 

@@ -232,7 +232,7 @@ class BatchController:
 
     def item_done(self, run: BatchRun, outcome: ItemOutcome) -> None:
         ref = outcome.ref
-        self.screen.table(ref.kind).set_status(ref.identifier, outcome.label, ok=outcome.ok)
+        self.screen.table(ref.kind).set_status(ref.identifier, outcome.row_label, ok=outcome.ok)
         line = outcome.line()
         self.screen.log_line(line)
         if outcome.result in (Result.FAILED, Result.IN_DOUBT):
