@@ -240,3 +240,24 @@ async def test_palette_quit_mid_batch_records_every_request_in_flight(tmp_path: 
     [batch] = load_batches(path)
     assert batch.state == "interrupted" and batch.resumable
     assert len(batch.left()) == len(planned) - len(applied)
+
+
+async def test_the_consoles_marks_export_is_an_ids_file_for_the_command_line(
+    sim: Simulator, isolated_dirs: Path
+) -> None:
+    from tui.cli.ids import read_ids
+
+    app = make_app(sim)
+    async with running(app) as pilot:
+        keys = writable(sim)[:3]
+        for key in keys:
+            await go_to(app, pilot, key)
+            await pilot.press("space")
+        await pilot.press("E")
+        await pilot.pause()
+    exports = isolated_dirs / "xdg_state_home" / "mysafe-tui" / "exports"
+    [jsonl] = exports.glob("password-*.jsonl")
+    [csv_file] = exports.glob("password-*.csv")
+    refs = read_ids(None, str(jsonl), Kind.PASSWORD)
+    assert sorted(r.identifier for r in refs) == sorted(keys)
+    assert csv_file.read_text().splitlines()[0].startswith("kind,identifier,name")

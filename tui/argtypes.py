@@ -1,37 +1,69 @@
-"""Checked argparse value types: a bad value is one line naming what is wrong."""
+"""Checked click value types: a bad value is one line naming what is wrong."""
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    # ParamType is generic in recent click only; at run time any click 8 will do.
+    _FloatType = click.ParamType[float]
+    _IntType = click.ParamType[int]
+else:
+    _FloatType = _IntType = click.ParamType
 
 
-def number_between(low: float, high: float | None = None) -> Callable[[str], float]:
+class NumberBetween(_FloatType):
     """A float in [low, high] (no upper bound when high is None)."""
 
-    def parse(text: str) -> float:
+    name = "number"
+
+    def __init__(self, low: float, high: float | None = None) -> None:
+        self.low = low
+        self.high = high
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        if isinstance(value, float):
+            return value
         try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        if value < low or (high is not None and value > high):
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        low, high = self.low, self.high
+        if number < low or (high is not None and number > high):
             bound = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
-            raise argparse.ArgumentTypeError(f"{text!r} must be {bound}")
-        return value
-
-    return parse
+            self.fail(f"{value!r} must be {bound}", param, ctx)
+        return number
 
 
-def whole_number_between(low: int, high: int) -> Callable[[str], int]:
+class WholeNumberBetween(_IntType):
     """An int in [low, high]."""
 
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{text!r} must be between {low} and {high}")
-        return value
+    name = "integer"
 
-    return parse
+    def __init__(self, low: int, high: int) -> None:
+        self.low = low
+        self.high = high
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            try:
+                number = int(str(value).strip())
+            except ValueError:
+                self.fail(f"{value!r} is not a whole number", param, ctx)
+        if not self.low <= number <= self.high:
+            self.fail(f"{value!r} must be between {self.low} and {self.high}", param, ctx)
+        return number
+
+
+def number_between(low: float, high: float | None = None) -> NumberBetween:
+    return NumberBetween(low, high)
+
+
+def whole_number_between(low: int, high: int) -> WholeNumberBetween:
+    return WholeNumberBetween(low, high)

@@ -12,9 +12,11 @@ import csv
 import io
 import json
 import os
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from tui.api import ItemSummary
 from tui.ops.records import read_records
 from tui.safe_text import safe_text
 
@@ -86,3 +88,64 @@ def export_batch(journal_path: Path, batch_id: str, folder: Path) -> tuple[Path,
     _write_private(csv_path, csv_text(rows))
     _write_private(json_path, json_text(rows))
     return csv_path, json_path
+
+
+# -- items: what `list` prints and the console exports (an --ids-file for a script) ----
+
+#: Every field of a listed item, in output order.
+ITEM_FIELDS = (
+    "kind",
+    "identifier",
+    "name",
+    "username",
+    "url",
+    "tags",
+    "identifier_code",
+    "can_view",
+    "can_write",
+    "need_justify",
+    "need_approval",
+)
+
+
+def item_object(item: ItemSummary, fields: Sequence[str] = ITEM_FIELDS) -> dict[str, Any]:
+    full: dict[str, Any] = {
+        "kind": item.kind.value,
+        "identifier": item.identifier,
+        "name": item.name,
+        "username": item.username,
+        "url": item.url,
+        "tags": item.tag_list,
+        "identifier_code": item.identifier_code,
+        "can_view": item.can_view,
+        "can_write": item.can_write,
+        "need_justify": item.need_justify,
+        "need_approval": item.need_approval,
+    }
+    if fields is ITEM_FIELDS:  # the usual case: no second dictionary per item
+        return full
+    return {name: full[name] for name in fields}
+
+
+def csv_cell(value: Any) -> str:
+    """A value as spreadsheet-safe text: lists joined, booleans as true/false."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        value = ", ".join(str(part) for part in value)
+    return spreadsheet_cell(value)
+
+
+def export_items(items: Iterable[ItemSummary], folder: Path, stem: str) -> tuple[Path, Path]:
+    """Items as JSONL (the shape ``list --format jsonl`` prints, so ``--ids-file``
+    reads it) and as a spreadsheet-safe CSV; files readable by their owner only."""
+    objects = [item_object(item) for item in items]
+    folder.mkdir(parents=True, exist_ok=True)
+    jsonl_path, csv_path = folder / f"{stem}.jsonl", folder / f"{stem}.csv"
+    _write_private(jsonl_path, "".join(json.dumps(o, ensure_ascii=True) + "\n" for o in objects))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(ITEM_FIELDS)
+    writer.writerows([csv_cell(value) for value in o.values()] for o in objects)
+    _write_private(csv_path, buffer.getvalue())
+    return jsonl_path, csv_path

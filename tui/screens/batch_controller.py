@@ -14,6 +14,7 @@ from tui.api import Action, Kind
 from tui.dialogs import ConfirmBatch, UnlockWriting
 from tui.ops import BatchPlan, BatchRecord, BatchRun, ItemOutcome, Refused, Result, split_writable
 from tui.ops.dry_run import write_dry_run
+from tui.ops.export import export_items
 from tui.paths import dry_run_dir
 from tui.safe_text import safe_text
 from tui.widgets import BatchBar
@@ -166,6 +167,24 @@ class BatchController:
         for ref in refs:
             table.toggle_mark(ref.identifier)
         self.app.say(f"Marked {len(refs)} failed {kind.noun}s.", toast=False)
+
+    def export_selection(self) -> None:
+        """The marks (or every row shown) as files a script reads with --ids-file."""
+        screen = self.screen
+        table, kind = screen.table(), screen.kind
+        keys = table.marked_keys or table.visible_keys()
+        items = [screen.items[kind][key] for key in keys if key in screen.items[kind]]
+        if not items:
+            self.app.say("Nothing to export: the table is empty.", severity="warning")
+            return
+        stem = f"{kind.value}-{self.session.new_batch_id()}"
+        try:
+            jsonl, csv_path = export_items(items, dry_run_dir().parent / "exports", stem)
+        except OSError as exc:
+            self.app.report(exc, "Export")
+            return
+        what = "marked" if table.marked_keys else "shown"
+        self.app.say(f"Exported {len(items)} {what} {kind.noun}s to {jsonl} and {csv_path}.")
 
     def look_for_interrupted(self) -> None:
         try:

@@ -335,6 +335,9 @@ class MainScreen(Screen[None]):
     def action_remark_failed(self) -> None:
         self.batches.remark_failed()
 
+    def action_export_selection(self) -> None:
+        self.batches.export_selection()
+
     def action_resume(self) -> None:
         self.batches.resume()
 

@@ -66,6 +66,7 @@ TABLE_ACTIONS = {
     "show_tab",
     "dry_run",
     "unlock_writing",
+    "export_selection",
 }
 
 
@@ -169,6 +170,13 @@ MAIN_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
         "audit",
         "Audit",
         "Batches of every session: export one, or reverse what it changed",
+        show=False,
+    ),
+    _key(
+        "E",
+        "export_selection",
+        "Export marks",
+        "Write the marked rows (or every row shown) as JSONL and CSV, for --ids-file",
         show=False,
     ),
     _key(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import signal
 import sys
-from typing import Any
+from dataclasses import dataclass
+
+import click
 
 from tui.api.endpoint import is_loopback
 from tui.argtypes import number_between, whole_number_between
@@ -21,75 +22,40 @@ _count = whole_number_between(0, 1_000_000)
 _port = whole_number_between(0, 65535)
 
 
-def add_simulate_parser(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "simulate",
-        help="run the embedded senhasegura simulator as an HTTP server",
-        description=(
-            "Serve a simulated senhasegura MySafe API on loopback, with fake seeded data "
-            "and optional faults. It accepts the credentials in MYSAFE_CLIENT_ID and "
-            "MYSAFE_CLIENT_SECRET when both are set, otherwise fixed demo credentials."
-        ),
-    )
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
-    parser.add_argument(
-        "--port", type=_port, default=8080, help="port (0 picks a free one; default: 8080)"
-    )
-    parser.add_argument(
-        "--allow-remote",
-        action="store_true",
-        help="allow a non-loopback --host (it serves fake secrets over plain HTTP)",
-    )
-    parser.add_argument("--seed", type=int, default=1, help="seed of the demo data (default: 1)")
-    parser.add_argument(
-        "--passwords", type=_count, default=40, help="passwords to create (default: 40)"
-    )
-    parser.add_argument(
-        "--api-secrets", type=_count, default=30, help="API secrets to create (default: 30)"
-    )
-    parser.add_argument(
-        "--latency-ms", type=_non_negative, default=0.0, help="milliseconds added to every answer"
-    )
-    parser.add_argument(
-        "--error-rate", type=_fraction, default=0.0, help="fraction answered 500/502/503/504"
-    )
-    parser.add_argument(
-        "--drop-rate", type=_fraction, default=0.0, help="fraction of connections dropped"
-    )
-    parser.add_argument(
-        "--hang-rate", type=_fraction, default=0.0, help="fraction of requests that stall"
-    )
-    parser.add_argument(
-        "--hang-s", type=_non_negative, default=30.0, help="how long a stall lasts (default: 30)"
-    )
-    parser.add_argument("--fault-seed", type=int, default=None, help="seed of the fault sequence")
-    parser.add_argument(
-        "--token-lifetime",
-        type=_non_negative,
-        default=3600.0,
-        help="seconds a token lives (default: 3600)",
-    )
-    parser.add_argument(
-        "--list-inactive", action="store_true", help="include deactivated items in lists"
-    )
+@dataclass(frozen=True, slots=True)
+class SimulateOptions:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    allow_remote: bool = False
+    seed: int = 1
+    passwords: int = 40
+    api_secrets: int = 30
+    latency_ms: float = 0.0
+    error_rate: float = 0.0
+    drop_rate: float = 0.0
+    hang_rate: float = 0.0
+    hang_s: float = 30.0
+    fault_seed: int | None = None
+    token_lifetime: float = 3600.0
+    list_inactive: bool = False
 
 
-def build_simulator(args: argparse.Namespace) -> Simulator:
+def build_simulator(options: SimulateOptions) -> Simulator:
     faults = FaultConfig(
-        latency=args.latency_ms / 1000,
-        error_rate=args.error_rate,
-        drop_rate=args.drop_rate,
-        hang_rate=args.hang_rate,
-        hang=args.hang_s,
-        seed=args.fault_seed,
+        latency=options.latency_ms / 1000,
+        error_rate=options.error_rate,
+        drop_rate=options.drop_rate,
+        hang_rate=options.hang_rate,
+        hang=options.hang_s,
+        seed=options.fault_seed,
     )
     faults.validate()
     config = SimulatorConfig.from_env(
-        seed=args.seed,
-        passwords=args.passwords,
-        api_secrets=args.api_secrets,
-        token_lifetime=args.token_lifetime or 1.0,
-        list_inactive=args.list_inactive,
+        seed=options.seed,
+        passwords=options.passwords,
+        api_secrets=options.api_secrets,
+        token_lifetime=options.token_lifetime or 1.0,
+        list_inactive=options.list_inactive,
         faults=faults,
     )
     return Simulator(config)
@@ -99,7 +65,7 @@ async def _run(simulator: Simulator, host: str, port: int) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(signum, stop.set)
     async with serve(simulator, host, port) as url:
         config = simulator.config
@@ -114,24 +80,24 @@ async def _run(simulator: Simulator, host: str, port: int) -> None:
         await stop.wait()
 
 
-def run_simulate(args: argparse.Namespace) -> int:
-    if not is_loopback(args.host) and not args.allow_remote:
+def run_simulate(options: SimulateOptions) -> int:
+    if not is_loopback(options.host) and not options.allow_remote:
         print(
-            f"mysafe-tui simulate: error: refusing to listen on {args.host}: the simulator "
+            f"mysafe-tui simulate: error: refusing to listen on {options.host}: the simulator "
             "serves fake secrets over plain HTTP; pass --allow-remote if you mean it",
             file=sys.stderr,
         )
         return 2
     try:
-        simulator = build_simulator(args)
+        simulator = build_simulator(options)
     except ValueError as exc:
         print(f"mysafe-tui simulate: error: {exc}", file=sys.stderr)
         return 2
     try:
-        asyncio.run(_run(simulator, args.host, args.port))
+        asyncio.run(_run(simulator, options.host, options.port))
     except OSError as exc:
         print(
-            f"mysafe-tui simulate: error: cannot listen on {args.host}:{args.port}: "
+            f"mysafe-tui simulate: error: cannot listen on {options.host}:{options.port}: "
             f"{exc.strerror or exc}",
             file=sys.stderr,
         )
@@ -139,3 +105,43 @@ def run_simulate(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     return 0
+
+
+@click.command(
+    "simulate",
+    short_help="run the embedded senhasegura simulator as an HTTP server",
+    help=(
+        "Serve a simulated senhasegura MySafe API on loopback, with fake seeded data "
+        "and optional faults. It accepts the credentials in MYSAFE_CLIENT_ID and "
+        "MYSAFE_CLIENT_SECRET when both are set, otherwise fixed demo credentials."
+    ),
+)
+@click.option("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+@click.option("--port", type=_port, default=8080, help="port (0 picks a free one; default: 8080)")
+@click.option(
+    "--allow-remote",
+    is_flag=True,
+    help="allow a non-loopback --host (it serves fake secrets over plain HTTP)",
+)
+@click.option("--seed", type=int, default=1, help="seed of the demo data (default: 1)")
+@click.option("--passwords", type=_count, default=40, help="passwords to create (default: 40)")
+@click.option("--api-secrets", type=_count, default=30, help="API secrets to create (default: 30)")
+@click.option(
+    "--latency-ms", type=_non_negative, default=0.0, help="milliseconds added to every answer"
+)
+@click.option("--error-rate", type=_fraction, default=0.0, help="fraction answered 500/502/503/504")
+@click.option("--drop-rate", type=_fraction, default=0.0, help="fraction of connections dropped")
+@click.option("--hang-rate", type=_fraction, default=0.0, help="fraction of requests that stall")
+@click.option(
+    "--hang-s", type=_non_negative, default=30.0, help="how long a stall lasts (default: 30)"
+)
+@click.option("--fault-seed", type=int, default=None, help="seed of the fault sequence")
+@click.option(
+    "--token-lifetime",
+    type=_non_negative,
+    default=3600.0,
+    help="seconds a token lives (default: 3600)",
+)
+@click.option("--list-inactive", is_flag=True, help="include deactivated items in lists")
+def simulate(**values: object) -> int:
+    return run_simulate(SimulateOptions(**values))  # type: ignore[arg-type]

@@ -1,0 +1,163 @@
+"""``audit``: the journal's batches and their items, as the console exports them.
+
+JSON is one array of batches and JSONL one batch a line, each with ``items``: the
+rows of the console's export (``tui.ops.export.FIELDS``). CSV is those rows, flat,
+exactly as the console's export writes them. Reading the journal needs no server.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+
+from tui.cli.errors import EXIT_CODES_HELP, CliError, ExitCode, report
+from tui.cli.options import CSV, JSON, JSONL, TABLE, chosen_format, format_option, wants_json
+from tui.cli.output import write_json_array, write_json_lines, write_table
+from tui.ops import BatchRecord, load_batches, read_records
+from tui.ops.export import FIELDS, csv_text
+from tui.paths import audit_path
+
+
+def parse_since(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise CliError(
+            f"--since {text!r} is not an ISO date or time, e.g. 2026-11-22 or 2026-11-22T03:00"
+        ) from None
+    # The journal's times are UTC; a time without a zone is taken as UTC too.
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _started(batch: BatchRecord) -> datetime | None:
+    try:
+        when = datetime.fromisoformat(batch.time)
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def rows_by_batch() -> tuple[dict[str, list[dict[str, Any]]], dict[str, str]]:
+    """Every outcome row, per batch (one pass over the journal), and each batch's host."""
+    rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    hosts: dict[str, str] = {}
+    for record in read_records(audit_path()):
+        phase = record.get("phase")
+        batch_id = str(record.get("batch_id"))
+        if phase == "outcome":
+            rows[batch_id].append({name: record.get(name) for name in FIELDS})
+        elif phase == "batch":
+            hosts[batch_id] = str(record.get("host") or "")
+    return rows, hosts
+
+
+def batch_entry(batch: BatchRecord, host: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "batch_id": batch.batch_id,
+        "time": batch.time,
+        "operator": batch.operator,
+        "profile": batch.profile,
+        "host": host,
+        "action": batch.action.value,
+        "reason": batch.reason,
+        "undoes": batch.undoes,
+        "resumes": batch.resumes,
+        "undone_by": batch.undone_by,
+        "state": batch.state,
+        "summary": batch.summary,
+        "total": batch.total,
+        "items": items,
+    }
+
+
+def select(
+    batches: list[BatchRecord], batch_id: str | None, since: datetime | None, profile: str | None
+) -> list[BatchRecord]:
+    chosen = batches
+    if batch_id is not None:
+        chosen = [batch for batch in chosen if batch.batch_id == batch_id]
+        if not chosen:
+            raise CliError(f"no batch {batch_id!r} in the audit journal {audit_path()}")
+    if profile is not None:
+        chosen = [batch for batch in chosen if batch.profile == profile]
+    if since is not None:
+        chosen = [b for b in chosen if (started := _started(b)) is not None and started >= since]
+    return chosen
+
+
+def write_people(entries: list[dict[str, Any]], with_items: bool) -> None:
+    rows = []
+    for entry in entries:
+        what = f"{entry['action']} {entry['total']}"
+        if entry["undoes"]:
+            what += f" (undo of {entry['undoes']})"
+        when = str(entry["time"])[:16].replace("T", " ")
+        end = f"{entry['state'] or 'no end on record'}: {entry['summary']}".rstrip(": ")
+        who = f"{entry['operator']}@{entry['profile']}"
+        rows.append((when, entry["batch_id"], who, what, end, entry["reason"]))
+    write_table(sys.stdout, ("time (utc)", "batch", "who", "what", "end", "reason"), rows, flex=4)
+    if with_items:
+        for entry in entries:
+            items = [
+                (row["identifier"], row["name"], row["result"], row["message"])
+                for row in entry["items"]
+            ]
+            if items:
+                sys.stdout.write(f"\nbatch {entry['batch_id']}:\n")
+                write_table(sys.stdout, ("id", "name", "outcome", "message"), items, flex=3)
+
+
+@click.command(
+    "audit",
+    short_help="batches in the audit journal, and their items",
+    epilog=EXIT_CODES_HELP,
+    help=(
+        "The batches in the audit journal (console and command line alike), oldest first, "
+        "with what became of each item. JSON and JSON Lines give batches with their items; "
+        "CSV gives the items, as the console's export does."
+    ),
+)
+@click.option("--batch", "batch_id", metavar="ID", help="only this batch")
+@click.option("--since", metavar="ISO", help="only batches started at or after (UTC if no zone)")
+@click.option("--profile", help="only batches made on this profile")
+@click.option("--demo", is_flag=True, help="only batches made on the demo simulator")
+@format_option(TABLE, JSON, JSONL, CSV)
+def audit(
+    batch_id: str | None,
+    since: str | None,
+    profile: str | None,
+    demo: bool,
+    output_format: str | None,
+) -> int:
+    fmt = chosen_format(output_format)
+    try:
+        since_time = parse_since(since)
+        try:
+            batches = load_batches(audit_path())
+            rows, hosts = rows_by_batch()
+        except OSError as exc:
+            raise CliError(
+                f"cannot read the audit journal {audit_path()}: {exc.strerror or exc}",
+                exit_code=ExitCode.FAILED,
+                kind="journal",
+            ) from None
+        chosen = select(batches, batch_id, since_time, "demo" if demo else profile)
+    except CliError as error:
+        return report(error, as_json=wants_json(fmt))
+    entries = [batch_entry(b, hosts.get(b.batch_id, ""), rows[b.batch_id]) for b in chosen]
+    if fmt == JSON:
+        write_json_array(sys.stdout, entries)
+    elif fmt == JSONL:
+        write_json_lines(sys.stdout, entries)
+    elif fmt == CSV:
+        sys.stdout.write(csv_text([row for entry in entries for row in entry["items"]]))
+    else:
+        write_people(entries, with_items=batch_id is not None)
+    sys.stdout.flush()
+    return ExitCode.OK

@@ -1,0 +1,319 @@
+"""One batch from the command line, on the console's session, guards and journal.
+
+The order matters and is the same for deactivate, activate and undo:
+
+1. Before connecting: ``--yes`` (or a terminal to ask on), the production unlock,
+   read-only, a required reason. A refusal here is exit 2 and nothing is sent.
+2. Authenticate (exit 4 or 3 if that fails), then look the ids up in the list for
+   their names (the journal's) and ``can_write``: items the list says may not be
+   edited are kept back as ``refused``. The batch limit is checked on the rest.
+3. Ask on a terminal (unless ``--yes``); unlock a production profile (journalled
+   first); send through :meth:`Session.start`; print every outcome.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import click
+
+from tui.api import (
+    Action,
+    AuthenticationError,
+    BadRouteError,
+    ConnectionFailedError,
+    ItemRef,
+    Kind,
+    MySafeError,
+    RequestTimeoutError,
+)
+from tui.cli import options as cli_options
+from tui.cli.errors import CliError, ExitCode, refused, warn
+from tui.cli.output import batch_object, dumps, outcome_object, write_table
+from tui.cli.running import Interruption
+from tui.launch import LaunchOptions
+from tui.ops import BatchPlan, BatchRun, ItemOutcome, Refused, Result, Session, split_writable
+from tui.ops.dry_run import write_dry_run
+from tui.ops.outcomes import summary
+from tui.ops.plans import limit_refusal
+from tui.paths import dry_run_dir
+
+KEPT_BACK = "kept back: the list says this access key may not edit it (can_write is false)"
+
+
+@dataclass(frozen=True, slots=True)
+class BatchRequest:
+    """What the operator asked for, checked and not yet sent."""
+
+    action: Action
+    refs: Sequence[ItemRef]
+    output_format: str
+    reason: str = ""
+    yes: bool = False
+    dry_run: bool = False
+    unlock: str | None = None
+    #: The batch this one reverts (``undo``).
+    undoes: str | None = None
+    #: Look the ids up in the list (names, can_write); undo has them from the journal.
+    look_up: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def confirmation_refusal(options: LaunchOptions, request: BatchRequest) -> CliError | None:
+    """Why this batch may not go ahead without ``--yes`` (checked before connecting)."""
+    if request.dry_run or request.yes:
+        return None
+    verb = request.action.value
+    if options.production:
+        name = options.profile_name
+        return refused(
+            f"profile {name} is production: {verb} needs --unlock-production {name} and "
+            "--yes; nothing was sent"
+        )
+    if not cli_options.interactive():
+        return CliError(
+            f"not a terminal, so there is no one to confirm: pass --yes to {verb} without "
+            "a prompt; nothing was sent"
+        )
+    return None
+
+
+def write_refusal(session: Session, request: BatchRequest) -> CliError | None:
+    """Read-only, production and reason guards (checked before connecting)."""
+    if not request.dry_run:
+        name = session.profile.name
+        if request.unlock is not None:
+            if not session.can_unlock:
+                why = (
+                    "is read-only"
+                    if session.read_only
+                    else "is not a production profile; leave --unlock-production out"
+                )
+                return refused(f"profile {name} {why}; nothing was sent")
+            if request.unlock != name:
+                return refused(
+                    f"--unlock-production must name the profile, {name!r}; nothing was sent"
+                )
+        elif session.can_unlock:
+            return refused(
+                f"profile {name} is production and starts read-only: pass "
+                f"--unlock-production {name} (with --yes) to write; nothing was sent"
+            )
+        elif session.read_only:
+            return refused(
+                "read-only session (--read-only, or the profile's read_only): nothing can be "
+                "deactivated or activated; nothing was sent"
+            )
+    reason = session.reason_refusal(request.reason)
+    if reason:
+        return refused(f"{reason} Pass --reason TEXT; nothing was sent.")
+    return None
+
+
+async def look_up(
+    session: Session, kind: Kind, refs: Sequence[ItemRef]
+) -> tuple[list[ItemRef], dict[tuple[str, str], bool]]:
+    """Names and ``can_write`` from the list; without them if the list fails.
+
+    Inactive items are not in the list (the vendor hides them): their names stay
+    as given (empty for bare ids) and the server decides whether they may change.
+    """
+    try:
+        listed = await session.client.list_items(kind)
+    except (AuthenticationError, ConnectionFailedError, RequestTimeoutError, BadRouteError):
+        raise  # these stop the command (exit 4 or 3): the writes would fail the same way
+    except MySafeError as exc:
+        warn(f"the {kind.noun} list failed, so names and permissions are unknown: {exc}")
+        return list(refs), {}
+    wanted = {ref.identifier for ref in refs}
+    found = {item.identifier: item for item in listed.items if item.identifier in wanted}
+    named = [
+        ItemRef(kind, ref.identifier, found[ref.identifier].name)
+        if ref.identifier in found
+        else ref
+        for ref in refs
+    ]
+    writable = {(kind.value, ident): item.can_write for ident, item in found.items()}
+    return named, writable
+
+
+class Printer:
+    """Prints outcomes: JSONL as they come (a listener of the batch), others at the end."""
+
+    def __init__(self, request: BatchRequest) -> None:
+        self.request = request
+        self.format = request.output_format
+        self.batch_id: str | None = None
+        self._journal_warned = False
+        #: Refused items not printed yet (JSONL prints them with the batch's id).
+        self._kept: list[ItemOutcome] = []
+
+    def _line(self, outcome: ItemOutcome) -> None:
+        line = {"batch_id": self.batch_id, "action": self.request.action.value}
+        sys.stdout.write(dumps({**line, **outcome_object(outcome)}) + "\n")
+        sys.stdout.flush()
+
+    def kept_back(self, outcomes: Sequence[ItemOutcome]) -> None:
+        self._kept = list(outcomes)
+
+    def _write_kept(self) -> None:
+        kept, self._kept = self._kept, []
+        if self.format == cli_options.JSONL:
+            for outcome in kept:
+                self._line(outcome)
+
+    # -- BatchListener ------------------------------------------------------------------
+
+    def batch_started(self, run: BatchRun) -> None:
+        self.batch_id = run.batch_id
+        self._write_kept()
+
+    def item_done(self, run: BatchRun, outcome: ItemOutcome) -> None:
+        if self.format == cli_options.JSONL:
+            self._line(outcome)
+
+    def batch_finished(self, run: BatchRun) -> None:
+        pass
+
+    def journal_failed(self, message: str) -> None:
+        if not self._journal_warned:
+            self._journal_warned = True
+            warn(message)
+
+    # -- the end ------------------------------------------------------------------------
+
+    def finish(self, outcomes: Sequence[ItemOutcome]) -> None:
+        self._write_kept()  # when nothing was left to send, no batch started
+        action = self.request.action
+        if self.format == cli_options.JSON:
+            result = batch_object(self.batch_id, action.value, outcomes, **self.request.extra)
+            sys.stdout.write(dumps(result) + "\n")
+        elif self.format == cli_options.TABLE:
+            rows = [(o.ref.identifier, o.ref.name, o.result.value, _detail(o)) for o in outcomes]
+            if rows:
+                write_table(sys.stdout, ("id", "name", "outcome", "message"), rows, flex=3)
+            where = f"batch {self.batch_id}: " if self.batch_id else ""
+            sys.stdout.write(f"{where}{action.value}: {summary(action, outcomes)}\n")
+        sys.stdout.flush()
+
+
+def _detail(outcome: ItemOutcome) -> str:
+    parts = [outcome.message]
+    if outcome.code is not None:
+        parts.append(f"(code {outcome.code})")
+    return " ".join(part for part in parts if part)
+
+
+def exit_code(outcomes: Sequence[ItemOutcome]) -> int:
+    """0 when every item ended in the asked state (none is fine too), else 1."""
+    return ExitCode.OK if all(o.settled for o in outcomes) else ExitCode.FAILED
+
+
+def _dry_run(session: Session, request: BatchRequest) -> int:
+    plan = BatchPlan(request.action, list(request.refs), purpose="Dry run", dry_run=True)
+    if plan.refs:
+        limit = session.refusal(plan)
+        if limit:
+            raise refused(limit)
+    result = write_dry_run(
+        session.client.base_url,
+        plan,
+        request.reason,
+        session.new_batch_id(),
+        dry_run_dir(),
+        session.journal,
+    )
+    head = {"batch_id": result.batch_id, "action": request.action.value}
+    entries = [
+        {"kind": r.kind.value, "identifier": r.identifier, "name": r.name, "request": line}
+        for r, line in zip(plan.refs, result.requests, strict=True)
+    ]
+    if request.output_format == cli_options.JSON:
+        sys.stdout.write(dumps({**head, "dry_run": True, "requests": entries}) + "\n")
+    elif request.output_format == cli_options.JSONL:
+        sys.stdout.writelines(dumps({**head, **entry}) + "\n" for entry in entries)
+    else:
+        sys.stdout.writelines(line + "\n" for line in result.requests)
+    sys.stdout.flush()
+    if result.error:
+        warn(result.error)
+    return ExitCode.OK
+
+
+def _confirm(session: Session, plan: BatchPlan, guard: Interruption) -> None:
+    count = len(plan.refs)
+    noun = plan.refs[0].kind.noun + ("s" if count != 1 else "")
+    where = (
+        "the demo simulator" if session.demo else f"{session.profile.name} ({session.client.host})"
+    )
+    question = f"{plan.action.value.capitalize()} {count} {noun} on {where}?"
+    if plan.refused:
+        question += f" ({len(plan.refused)} more kept back: can_write is false)"
+    if plan.undoes:
+        question = f"Undo of batch {plan.undoes}: {question}"
+    try:
+        with guard.prompting():
+            agreed = click.confirm(question, default=False, err=True)
+    except click.Abort:
+        raise CliError(
+            "interrupted at the prompt; nothing was sent",
+            exit_code=ExitCode.INTERRUPTED,
+            kind="interrupted",
+        ) from None
+    if not agreed:
+        raise CliError("cancelled; nothing was sent", kind="cancelled")
+
+
+async def send(session: Session, guard: Interruption, request: BatchRequest) -> int:
+    """Steps 2 and 3 of the module docstring; returns the exit code."""
+    if request.dry_run:
+        return _dry_run(session, request)
+    printer = Printer(request)
+    if not request.refs:
+        printer.finish([])
+        return ExitCode.OK
+    await session.client.authenticate()
+    kind = request.refs[0].kind
+    refs, writable = (
+        await look_up(session, kind, request.refs) if request.look_up else (request.refs, {})
+    )
+    allowed, kept = split_writable(refs, writable)
+    plan = BatchPlan(
+        request.action,
+        allowed,
+        refused=kept,
+        purpose=f"Undo of batch {request.undoes}" if request.undoes else "",
+        undoes=request.undoes,
+    )
+    if allowed:
+        # The limit alone: a production profile is still locked here, and unlocking
+        # (journalled) waits until every other check has passed.
+        limit = limit_refusal(session.profile, len(allowed), session.profile.max_batch)
+        if limit:
+            raise refused(f"{limit} Nothing was sent.")
+        if not request.yes and cli_options.interactive():
+            _confirm(session, plan, guard)
+    if request.unlock is not None and allowed:
+        try:
+            session.unlock(request.unlock)  # journalled before anything is sent
+        except Refused as exc:
+            raise refused(str(exc)) from None
+    kept_back = [ItemOutcome(ref, request.action, Result.REFUSED, KEPT_BACK) for ref in kept]
+    printer.kept_back(kept_back)
+    outcomes: dict[tuple[str, str], ItemOutcome] = {o.key: o for o in kept_back}
+    if allowed:
+        session.listener = printer
+        try:
+            run = session.start(plan, request.reason)
+        except Refused as exc:
+            raise refused(str(exc)) from None
+        await session.wait()
+        outcomes.update(run.outcomes)
+    # In the order asked (a stopped batch has an outcome for every item too).
+    keys = [(ref.kind.value, ref.identifier) for ref in refs]
+    ordered = [outcomes[key] for key in keys if key in outcomes]
+    printer.finish(ordered)
+    return exit_code(ordered)

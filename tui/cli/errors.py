@@ -1,0 +1,137 @@
+"""Exit codes and the one-line error every command prints on stderr.
+
+stdout carries data only. A failure is one line on stderr; with ``--format json``
+or ``jsonl`` it is followed by one JSON object, ``{"error": {...}}``, so a script
+that parses stderr does not have to parse English.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import IntEnum
+from typing import TextIO
+
+from tui.api import (
+    AuthenticationError,
+    BadRouteError,
+    ConfigurationError,
+    ConnectionFailedError,
+    MySafeError,
+    RequestTimeoutError,
+    TLSVerificationError,
+)
+from tui.safe_text import safe_text
+
+PROG = "mysafe-tui"
+
+
+class ExitCode(IntEnum):
+    """What the process exit status means (the same for every subcommand)."""
+
+    #: Every item ended changed or already so; an empty list is success too.
+    OK = 0
+    #: Some items failed, are in doubt, were not attempted or were refused.
+    FAILED = 1
+    #: Usage, configuration or a guard's refusal: nothing was sent.
+    USAGE = 2
+    #: The server could not be reached, or its certificate was not trusted.
+    CONNECTION = 3
+    #: The client id or secret was refused, or the token was.
+    AUTHENTICATION = 4
+    #: SIGINT or SIGTERM: what was sent has its outcome written first.
+    INTERRUPTED = 130
+
+
+EXIT_CODES_HELP = """\b
+exit codes:
+  0    every item ended changed or already so (an empty list too)
+  1    some items failed, are in doubt, were not attempted or were refused
+  2    bad usage or configuration, or a guard refused: nothing was sent
+  3    the server could not be reached, or its TLS certificate is not trusted
+  4    authentication failed (client id or secret refused, token refused)
+  130  interrupted (SIGINT/SIGTERM): outcomes of what was sent are written first"""
+
+
+class CliError(Exception):
+    """A failure that ends the command: one line, an exit code, a machine kind."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        exit_code: ExitCode = ExitCode.USAGE,
+        kind: str = "usage",
+        http_status: int | None = None,
+        code: int | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code
+        self.kind = kind
+        self.http_status = http_status
+        self.code = code
+        self.request_id = request_id
+
+
+def refused(message: str) -> CliError:
+    """A guard kept the batch back before anything was sent."""
+    return CliError(message, kind="refused")
+
+
+def from_api_error(error: MySafeError) -> CliError:
+    """The exit code and kind of a client failure that stops the whole command."""
+    exit_code, kind = ExitCode.FAILED, "api"
+    if isinstance(error, AuthenticationError):
+        exit_code, kind = ExitCode.AUTHENTICATION, "authentication"
+    elif isinstance(error, TLSVerificationError):
+        exit_code, kind = ExitCode.CONNECTION, "tls"
+    elif isinstance(error, ConnectionFailedError | RequestTimeoutError):
+        exit_code, kind = ExitCode.CONNECTION, "connection"
+    elif isinstance(error, BadRouteError):
+        # Kong's "no route": a wrong URL or tenant (or, on some versions, bad auth).
+        exit_code, kind = ExitCode.CONNECTION, "route"
+    elif isinstance(error, ConfigurationError):
+        exit_code, kind = ExitCode.USAGE, "config"
+    return CliError(
+        str(error),
+        exit_code=exit_code,
+        kind=kind,
+        http_status=error.status,
+        code=error.code,
+        request_id=error.request_id,
+    )
+
+
+def one_line(text: str) -> str:
+    """``text`` as one printable line (server text may hold anything)."""
+    # Split first: newlines (click's "Choose from:" list) become spaces, not symbols.
+    return safe_text(" ".join(text.split()))
+
+
+def report(
+    error: CliError, *, as_json: bool, prog: str = PROG, stream: TextIO | None = None
+) -> int:
+    """Print ``error`` on stderr (and its JSON twin when asked); return its exit code."""
+    out = stream or sys.stderr
+    out.write(f"{prog}: error: {one_line(error.message)}\n")
+    if as_json:
+        payload = {
+            "error": {
+                "kind": error.kind,
+                "message": one_line(error.message),
+                "http_status": error.http_status,
+                "code": error.code,
+                "request_id": error.request_id,
+            }
+        }
+        out.write(json.dumps(payload, ensure_ascii=True) + "\n")
+    out.flush()
+    return int(error.exit_code)
+
+
+def warn(message: str) -> None:
+    """A note on stderr that does not end the command."""
+    sys.stderr.write(f"{PROG}: warning: {one_line(message)}\n")
+    sys.stderr.flush()

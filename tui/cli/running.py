@@ -1,0 +1,115 @@
+"""Running a command on a session: signals, and a truthful end however it ends.
+
+SIGINT or SIGTERM during a batch stops it (nothing more is sent, requests in
+flight finish); before a batch it cancels the command. Either way the session is
+shut down (outcomes written, journal closed) and the client closed before the
+exit code, 130, is returned. A second signal stops waiting for the first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Awaitable, Callable, Iterator
+
+from tui.api import MySafeError
+from tui.cli.errors import CliError, ExitCode, from_api_error
+from tui.factory import build_session
+from tui.launch import LaunchOptions
+from tui.ops import Session
+
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class Interruption:
+    """Which signal arrived (if any), and what it does at each stage of a command."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.signal_name: str | None = None
+        self._task: asyncio.Task[int] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    @property
+    def interrupted(self) -> bool:
+        return self.signal_name is not None
+
+    def _on_signal(self, number: int) -> None:
+        first = self.signal_name is None
+        self.signal_name = self.signal_name or signal.Signals(number).name
+        if first and self.session.running is not None:
+            self.session.stop(self.signal_name)  # what is in flight finishes
+        elif self._task is not None:
+            self._task.cancel()
+
+    def install(self, task: asyncio.Task[int]) -> None:
+        self._task = task
+        self._loop = asyncio.get_running_loop()
+        for number in SIGNALS:
+            # Not in the main thread (a test's worker thread): no handlers, no harm.
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                self._loop.add_signal_handler(number, self._on_signal, number)
+
+    def uninstall(self) -> None:
+        if self._loop is None:
+            return
+        for number in SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                self._loop.remove_signal_handler(number)
+
+    @contextlib.contextmanager
+    def prompting(self) -> Iterator[None]:
+        """During a blocking prompt, Ctrl-C must reach it as KeyboardInterrupt."""
+        self.uninstall()  # asyncio puts Python's default SIGINT handler back
+        try:
+            yield
+        finally:
+            if self._task is not None:
+                self.install(self._task)
+
+
+Body = Callable[[Session, Interruption], Awaitable[int]]
+
+
+def build(options: LaunchOptions) -> Session:
+    """The session for ``options``: the console's factory, journal and all."""
+    try:
+        return build_session(options)
+    except MySafeError as exc:
+        raise from_api_error(exc) from None
+
+
+def run(session: Session, body: Body) -> int:
+    """Run ``body`` on ``session`` in a fresh event loop; its exit code, or 130."""
+    return asyncio.run(_guarded(session, body))
+
+
+async def _guarded(session: Session, body: Body) -> int:
+    guard = Interruption(session)
+    task = asyncio.current_task()
+    assert task is not None
+    guard.install(task)
+    try:
+        code = await body(session, guard)
+    except MySafeError as exc:
+        raise from_api_error(exc) from None
+    except asyncio.CancelledError:
+        if not guard.interrupted:
+            raise
+        task.uncancel()  # the signal's cancel is handled here: shut down normally
+        code = ExitCode.INTERRUPTED
+    finally:
+        guard.uninstall()
+        try:
+            await session.shutdown(guard.signal_name or "exit")
+        finally:
+            await session.client.aclose()
+    if guard.interrupted:
+        raise CliError(
+            f"interrupted by {guard.signal_name}; what was sent has its outcome in the "
+            "audit journal",
+            exit_code=ExitCode.INTERRUPTED,
+            kind="interrupted",
+        )
+    return code
