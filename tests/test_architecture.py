@@ -35,7 +35,9 @@ def test_no_module_is_over_400_lines() -> None:
 
 
 def test_no_private_textual_api() -> None:
-    private = re.compile(r"from textual\.?[\w.]* import [^\n]*\b_\w|textual\.\w+\._|\._(?:compositor|driver|nodes|registry)\b")
+    private = re.compile(
+        r"from textual\.?[\w.]* import [^\n]*\b_\w|textual\.\w+\._|\._(?:compositor|driver|nodes|registry)\b"
+    )
     found = [
         f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
         for path in (ROOT / "tui").rglob("*.py")

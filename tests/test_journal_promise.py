@@ -103,7 +103,9 @@ def check_the_promise(trail: Path, sim: Simulator, planned: list[ItemRef]) -> No
     intents = Counter((r["batch_id"], r["identifier"]) for r in records if r["phase"] == "intent")
     outcomes = Counter((r["batch_id"], r["identifier"]) for r in records if r["phase"] == "outcome")
     for key, count in intents.items():
-        assert count == 1 and outcomes[key] == 1, f"{key}: {count} intents, {outcomes[key]} outcomes"
+        assert count == 1 and outcomes[key] == 1, (
+            f"{key}: {count} intents, {outcomes[key]} outcomes"
+        )
     undoable = {ref.identifier for batch in load_batches(trail) for ref in batch.undoable()}
     applied = {r.identifier for r in planned if not sim.is_active("password", r.identifier)}
     assert applied <= undoable, f"applied but not undoable: {sorted(applied - undoable)}"

@@ -138,8 +138,10 @@ async def test_a_full_disk_mid_batch_is_shown_once_and_the_app_ends_cleanly(
         journal_errors = [e for e in app.errors if e.context == "Audit journal"]
         assert len(journal_errors) == 1, "one toast, not one per item"
         unsent = [k for k in keys if sim.is_active("password", k)]
-        assert unsent and all("not sent" in (table(app).status_of(k) or "") or
-                              table(app).status_of(k) == "failed" for k in unsent)
+        assert unsent and all(
+            "not sent" in (table(app).status_of(k) or "") or table(app).status_of(k) == "failed"
+            for k in unsent
+        )
         sent = {k for k in keys if not sim.is_active("password", k)}
         assert {table(app).status_of(k) for k in sent} <= {"deactivated", "not attempted"}
     # The app ended with no exception: run_test would have raised it.

@@ -38,7 +38,9 @@ async def main() -> None:
     for count in (1_000, 10_000, 100_000):
         seconds = await open_dialog(count)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"{count:>7} items: dialog open in {seconds * 1000:.0f} ms (peak RSS so far {peak:.0f} MB)")
+        print(
+            f"{count:>7} items: dialog open in {seconds * 1000:.0f} ms (peak RSS so far {peak:.0f} MB)"
+        )
 
 
 if __name__ == "__main__":
