@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli.output import ITEM_FIELDS
+from tui.ops.export import ITEM_FIELDS
 
 from served import ServedSimulator
 from test_cli_support import (
