@@ -6,7 +6,15 @@ from pathlib import Path
 
 from tui.api import Action, ItemRef, Kind
 from tui.dialogs import ConfirmBatch, UnlockWriting
-from tui.ops import Journal, JournalContext, ProfileView, load_batches, read_records
+from tui.ops import (
+    ItemOutcome,
+    Journal,
+    JournalContext,
+    ProfileView,
+    Result,
+    load_batches,
+    read_records,
+)
 from tui.simulator import Simulator, SimulatorConfig
 from tui.widgets import LogPanel
 
@@ -263,3 +271,27 @@ async def test_the_consoles_marks_export_is_an_ids_file_for_the_command_line(
     refs = read_ids(None, str(jsonl), Kind.PASSWORD)
     assert sorted(r.identifier for r in refs) == sorted(keys)
     assert csv_file.read_text().splitlines()[0].startswith("kind,identifier,name")
+
+
+async def test_a_batch_made_on_another_server_is_not_reversed_here(
+    sim: Simulator, tmp_path: Path
+) -> None:
+    path = tmp_path / "audit.jsonl"
+    elsewhere = Journal(path, JournalContext("prod", "vault.example.com", "op"))
+    [ref, *_] = refs_of(sim, writable(sim)[:1])
+    elsewhere.batch_started("far00001", Action.DEACTIVATE, [ref])
+    elsewhere.intent(ref, Action.DEACTIVATE, "far00001")
+    elsewhere.outcome(
+        ItemOutcome(ref, Action.DEACTIVATE, Result.CHANGED, "ok", http_status=200), "far00001"
+    )
+    elsewhere.batch_finished("far00001", "1 deactivated", state="done", left=0)
+    elsewhere.close()
+    app = make_app(sim, audit=journal(path))
+    async with running(app) as pilot:
+        await pilot.press("A")
+        await pilot.pause()
+        await pilot.press("u")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmBatch)
+        assert any("Reverse it from there" in line for line in log(app))
+    assert posts(sim) == []

@@ -78,6 +78,7 @@ class BatchRecord:
     reason: str = ""
     operator: str = ""
     profile: str = ""
+    host: str = ""
     undoes: str | None = None
     resumes: str | None = None
     pid: object = None
@@ -168,6 +169,7 @@ def load_batches(path: Path) -> list[BatchRecord]:
                 reason=str(record.get("reason") or ""),
                 operator=str(record.get("operator") or ""),
                 profile=str(record.get("profile") or ""),
+                host=str(record.get("host") or ""),
                 undoes=record.get("undoes"),
                 resumes=record.get("resumes"),
                 pid=record.get("pid"),

@@ -326,6 +326,20 @@ class Session:
             in_doubt=frozenset(origins),
         )
 
+    def foreign(self, batch: BatchRecord) -> str | None:
+        """Why a batch from the journal may not be reversed here (another server)."""
+        if self.journal is None:
+            return None
+        here = self.journal.context
+        if (batch.profile and batch.profile != here.profile) or (
+            batch.host and batch.host != here.host
+        ):
+            return (
+                f"Batch {batch.batch_id} was made on profile {batch.profile} ({batch.host}); "
+                f"this session is {here.profile} ({here.host}). Reverse it from there."
+            )
+        return None
+
     def reverse_plan(self, batch: BatchRecord) -> BatchPlan:
         """Undo a batch from the journal (of any session): what it changed, reversed."""
         return BatchPlan(

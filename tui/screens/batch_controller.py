@@ -142,6 +142,10 @@ class BatchController:
         self.confirm_and_run(self.session.undo_plan(run))
 
     def reverse(self, batch: BatchRecord) -> None:
+        foreign = self.session.foreign(batch)
+        if foreign:
+            self.app.say(foreign, severity="warning")
+            return
         plan = self.session.reverse_plan(batch)
         if not plan.refs:
             self.app.say(f"Batch {batch.batch_id} changed nothing; nothing to reverse.")
