@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tui.api import Action, ItemRef, Kind
 from tui.dialogs import ConfirmBatch, UnlockWriting
 from tui.ops import (
@@ -295,3 +297,38 @@ async def test_a_batch_made_on_another_server_is_not_reversed_here(
         assert not isinstance(app.screen, ConfirmBatch)
         assert any("Reverse it from there" in line for line in log(app))
     assert posts(sim) == []
+
+
+class Boom(Exception):
+    """A bug in a key handler."""
+
+
+async def test_an_unexpected_exception_mid_batch_still_ends_it_truthfully(tmp_path: Path) -> None:
+    sim = Simulator(SimulatorConfig(passwords=40, api_secrets=0))
+    path = tmp_path / "audit.jsonl"
+    app = make_app(sim, audit=journal(path), concurrency=4)
+
+    def broken() -> None:
+        raise Boom("a bug")
+
+    with pytest.raises(Boom):
+        async with running(app) as pilot:
+            sim.faults.latency = 0.3
+            await pilot.press("asterisk", "d")
+            dialog = app.screen
+            assert isinstance(dialog, ConfirmBatch)
+            await pilot.press(*str(len(dialog.plan.refs)), "enter")
+            await wait_until(pilot, lambda: len(posts(sim)) >= 6)
+            app.main.action_refresh = broken  # type: ignore[method-assign]
+            await pilot.press("r")
+            await pilot.pause()
+    records = list(read_records(path))
+    intents = {r["identifier"] for r in records if r["phase"] == "intent"}
+    answered = {
+        r["identifier"]
+        for r in records
+        if r["phase"] == "outcome" and r["result"] != "not_attempted"
+    }
+    assert intents and intents == answered
+    [batch] = load_batches(path)
+    assert batch.state == "interrupted" and batch.resumable
