@@ -211,7 +211,8 @@ class MainScreen(Screen[None]):
         parts = [f"{table.marked_count} marked"]
         if table.hidden_marked_count:
             parts[0] += f" ({table.hidden_marked_count} hidden by the filter)"
-        parts.append(f"{table.visible_count} of {table.row_count} {kind.noun}s shown")
+        shown = f"{table.visible_count} of {table.row_count} {kind.noun}s shown"
+        parts.append(shown if self.loaded[kind] else f"loading {kind.noun}s…")
         if table.filter_query:
             parts.append(f"filter: {table.filter_query}")
         if self.server_filters[kind]:

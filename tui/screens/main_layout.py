@@ -202,6 +202,16 @@ def help_sections(
     return [
         ("Tables", binding_rows(screen_bindings)),
         (
+            "Moving",
+            [
+                ("up down, k j", "Previous / next row"),
+                ("pageup pagedown", "A page up / down"),
+                ("home end, g G", "First / last row"),
+                ("enter", "Fetch the full item (an audited view in senhasegura; secrets masked)"),
+                ("tab, shift+tab", "Move between the table, the detail pane and the log"),
+            ],
+        ),
+        (
             "Anywhere",
             [
                 *binding_rows(app_bindings),
@@ -220,5 +230,15 @@ def help_sections(
         (
             "Filter input",
             [("enter", "Back to the table, keeping the filter"), ("esc", "Clear the filter")],
+        ),
+        (
+            "Audit view (A)",
+            [
+                ("up down", "Choose a batch"),
+                ("/", "Filter the batches"),
+                ("x", "Export the batch to CSV and JSON"),
+                ("u, enter", "Reverse what the batch changed (after confirmation)"),
+                ("esc", "Close"),
+            ],
         ),
     ]

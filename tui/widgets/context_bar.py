@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import httpx
 from textual.widgets import Static
 
 from tui.ops import Session
+
+
+def server_text(base_url: str) -> str:
+    """Host, and the port and path when they are not the defaults: which server exactly."""
+    url = httpx.URL(base_url)
+    default = {"https": 443, "http": 80}.get(url.scheme)
+    text = url.host
+    if url.port is not None and url.port != default:
+        text += f":{url.port}"
+    if url.path not in ("", "/"):
+        text += url.path.rstrip("/")
+    return text if url.scheme == "https" else f"{url.scheme}://{text}"
 
 
 def context_text(session: Session) -> str:
@@ -14,7 +27,7 @@ def context_text(session: Session) -> str:
         parts.append("DEMO")
     else:
         parts.append(f"profile {profile.name}" + (" (PRODUCTION)" if profile.production else ""))
-    parts.append(session.client.host)
+    parts.append(server_text(session.client.base_url))
     if session.read_only:
         parts.append("READ-ONLY" + (" (W unlocks writing)" if session.can_unlock else ""))
     elif profile.production:
