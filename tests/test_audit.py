@@ -6,6 +6,8 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+from textual.widgets import Button
+
 from tui.api import Action, ItemRef, Kind
 from tui.dialogs import ConfirmBatch
 from tui.ops import Journal, JournalContext, load_batches, read_records
@@ -138,6 +140,7 @@ async def test_dry_run_writes_the_exact_requests_and_sends_nothing(
         await pilot.press("D")
         assert isinstance(app.screen, ConfirmBatch) and app.screen.plan.dry_run
         title = str(app.screen.query_one("#confirm-title").render())
+        assert app.screen.query_one("#confirm-go", Button).variant == "default", "not red"
         await pilot.press("y")
         await pilot.pause()
         log = app.main.query_one("#log", LogPanel).all_lines()

@@ -219,9 +219,13 @@ async def test_batch_limit_and_required_reason(sim: Simulator, tmp_path: Path) -
         table = app.main.table()
         key = next(k for k in table.visible_keys() if sim.get("password", k).can_write)
         table.move_cursor_to(key)
-        await pilot.press("d", "y")
-        assert isinstance(app.screen, ConfirmBatch), "no reason yet: not confirmed"
-        app.screen.query_one("#confirm-reason").focus()
+        await pilot.press("d")
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmBatch)
+        assert dialog.focused is dialog.query_one("#confirm-reason"), "the reason comes first"
+        await pilot.press("tab", "y")  # away from the reason, y without one
+        assert app.screen is dialog, "no reason yet: not confirmed"
+        assert "requires a reason" in str(dialog.query_one("#confirm-keys").render())
         await pilot.press(*"INC-4242 leaked key", "enter", "y")
         await app.workers.wait_for_complete()
         await pilot.pause()

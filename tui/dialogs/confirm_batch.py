@@ -112,13 +112,27 @@ class ConfirmBatch(ModalScreen[str | None]):
                     select_on_focus=False,
                 )
             keys = "type the count, enter confirms" if self.typed else "y confirms"
+            # (replaced by the reason's hint when the profile requires one)
             yield Static(f"{keys} · n or esc cancels · tab moves", id="confirm-keys", markup=False)
             with Horizontal(id="confirm-buttons"):
                 yield Button("Cancel", id="confirm-cancel", variant="primary")
-                yield Button(self.verb, id="confirm-go", variant="error")
+                # A dry run sends nothing: it must not look like the real thing.
+                go = Button(self.verb, id="confirm-go", variant="error")
+                if self.plan.dry_run:
+                    go.variant = "default"
+                yield go
+
+    def _hint(self, text: str) -> None:
+        """Told in the dialog, not in a toast that would cover it and outlive it."""
+        self.query_one("#confirm-keys", Static).update(text)
 
     def on_mount(self) -> None:
-        self.query_one("#confirm-cancel", Button).focus()
+        if self.plan.require_reason:
+            # The reason is the first thing to give: start there, not three tabs away.
+            self.query_one("#confirm-reason", Input).focus()
+            self._hint("type the reason or ticket, enter moves on · esc cancels")
+        else:
+            self.query_one("#confirm-cancel", Button).focus()
 
     def _armed(self) -> bool:
         return self._clock() >= self._armed_at
@@ -144,7 +158,7 @@ class ConfirmBatch(ModalScreen[str | None]):
 
     def _go(self) -> None:
         if self.plan.require_reason and not self.reason:
-            self.notify("This profile requires a reason or ticket for every batch.", markup=False)
+            self._hint("This profile requires a reason or ticket: type it, then enter.")
             self.query_one("#confirm-reason", Input).focus()
             return
         self.dismiss(self.reason)
@@ -156,7 +170,7 @@ class ConfirmBatch(ModalScreen[str | None]):
         if not self._armed():
             return
         if self.typed:
-            self.notify(f"Type {len(self.plan.refs)} and press enter to confirm.", markup=False)
+            self._hint(f"Type {len(self.plan.refs)} and press enter to confirm.")
             return
         self._go()
 
