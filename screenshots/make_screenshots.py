@@ -17,7 +17,7 @@ from textual.pilot import Pilot
 
 from tui.app import MySafeApp
 from tui.demo import demo_simulator
-from tui.factory import NO_JOURNAL, build_app
+from tui.factory import build_app
 from tui.launch import LaunchOptions
 from tui.ops import counter_ids
 from tui.simulator import Simulator
@@ -69,7 +69,7 @@ async def shoot(name: str, step: Step, size: tuple[int, int]) -> None:
     app = build_app(
         LaunchOptions(None),
         simulator=simulator,
-        journal=NO_JOURNAL,
+        keep_journal=False,
         new_batch_id=counter_ids(),
         clock=lambda: datetime(2026, 11, 22, 3, 0, 0),
         arming_delay=0.0,

@@ -18,19 +18,18 @@ if TYPE_CHECKING:
     from tui.app import MySafeApp
     from tui.simulator import Simulator
 
-#: Pass as ``journal`` to keep no audit journal (screenshots, benchmarks).
-NO_JOURNAL = Path("/dev/null/none")
-
 
 def build_session(
     options: LaunchOptions,
     *,
     simulator: Simulator | None = None,
     journal: Path | None = None,
+    keep_journal: bool = True,
     new_batch_id: Callable[[], str] = random_batch_id,
 ) -> Session:
-    """The session for resolved options: demo (on ``simulator`` if given) or server."""
-    where = journal or audit_path()
+    """The session for resolved options: demo (on ``simulator`` if given) or server.
+
+    ``keep_journal=False`` keeps no audit journal (screenshots, benchmarks)."""
     if options.client is None:
         from tui.demo import demo_client, demo_simulator
 
@@ -48,9 +47,8 @@ def build_session(
             color=options.color,
             insecure=options.client.tls.insecure,
         )
-    keep = (
-        None if where == NO_JOURNAL else Journal(where, JournalContext.current(name, client.host))
-    )
+    context = JournalContext.current(name, client.host)
+    keep = Journal(journal or audit_path(), context) if keep_journal else None
     return Session(
         client,
         profile=profile,
@@ -66,6 +64,7 @@ def build_app(
     *,
     simulator: Simulator | None = None,
     journal: Path | None = None,
+    keep_journal: bool = True,
     new_batch_id: Callable[[], str] = random_batch_id,
     clock: Callable[[], datetime] = datetime.now,
     arming_delay: float | None = None,
@@ -75,7 +74,11 @@ def build_app(
     from tui.dialogs.confirm_batch import ARMING_DELAY
 
     session = build_session(
-        options, simulator=simulator, journal=journal, new_batch_id=new_batch_id
+        options,
+        simulator=simulator,
+        journal=journal,
+        keep_journal=keep_journal,
+        new_batch_id=new_batch_id,
     )
     return MySafeApp(
         session,

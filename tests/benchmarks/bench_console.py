@@ -29,10 +29,10 @@ from pydantic import SecretStr
 START_SCRIPT = """
 import time, asyncio
 t0 = time.perf_counter()
-from tui.factory import NO_JOURNAL, build_app
+from tui.factory import build_app
 from tui.launch import LaunchOptions
 async def main():
-    app = build_app(LaunchOptions(None), journal=NO_JOURNAL)
+    app = build_app(LaunchOptions(None), keep_journal=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -6,7 +6,7 @@ The guards have one owner: every front end builds a :class:`BatchPlan` and asks
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tui.api import Action, ItemRef
@@ -49,9 +49,9 @@ class BatchPlan:
     undoes: str | None = None
     #: This batch finishes what an interrupted one left.
     resumes: str | None = None
-    #: Keys of items sent by an earlier attempt with no answer: an "already" answer
-    #: to them means that attempt did the change.
-    in_doubt: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    #: Items sent by an earlier batch with no answer, and that batch's id: an
+    #: "already" answer to them means that earlier request did the change.
+    in_doubt: Mapping[tuple[str, str], str] = field(default_factory=dict)
     #: Nothing is sent: the requests are written out instead.
     dry_run: bool = False
 

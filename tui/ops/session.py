@@ -86,8 +86,6 @@ class Session:
         #: This session's batches, oldest first.
         self.history: list[BatchRun] = []
         self._undone: set[str] = set()
-        #: Per resumed batch: the origin of each item in doubt (from resume_plan).
-        self._origins: dict[str, dict[tuple[str, str], str]] = {}
         self._runner = Runner(client, journal, lambda: self.listener)
 
     # -- read-only and unlocking ------------------------------------------------------
@@ -168,7 +166,7 @@ class Session:
             in_doubt=plan.in_doubt,
         )
         run = BatchRun(self.new_batch_id(), plan, reason.strip(), self.clock())
-        run.doubt_origins = dict(self._origins.pop(plan.resumes, {})) if plan.resumes else {}
+        run.doubt_origins = dict(plan.in_doubt)
         self.running = run
         self.history.append(run)
         if plan.undoes:
@@ -315,7 +313,6 @@ class Session:
     def resume_plan(self, batch: BatchRecord) -> BatchPlan:
         """What is left of ``batch``: the items in doubt settle by their idempotent answer."""
         origins = batch.doubt_origins()
-        self._origins[batch.batch_id] = origins
         left = batch.left()
         doubt = len(origins)
         return BatchPlan(
@@ -323,7 +320,7 @@ class Session:
             left,
             purpose=f"Resume of batch {batch.batch_id}" + (f" ({doubt} in doubt)" if doubt else ""),
             resumes=batch.batch_id,
-            in_doubt=frozenset(origins),
+            in_doubt=origins,
         )
 
     def foreign(self, batch: BatchRecord) -> str | None:

@@ -270,7 +270,10 @@ class BatchController:
         if run.plan.resumes:
             self.interrupted = [b for b in self.interrupted if b.batch_id != run.plan.resumes]
         if run.state != "done":
-            self.interrupted = self.session.interrupted()
+            try:
+                self.interrupted = self.session.interrupted()
+            except OSError as exc:
+                self.app.report(exc, "Reading the audit journal")
         self.screen.refresh_bindings()
         self.screen.update_status()
         self._announce(run)

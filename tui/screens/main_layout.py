@@ -205,7 +205,7 @@ def help_sections(
             "Moving",
             [
                 ("up down, k j", "Previous / next row"),
-                ("pageup pagedown", "A page up / down"),
+                ("pgup pgdn", "A page up / down"),
                 ("home end, g G", "First / last row"),
                 ("enter", "Fetch the full item (an audited view in senhasegura; secrets masked)"),
                 ("tab, shift+tab", "Move between the table, the detail pane and the log"),
