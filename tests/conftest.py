@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from tui.demo import CONNECT_HINT
 from tui.ops import BatchRun, Journal, ProfileView, Session, counter_ids
 from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig
 
-FIXED_TIME = datetime(2026, 11, 22, 3, 0, 0)
+FIXED_TIME = datetime(2026, 11, 22, 3, 0, 0, tzinfo=UTC)
 FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.001, max_delay=0.005, deadline=5)
 
 
@@ -59,6 +59,8 @@ def make_app(
     monotonic: ManualClock | None = None,
     batch_prefix: str = "b",
     shutdown_grace: float = 5.0,
+    first_run: bool = False,
+    warnings: tuple[str, ...] = (),
 ) -> MySafeApp:
     """The app against ``sim``: in-process, or over a real socket when ``url`` is given."""
     settings = ClientSettings(
@@ -83,6 +85,9 @@ def make_app(
     return MySafeApp(
         session,
         demo_hint=CONNECT_HINT if demo else "",
+        first_run=first_run,
+        config_path="~/.config/mysafe-tui/config.toml",
+        warnings=warnings,
         clock=lambda: FIXED_TIME,
         arming_delay=arming_delay,
         monotonic=monotonic,

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pytest
+from rich.console import Console
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Button, Input
+from textual.widgets import Button, Static
 
 from tui.app import MySafeApp
-from tui.dialogs import ConfirmBatch
+from tui.dialogs import ConfirmBatch, ConfirmFetch
+from tui.screens.help import HelpScreen
 from tui.simulator import Simulator, SimulatorConfig
-from tui.widgets import ItemTable, LogPanel
+from tui.widgets import DetailPane, ItemTable, LogPanel
 
 from conftest import ManualClock, label_counts, make_app, spy_toasts, wait_until
 
@@ -74,19 +77,32 @@ async def test_demo_opens_with_both_tables_and_a_clear_demo_badge(sim: Simulator
         assert app.main.kind.value == "password"
 
 
-async def test_enter_fetches_the_item_and_masks_its_secrets(sim: Simulator) -> None:
+async def test_v_asks_then_fetches_the_item_and_masks_its_secrets(sim: Simulator) -> None:
     app = make_app(sim)
     async with running(app) as pilot:
         key = table(app).cursor_key
         assert key is not None
-        await pilot.press("enter")
+        fetched = ("GET", f"/api/mysafe/password/{key}", 200)
+        # enter (twice, as after a filter) opens the pane: an audited view is never
+        # fetched without asking.
+        await pilot.press("enter", "enter")
+        await settle(app, pilot)
+        assert fetched not in sim.request_log
+        assert isinstance(focused(app), DetailPane)
+        await pilot.press("escape", "v")
+        assert isinstance(app.screen, ConfirmFetch)
+        assert "audit" in " ".join(str(w.render()) for w in app.screen.query(Static))
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert fetched not in sim.request_log
+        await pilot.press("v", "y")
         await settle(app, pilot)
         shown = app.main.detail().text()
         item = sim.get("password", key)
         assert "Fetched from the server" in shown
         assert "hidden" in shown
         assert item.password is not None and item.password not in shown
-        assert ("GET", f"/api/mysafe/password/{key}", 200) in sim.request_log
+        assert fetched in sim.request_log
 
 
 async def test_server_text_is_shown_literally_and_never_raw(sim: Simulator) -> None:
@@ -115,7 +131,7 @@ async def test_filter_as_you_type_enter_keeps_escape_clears(sim: Simulator) -> N
     async with running(app) as pilot:
         total = table(app).visible_count
         await pilot.press("slash")
-        assert isinstance(app.focused, Input)
+        assert app.main.filter_mode.active and focused(app) is table(app)
         await pilot.press(*"github")
         assert 0 < table(app).visible_count < total
         await pilot.press("enter")
@@ -153,7 +169,8 @@ async def test_d_typed_into_the_filter_changes_nothing(sim: Simulator) -> None:
         assert not isinstance(app.screen, ConfirmBatch)
         assert table(app).marked_count == 0
         assert posts(sim) == []
-        assert app.query_one("#filter", Input).value == "dud *ux"
+        assert table(app).filter_query == "dud *ux"
+        assert "/ dud *ux" in str(app.main.query_one("#filter").render())
 
 
 # -- deactivate -----------------------------------------------------------------------
@@ -250,8 +267,9 @@ async def test_stop_during_a_batch_reports_the_rest_as_not_attempted() -> None:
         assert counts["deactivated"] + counts["not attempted"] == batch.total
         assert len(posts(sim)) == counts["deactivated"]
         assert any("not attempted" in text for _, text in toasts)
-        # Not attempted and refused (read-only) items stay marked for the next try.
-        assert table(app).marked_count == counts["not attempted"] + len(dialog.plan.refused)
+        # Not attempted items stay marked for the next try; those left out as not
+        # editable are unmarked (nothing more can be done with them).
+        assert table(app).marked_count == counts["not attempted"]
 
 
 async def test_read_only_offers_no_writes_and_sends_none(sim: Simulator) -> None:
@@ -414,9 +432,16 @@ async def test_help_lists_every_key(sim: Simulator, size: tuple[int, int]) -> No
     async with running(app, size) as pilot:
         await pilot.press("question_mark")
         await pilot.pause()
-        text = str(app.screen.query_one("#help-body Static").render())
+        assert isinstance(app.screen, HelpScreen)
+        text = help_text(app.screen)
         for key in ("/", "space", "*", "d", "u", "x", "m", "r", "f", "q", "?", "l", "e", "ctrl+p"):
             assert f"  {key} " in text, key
+
+
+def help_text(screen: HelpScreen) -> str:
+    console = Console(file=io.StringIO(), width=120, color_system=None)
+    console.print(screen.grid)
+    return console.file.getvalue()  # type: ignore[attr-defined,no-any-return]
 
 
 async def test_server_side_filters_ask_the_server(sim: Simulator) -> None:
@@ -437,24 +462,27 @@ async def test_server_side_filters_ask_the_server(sim: Simulator) -> None:
         assert table(app).row_count == total
 
 
-async def test_the_command_palette_offers_every_action(sim: Simulator) -> None:
+async def test_the_command_palette_offers_every_action_with_its_key(sim: Simulator) -> None:
     app = make_app(sim)
     async with running(app):
         titles = {command.title for command in app.get_system_commands(app.main)}
     for title in (
-        "Filter",
-        "Mark",
-        "Mark all",
-        "Deactivate",
-        "Undo",
-        "Retry failed",
-        "Re-mark failed",
-        "Refresh",
-        "Server filter",
-        "Passwords",
-        "API secrets",
-        "Toggle log",
-        "Errors",
-        "Help",
+        "Filter · /",
+        "Mark · space",
+        "Mark all · *",
+        "Deactivate · d",
+        "Undo · u",
+        "Retry failed · x",
+        "Re-mark failed · m",
+        "Refresh · r",
+        "Server filter · f",
+        "Passwords · 1",
+        "API secrets · 2",
+        "Sort · s",
+        "Copy ID · c",
+        "Fetch item · v",
+        "Log · l",
+        "Errors · e",
+        "Keys · ?",
     ):
         assert title in titles, title

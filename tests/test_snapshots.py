@@ -54,9 +54,48 @@ def test_main_screen(snap_compare: Snap, size: str) -> None:
 
 @pytest.mark.parametrize("size", SIZES)
 def test_detail_pane_after_fetch(snap_compare: Snap, size: str) -> None:
-    """enter fetched the full item: secret values masked, shares listed."""
+    """v asked, y fetched the full item: secret values masked, shares listed; at
+    80x24 the detail view fills the screen so all of it can be read."""
     app = make_app(fresh_sim())
-    assert snap_compare(app, terminal_size=SIZES[size], run_before=then(keys("down", "enter")))
+    steps = then(keys("down", "v"), keys("y"))
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=steps)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_fetch_asks_first(snap_compare: Snap, size: str) -> None:
+    """v: the fetch dialog says senhasegura audits the view."""
+    app = make_app(fresh_sim())
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=then(keys("down", "v")))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_dry_run_dialog(snap_compare: Snap, size: str) -> None:
+    """D: a dialog that cannot be taken for the real one (no red, "Write")."""
+    app = make_app(fresh_sim())
+    steps = then(keys("space", "space", "space", "D"))
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=steps)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_read_only_refused_key(snap_compare: Snap, size: str) -> None:
+    """Read-only: d is greyed in the footer and, pressed, says why in a toast."""
+    app = make_app(fresh_sim(), read_only=True)
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=then(keys("d")))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_sorted_and_filtered_table(snap_compare: Snap, size: str) -> None:
+    """s twice: sorted by name (shown in the header); a filter with an alternative."""
+    app = make_app(fresh_sim())
+    steps = then(keys("s", "s", "slash", *"prod|git", "enter"))
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=steps)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_first_run_screen(snap_compare: Snap, size: str) -> None:
+    """Nothing configured: the first screen says it is a demo and how to connect."""
+    app = make_app(fresh_sim(), first_run=True)
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=then())
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -319,8 +319,8 @@ async def test_an_unexpected_exception_mid_batch_still_ends_it_truthfully(tmp_pa
             assert isinstance(dialog, ConfirmBatch)
             await pilot.press(*str(len(dialog.plan.refs)), "enter")
             await wait_until(pilot, lambda: len(posts(sim)) >= 6)
-            app.main.action_refresh = broken  # type: ignore[method-assign]
-            await pilot.press("r")
+            app.main.action_sort = broken  # type: ignore[method-assign]
+            await pilot.press("s")
             await pilot.pause()
     records = list(read_records(path))
     intents = {r["identifier"] for r in records if r["phase"] == "intent"}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from collections.abc import Callable, Iterable
-from datetime import datetime
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from textual import work
@@ -21,9 +21,17 @@ from tui.ops import ProfileView, Session
 from tui.paths import stylesheets
 from tui.safe_text import safe_text
 from tui.screens.errors import ErrorEntry, ErrorHistoryScreen
+from tui.screens.first_run import FirstRunScreen
 from tui.screens.main import MainScreen
 
 THEME = "textual-dark"
+
+
+def utc_now() -> datetime:
+    """One clock for the whole console: the log, the errors and the audit view in UTC."""
+    return datetime.now(UTC)
+
+
 #: Signals that end the program the way a quit does (SIGHUP: the SSH link dropped).
 QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
@@ -51,7 +59,25 @@ class MySafeApp(App[None]):
             tooltip="Show every key",
         ),
         Binding("l", "toggle_log", "Log", id="app.log", tooltip="Show or hide the log panel"),
-        Binding("e", "errors", "Errors", id="app.errors", tooltip="Errors of this session"),
+        Binding(
+            "e", "errors", "Errors", id="app.errors", tooltip="Errors of this session", show=False
+        ),
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit now",
+            show=False,
+            id="app.quit_now",
+            tooltip="Quit now: a running batch is stopped and recorded first",
+        ),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Palette",
+            show=False,
+            id="app.palette",
+            tooltip="The command palette: every action by name, with its key",
+        ),
     ]
 
     def __init__(
@@ -59,7 +85,10 @@ class MySafeApp(App[None]):
         session: Session,
         *,
         demo_hint: str = "",
-        clock: Callable[[], datetime] = datetime.now,
+        first_run: bool = False,
+        config_path: str = "",
+        warnings: Sequence[str] = (),
+        clock: Callable[[], datetime] = utc_now,
         arming_delay: float = ARMING_DELAY,
         monotonic: Callable[[], float] | None = None,
         theme: str = THEME,
@@ -67,6 +96,10 @@ class MySafeApp(App[None]):
         super().__init__()
         self.session = session
         self.demo_hint = demo_hint
+        #: Nothing configured: the first thing shown says this is a demo.
+        self.first_run = first_run
+        self.config_path = config_path
+        self.warnings = list(warnings)
         self.clock = clock
         self.arming_delay = arming_delay
         #: The confirmation dialog's arming clock (tests pass their own).
@@ -111,6 +144,15 @@ class MySafeApp(App[None]):
         for number in QUIT_SIGNALS:
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(number, self._on_signal, number)
+        for warning in self.warnings:
+            self.call_later(self.say, warning, severity="warning")
+        if self.first_run:
+
+            def chosen(demo: bool | None) -> None:
+                if not demo:
+                    self.quit_safely("quit")
+
+            self.push_screen(FirstRunScreen(self.config_path), chosen)
 
     def _on_signal(self, number: int) -> None:
         self.quit_safely(signal.Signals(number).name)
@@ -158,6 +200,20 @@ class MySafeApp(App[None]):
         return screen
 
     # -- the one path for outcomes and failures -------------------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast; in the demo each one says DEMO, so none reads as a real server's."""
+        if self.demo:
+            title = f"DEMO · {title}" if title else "DEMO"
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def say(
         self, message: str, *, severity: SeverityLevel = "information", toast: bool = True

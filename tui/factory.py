@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tui import paths
 from tui.api import MySafeClient
 from tui.launch import LaunchOptions
 from tui.ops import Journal, JournalContext, ProfileView, Session
@@ -66,10 +67,11 @@ def build_app(
     journal: Path | None = None,
     keep_journal: bool = True,
     new_batch_id: Callable[[], str] = random_batch_id,
-    clock: Callable[[], datetime] = datetime.now,
+    clock: Callable[[], datetime] | None = None,
     arming_delay: float | None = None,
+    config_path: str | None = None,
 ) -> MySafeApp:
-    from tui.app import MySafeApp
+    from tui.app import MySafeApp, utc_now
     from tui.demo import CONNECT_HINT
     from tui.dialogs.confirm_batch import ARMING_DELAY
 
@@ -83,7 +85,10 @@ def build_app(
     return MySafeApp(
         session,
         demo_hint=CONNECT_HINT if session.demo else "",
-        clock=clock,
+        first_run=options.first_run,
+        config_path=str(paths.config_path()) if config_path is None else config_path,
+        warnings=options.warnings,
+        clock=clock or utc_now,
         arming_delay=ARMING_DELAY if arming_delay is None else arming_delay,
         theme=options.theme,
     )

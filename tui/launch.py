@@ -10,8 +10,9 @@ app runs against the embedded simulator.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import httpx
@@ -46,6 +47,10 @@ class LaunchOptions:
     theme: str = "textual-dark"
     #: Several profiles and none chosen: the operator picks one of these.
     choices: tuple[str, ...] = field(default=())
+    #: Nothing is configured: the console says first that this is a demo.
+    first_run: bool = False
+    #: Told at start (console: a toast; command line: stderr), never fatal.
+    warnings: tuple[str, ...] = field(default=())
 
     @property
     def demo(self) -> bool:
@@ -201,7 +206,7 @@ def resolve(
             return LaunchOptions(None, choices=tuple(sorted(config.profiles)))
     chosen: Profile | None = config.profiles.get(name) if name else None
     if url is None and chosen is None:
-        return demo_options
+        return replace(demo_options, first_run=not config.profiles)
     label = name or "default"
     if url is not None:
         matches = [m for m in profiles_for_url(config, url) if m != name]
@@ -301,4 +306,20 @@ def _server_options(
         require_reason=bool(chosen and chosen.require_reason),
         color=chosen.color if chosen else "blue",
         theme=chosen.theme if chosen else "textual-dark",
+        warnings=tenant_warnings(base_url, tenant),
+    )
+
+
+def tenant_warnings(base_url: str, tenant: str | None) -> tuple[str, ...]:
+    """By IP address the server cannot tell the tenant from the host: it must be sent."""
+    host = httpx.URL(base_url).host
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return ()
+    if tenant:
+        return ()
+    return (
+        f"{host} is an IP address and no tenant is set: multi-tenant senhasegura needs "
+        "one to route the request (--tenant, MYSAFE_TENANT or the profile's tenant)",
     )

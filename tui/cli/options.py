@@ -133,6 +133,8 @@ class Connection:
                 "--profile NAME, set MYSAFE_PROFILE, or set default_profile in config.toml",
                 kind="config",
             )
+        for warning in options.warnings:
+            print(f"mysafe-tui: warning: {warning}", file=sys.stderr)
         return options
 
 

@@ -42,9 +42,24 @@ class ConfirmBatch(ModalScreen[str | None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="confirm.cancel"),
-        Binding("n", "cancel", "Cancel", show=False, id="confirm.no"),
-        Binding("y", "confirm", "Confirm", show=False, id="confirm.yes"),
+        Binding("escape", "cancel", "Cancel", id="confirm.cancel", tooltip="Cancel: nothing sent"),
+        Binding("n", "cancel", "Cancel", show=False, id="confirm.no", tooltip="Cancel"),
+        Binding(
+            "y",
+            "confirm",
+            "Confirm",
+            show=False,
+            id="confirm.yes",
+            tooltip=f"Confirm; above {TYPED_THRESHOLD} items type the count, then enter",
+        ),
+        Binding(
+            "tab",
+            "app.focus_next",
+            "Next field",
+            show=False,
+            id="confirm.next",
+            tooltip="The reason, the count, the buttons in turn",
+        ),
     ]
 
     def __init__(
@@ -86,8 +101,11 @@ class ConfirmBatch(ModalScreen[str | None]):
             if plan.refused:
                 names = ", ".join(f"{r.identifier} {safe_text(r.name)!r}" for r in plan.refused[:5])
                 more = f" and {len(plan.refused) - 5} more" if len(plan.refused) > 5 else ""
+                count = len(plan.refused)
+                what = "1 item is" if count == 1 else f"{count} items are"
+                them = "it" if count == 1 else "them"
                 yield Static(
-                    f"{len(plan.refused)} left out, you may not edit them: {names}{more}",
+                    f"{what} left out: you may not edit {them}: {names}{more}",
                     id="confirm-refused",
                     classes="confirm-warning",
                     markup=False,

@@ -9,6 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tui.ops.wording import plural
+
 
 class ConfirmQuit(ModalScreen[bool]):
     BINDINGS = [
@@ -24,7 +26,7 @@ class ConfirmQuit(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="quit-box"):
             yield Static(
-                f"A batch is still running ({self.remaining} items left). Quit anyway?\n"
+                f"A batch is still running ({plural(self.remaining)} left). Quit anyway?\n"
                 f"Nothing more is sent. The {self.in_flight} requests in flight may still "
                 "take effect: their answers are awaited for a few seconds and recorded, "
                 "those that do not come are recorded as in doubt, and R resumes the "

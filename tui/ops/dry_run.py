@@ -9,6 +9,7 @@ from pathlib import Path
 
 from tui.ops.journal import Journal, JournalError
 from tui.ops.plans import BatchPlan
+from tui.ops.wording import plural
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,7 @@ def write_dry_run(
     requests = curl_lines(base_url, plan)
     script = [
         "#!/bin/sh",
-        f"# mysafe-tui dry run {batch_id}: {plan.action.value} {len(plan.refs)} items",
+        f"# mysafe-tui dry run {batch_id}: {plan.action.value} {plural(len(plan.refs))}",
         f"# reason: {reason or '-'}",
         "# Nothing was sent. Set TOKEN to a bearer token to send these yourself.",
     ]

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tui.api import Action, ItemRef
+from tui.ops.wording import plural
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +74,7 @@ def split_writable(
 def limit_refusal(profile: ProfileView, count: int, limit: int | None) -> str | None:
     if limit is not None and count > limit:
         return (
-            f"Refused: {count} items is more than the limit of {limit} for profile "
+            f"Refused: {plural(count)} is more than the limit of {limit} for profile "
             f"{profile.name}. Mark fewer, or restart with --max-batch {count} to raise it "
             "on purpose."
         )

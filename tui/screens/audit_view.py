@@ -43,10 +43,25 @@ class AuditScreen(ModalScreen[BatchRecord | None]):
     """Returns a batch to reverse, or None."""
 
     BINDINGS = [
-        Binding("escape", "close", "Close", id="audit.close"),
-        Binding("slash", "filter", "Filter", key_display="/", id="audit.filter"),
-        Binding("x", "export", "Export batch", id="audit.export"),
-        Binding("u", "reverse", "Reverse batch", id="audit.reverse"),
+        Binding("escape", "close", "Close", id="audit.close", tooltip="Close the audit view"),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            key_display="/",
+            id="audit.filter",
+            tooltip="Filter the batches",
+        ),
+        Binding(
+            "x", "export", "Export batch", id="audit.export", tooltip="Export it to CSV and JSON"
+        ),
+        Binding(
+            "u",
+            "reverse",
+            "Reverse batch",
+            id="audit.reverse",
+            tooltip="Reverse what the batch changed (after confirmation; enter too)",
+        ),
     ]
 
     def __init__(self, session: Session) -> None:

@@ -10,13 +10,15 @@ from typing import TYPE_CHECKING
 
 from textual.notifications import SeverityLevel
 
-from tui.api import Action, Kind
-from tui.dialogs import ConfirmBatch, UnlockWriting
+from tui.api import Action, ItemRef, Kind
+from tui.dialogs import ConfirmBatch, ConfirmQuit, UnlockWriting
 from tui.ops import BatchPlan, BatchRecord, BatchRun, ItemOutcome, Refused, Result, split_writable
 from tui.ops.dry_run import write_dry_run
 from tui.ops.export import export_items
+from tui.ops.wording import plural
 from tui.paths import dry_run_dir
 from tui.safe_text import safe_text
+from tui.screens.audit_view import AuditScreen
 from tui.widgets import BatchBar
 
 if TYPE_CHECKING:
@@ -34,10 +36,25 @@ class BatchController:
 
     # -- plans ------------------------------------------------------------------------
 
+    def selection(self) -> tuple[list[ItemRef], set[str]]:
+        """The marked rows (or the cursor row), and which of them the filter hides."""
+        screen = self.screen
+        table = screen.table()
+        kind = screen.kind
+        keys = list(table.marked_keys)
+        hidden = table.hidden_marked_keys()
+        if not keys and table.cursor_key is not None:
+            keys, hidden = [table.cursor_key], set()
+        refs = []
+        for key in keys:
+            item = screen.items[kind].get(key)
+            refs.append(item.ref if item is not None else ItemRef(kind, key))
+        return refs, hidden
+
     def plan_for_selection(self, action: Action) -> BatchPlan | None:
         """The marked rows (or the cursor row) minus those the list says are read-only."""
         screen = self.screen
-        refs, hidden_keys = screen.selection()
+        refs, hidden_keys = self.selection()
         if not refs:
             self.app.say("Nothing selected: the table is empty.", severity="warning")
             return None
@@ -80,7 +97,7 @@ class BatchController:
 
         def confirmed(reason: str | None) -> None:
             if reason is None:
-                self.screen.log_line(f"Cancelled: {plan.action.value} {len(plan.refs)} items")
+                self.screen.log_line(f"Cancelled: {plan.action.value} {plural(len(plan.refs))}")
             elif plan.dry_run:
                 self._dry_run(plan, reason)
             else:
@@ -137,7 +154,11 @@ class BatchController:
     def undo(self) -> None:
         run = self.session.undo_candidate()
         if run is None:
-            self.app.say("Nothing to undo in this session (A lists the batches of every session).")
+            done = "undone already or changed nothing" if self.session.history else "none yet"
+            self.app.say(
+                f"Nothing to undo: this session's batches are {done} "
+                "(A lists the batches of every session)."
+            )
             return
         self.confirm_and_run(self.session.undo_plan(run))
 
@@ -201,7 +222,7 @@ class BatchController:
             extra = f", {doubt} of them in doubt (sent, no answer)" if doubt else ""
             self.app.say(
                 f"Batch {batch.batch_id} ({batch.action.value}) was interrupted: "
-                f"{len(batch.left())} of {batch.total} items left{extra}. R resumes it.",
+                f"{len(batch.left())} of {plural(batch.total)} left{extra}. R resumes it.",
                 severity="warning",
             )
 
@@ -241,6 +262,30 @@ class BatchController:
 
         self.app.push_screen(UnlockWriting(self.session.profile.name), unlocked)
 
+    def open_audit(self) -> None:
+        session = self.app.session
+        if session.journal is None:
+            self.app.say("This session keeps no audit journal.")
+            return
+
+        def chosen(batch: BatchRecord | None) -> None:
+            if batch is not None:
+                self.reverse(batch)
+
+        self.app.push_screen(AuditScreen(session), chosen)
+
+    def request_quit(self) -> None:
+        run = self.app.session.running
+        if run is None:
+            self.app.quit_safely("quit")
+            return
+
+        def answer(leave: bool | None) -> None:
+            if leave:
+                self.app.quit_safely("quit")
+
+        self.app.push_screen(ConfirmQuit(run.total - run.done, len(run.in_flight)), answer)
+
     # -- what the session reports -----------------------------------------------------
 
     def batch_started(self, run: BatchRun) -> None:
@@ -264,8 +309,15 @@ class BatchController:
 
     def batch_finished(self, run: BatchRun) -> None:
         done = [o.ref for o in run.outcomes.values() if o.settled]
+        # Items left out as not editable are unmarked too: nothing more can be done
+        # with them, and a mark left behind would slip into the next batch.
+        done += run.plan.refused
         for kind in Kind:
             self.screen.table(kind).unmark(r.identifier for r in done if r.kind is kind)
+        if run.plan.refused:
+            self.screen.log_line(
+                f"Unmarked {len(run.plan.refused)} left out as not editable by you"
+            )
         self.screen.query_one(BatchBar).end()
         if run.plan.resumes:
             self.interrupted = [b for b in self.interrupted if b.batch_id != run.plan.resumes]
@@ -289,11 +341,16 @@ class BatchController:
         if run.total == 1 and run.outcomes and run.state in ("done", "unsettled"):
             [outcome] = run.outcomes.values()
             severity: SeverityLevel = "information" if outcome.ok else "error"
-            title = f"{outcome.ref.kind.label} {outcome.ref.identifier}"
+            # Which item, always: the server's message alone ("Password deactivated")
+            # does not say.
+            ref = outcome.ref
+            title = f"{ref.kind.label} {ref.identifier}"
+            if ref.name:
+                title += f" {safe_text(ref.name)!r}"
             self.app.notify(
                 safe_text(outcome.message or outcome.label),
                 severity=severity,
-                title="" if outcome.ok else title,
+                title=title,
                 markup=False,
             )
             return

@@ -41,7 +41,7 @@ class ErrorHistoryScreen(ModalScreen[None]):
             text.append("\n")
         with Vertical(id="errors-box"):
             yield Static(
-                f"Errors this session ({len(self.entries)}), newest first",
+                f"Errors this session ({len(self.entries)}), newest first, times UTC",
                 id="errors-title",
                 markup=False,
             )

@@ -9,27 +9,34 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.events import Key
+from textual.events import Key, Paste
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
-from tui.api import Action, ItemRef, ItemSummary, Kind, MySafeError
-from tui.dialogs import ConfirmQuit, ServerFilterDialog
-from tui.ops import BatchRecord
-from tui.screens.audit_view import AuditScreen
+from tui.api import Action, ItemSummary, Kind, MySafeError
+from tui.dialogs import ConfirmFetch, ServerFilterDialog
 from tui.screens.batch_controller import BatchController
+from tui.screens.filter_mode import FilterMode
 from tui.screens.help import HelpScreen
 from tui.screens.main_layout import (
     COLUMNS,
     MAIN_BINDINGS,
     TAB_IDS,
-    TABLE_ACTIONS,
-    WRITE_ACTIONS,
     help_sections,
     row_for,
 )
-from tui.widgets import BatchBar, ContextBar, DetailPane, ItemTable, LogPanel, StatusLine
+from tui.screens.main_status import dropped_marks, refusal, status_parts
+from tui.screens.palette import palette_commands
+from tui.widgets import (
+    BatchBar,
+    ContextBar,
+    DetailPane,
+    FilterLine,
+    ItemTable,
+    LogPanel,
+    StatusLine,
+)
 
 if TYPE_CHECKING:
     from tui.app import MySafeApp
@@ -40,12 +47,15 @@ class MainScreen(Screen[None]):
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = MAIN_BINDINGS
+    #: esc is ours: it closes the full-screen detail view first (action_escape).
+    ESCAPE_TO_MINIMIZE = False
 
     def __init__(self) -> None:
         super().__init__()
         self.items: dict[Kind, dict[str, ItemSummary]] = {Kind.PASSWORD: {}, Kind.API_SECRET: {}}
         self.server_filters: dict[Kind, dict[str, str]] = {Kind.PASSWORD: {}, Kind.API_SECRET: {}}
         self.loaded: dict[Kind, bool] = {Kind.PASSWORD: False, Kind.API_SECRET: False}
+        self.filter_mode = FilterMode(self)
 
     @property
     def mysafe(self) -> MySafeApp:
@@ -59,10 +69,7 @@ class MainScreen(Screen[None]):
         yield ContextBar(self.mysafe.session)
         if self.mysafe.demo and self.mysafe.demo_hint:
             yield Static(self.mysafe.demo_hint, id="demo-hint", markup=False)
-        yield Input(
-            placeholder="filter: name, username, URL, tags (enter keeps, esc clears)",
-            id="filter",
-        )
+        yield FilterLine()
         with TabbedContent(id="tabs", initial=TAB_IDS[Kind.PASSWORD]):
             for kind, title in ((Kind.PASSWORD, "Passwords"), (Kind.API_SECRET, "API secrets")):
                 with TabPane(title, id=TAB_IDS[kind]), Horizontal(classes="kind-view"):
@@ -75,7 +82,7 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.session_changed()
-        self.query_one("#filter", Input).display = False
+        self.query_one(FilterLine).display = False
         self.query_one("#log", LogPanel).display = False
         for kind in Kind:
             self.detail(kind).show_nothing("Loading…")
@@ -84,6 +91,10 @@ class MainScreen(Screen[None]):
         self.load(Kind.API_SECRET)
         self.batches.look_for_interrupted()
         self.refresh_bindings()
+
+    def on_screen_suspend(self) -> None:
+        # A dialog opens over the console: toasts would cover it (they stay in the log).
+        self.app.clear_notifications()
 
     def session_changed(self) -> None:
         """The session's mode changed (unlocked, locked): header, keys, status."""
@@ -107,39 +118,28 @@ class MainScreen(Screen[None]):
     def log_line(self, line: str) -> None:
         self.query_one("#log", LogPanel).add(line)
 
-    def selection(self) -> tuple[list[ItemRef], set[str]]:
-        """The marked rows (or the cursor row), and which of them the filter hides."""
-        table = self.table()
-        kind = self.kind
-        keys = list(table.marked_keys)
-        hidden = table.hidden_marked_keys()
-        if not keys and table.cursor_key is not None:
-            keys, hidden = [table.cursor_key], set()
-        refs = []
-        for key in keys:
-            item = self.items[kind].get(key)
-            refs.append(item.ref if item is not None else ItemRef(kind, key))
-        return refs, hidden
-
     # -- loading --------------------------------------------------------------------
 
     @work(group="load", exit_on_error=False)
     async def load(self, kind: Kind) -> None:
         filters = self.server_filters[kind]
         table = self.table(kind)
-        table.loading = True
+        if not self.loaded[kind]:
+            table.set_waiting(f"Loading {kind.noun}s…")
         try:
             result = await self.mysafe.client.list_items(kind, **filters)
         except MySafeError as exc:
             self.mysafe.report(exc, f"Loading {kind.noun}s")
             if not self.loaded[kind]:
+                table.set_waiting(f"Could not load the {kind.noun}s: {exc} (r tries again)")
                 self.detail(kind).show_nothing(f"Could not load: {exc}")
             return
-        finally:
-            table.loading = False
         self.items[kind] = {item.identifier: item for item in result.items}
         self.loaded[kind] = True
+        dropped = set(table.marked_keys) - self.items[kind].keys()
         table.set_rows([row_for(item) for item in result.items])
+        if dropped:  # marks are never lost silently
+            self.mysafe.say(dropped_marks(kind, dropped), severity="warning")
         where = ""
         if filters:
             where = " matching " + ", ".join(f"{k}={v}" for k, v in filters.items())
@@ -165,13 +165,7 @@ class MainScreen(Screen[None]):
 
     def _show_cursor_item(self, kind: Kind) -> None:
         key = self.table(kind).cursor_key
-        item = self.items[kind].get(key) if key is not None else None
-        if item is None:
-            self.detail(kind).show_nothing(
-                "No items" if not self.items[kind] else "No item selected"
-            )
-        else:
-            self.detail(kind).show_summary(item)
+        self.detail(kind).show_item(self.items[kind].get(key or ""), bool(self.items[kind]))
 
     @on(ItemTable.CursorMoved)
     def _cursor_moved(self, event: ItemTable.CursorMoved) -> None:
@@ -183,11 +177,26 @@ class MainScreen(Screen[None]):
         self.update_status()
 
     @on(ItemTable.Activated)
-    def _fetch_item(self, event: ItemTable.Activated) -> None:
-        kind = Kind.PASSWORD if event.control.id == "table-password" else Kind.API_SECRET
-        item = self.items[kind].get(event.key)
-        if item is not None:
-            self.fetch(item)
+    def _open_detail(self, event: ItemTable.Activated) -> None:
+        """enter: into the detail pane (full screen on a narrow terminal). It fetches
+        nothing: that is v, which asks first."""
+        pane = self.detail()
+        self.set_focus(pane)
+        if self.has_class("-narrow"):
+            self.maximize(pane, container=False)
+
+    def action_fetch(self) -> None:
+        key = self.table().cursor_key
+        item = self.items[self.kind].get(key) if key is not None else None
+        if item is None:
+            self.mysafe.say("No item under the cursor to fetch.", severity="warning")
+            return
+
+        def answer(go: bool | None) -> None:
+            if go:
+                self.fetch(item)
+
+        self.app.push_screen(ConfirmFetch(item), answer)
 
     @work(group="fetch", exclusive=True, exit_on_error=False)
     async def fetch(self, item: ItemSummary) -> None:
@@ -201,82 +210,71 @@ class MainScreen(Screen[None]):
             return
         if self.table(item.kind).cursor_key == item.identifier:
             pane.show_detail(detail)
+            if self.kind is item.kind:
+                self._open_detail(ItemTable.Activated(self.table(), item.identifier))
         self.log_line(f"Fetched {item.kind.noun} {item.identifier} (secret values masked)")
 
     # -- status line ----------------------------------------------------------------
 
     def update_status(self) -> None:
-        table = self.table()
-        kind = self.kind
-        parts = [f"{table.marked_count} marked"]
-        if table.hidden_marked_count:
-            parts[0] += f" ({table.hidden_marked_count} hidden by the filter)"
-        shown = f"{table.visible_count} of {table.row_count} {kind.noun}s shown"
-        parts.append(shown if self.loaded[kind] else f"loading {kind.noun}s…")
-        if table.filter_query:
-            parts.append(f"filter: {table.filter_query}")
-        if self.server_filters[kind]:
-            parts.append(
-                "server: " + ", ".join(f"{k}={v}" for k, v in self.server_filters[kind].items())
-            )
-        if self.mysafe.read_only:
-            parts.append("read-only: deactivate and undo unavailable")
-        self.query_one(StatusLine).show_parts(parts)
+        self.query_one(StatusLine).show_parts(status_parts(self))
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
-        table = self.table()
-        table.focus()
-        filter_input = self.query_one("#filter", Input)
-        filter_input.value = table.filter_query
-        filter_input.display = bool(table.filter_query)
-        self.update_status()
+        self.set_focus(self.table())
+        self.filter_mode.stop()
 
     # -- keys -------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if (action in WRITE_ACTIONS or action in TABLE_ACTIONS) and isinstance(self.focused, Input):
-            # k9s #21: keys typed into the filter must never act on the table.
-            return False
         session = self.mysafe.session
-        if action == "resume":
-            return bool(self.batches.interrupted)  # shown only when there is something
+        if action == "resume" and not self.batches.interrupted:
+            return False  # shown only when there is something to resume
         if action == "unlock_writing":
             return session.profile.production and not session.profile.read_only
-        if action in WRITE_ACTIONS and session.read_only:
-            return None  # shown greyed out: unavailable in read-only mode
-        if action in WRITE_ACTIONS and session.running is not None:
-            return None
+        if refusal(self, action):
+            return None  # greyed in the footer; the key itself says why (on_key)
         return True
+
+    def on_key(self, event: Key) -> None:
+        # Keys reach here in the order they were typed, whichever widget they were
+        # queued for: filter mode starts and ends here so a burst lands in order.
+        if self.filter_mode.active:
+            self.filter_mode.key(event)
+        elif event.key == "slash":
+            event.stop()
+            self.filter_mode.start()
+        else:
+            # A greyed key falls through to here: say why it did nothing.
+            for binding in MAIN_BINDINGS:
+                if not isinstance(binding, Binding) or event.key not in binding.key.split(","):
+                    continue
+                why = refusal(self, binding.action)
+                if why:
+                    event.stop()
+                    self.mysafe.say(f"{binding.description} refused: {why}", severity="warning")
+                    return
+
+    def on_paste(self, event: Paste) -> None:
+        if self.filter_mode.active:
+            event.stop()
+            self.filter_mode.paste(event.text)
 
     def action_show_tab(self, kind: str) -> None:
         self.query_one("#tabs", TabbedContent).active = TAB_IDS[Kind(kind)]
 
     def action_filter(self) -> None:
-        filter_input = self.query_one("#filter", Input)
-        filter_input.display = True
-        filter_input.value = self.table().filter_query
-        filter_input.focus()
+        self.filter_mode.start()
 
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.table().set_filter(event.value)
-        self.update_status()
-
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self, event: Input.Submitted) -> None:
-        event.input.display = bool(event.value)
-        self.table().focus()
-
-    def _clear_filter(self) -> None:
-        filter_input = self.query_one("#filter", Input)
-        filter_input.value = ""
-        self.table().set_filter("")
-        filter_input.display = False
-        self.table().focus()
-        self.update_status()
+    def action_clear_filter(self) -> None:
+        self.filter_mode.stop(clear=True)
 
     def action_escape(self) -> None:
+        """Back out one step: the detail view, then a running batch, then the filter."""
+        if self.maximized is not None or isinstance(self.focused, DetailPane):
+            self.minimize()
+            self.set_focus(self.table())
+            return
         session = self.mysafe.session
         run = session.running
         if run is not None and not run.stop_event.is_set():
@@ -287,14 +285,8 @@ class MainScreen(Screen[None]):
                 severity="warning",
             )
             return
-        if self.query_one("#filter", Input).has_focus or self.table().filter_query:
-            self._clear_filter()
-
-    def on_key(self, event: Key) -> None:
-        # escape inside the filter clears the filter, and never stops a batch.
-        if event.key == "escape" and isinstance(self.focused, Input):
-            event.stop()
-            self._clear_filter()
+        if self.table().filter_query:
+            self.action_clear_filter()
 
     def action_refresh(self) -> None:
         self.load(self.kind)
@@ -317,6 +309,33 @@ class MainScreen(Screen[None]):
 
     def action_mark_all(self) -> None:
         self.table().toggle_mark_all_visible()
+
+    def action_invert_marks(self) -> None:
+        self.table().invert_marks_visible()
+
+    def action_clear_marks(self) -> None:
+        count = sum(self.table(kind).marked_count for kind in Kind)
+        for kind in Kind:
+            self.table(kind).clear_marks()
+        self.mysafe.say(f"Cleared {count} marks on both tabs.", toast=False)
+
+    def action_sort(self) -> None:
+        self.table().cycle_sort()
+        self.update_status()
+
+    def action_reverse_sort(self) -> None:
+        self.table().reverse_sort()
+        self.update_status()
+
+    def action_copy_id(self) -> None:
+        # Only the identifier, never a secret: OSC 52 puts it on the terminal's
+        # clipboard (where the terminal allows it; over SSH too).
+        key = self.table().cursor_key
+        if key is None:
+            self.mysafe.say("No row under the cursor to copy.", severity="warning")
+            return
+        self.app.copy_to_clipboard(key)
+        self.mysafe.say(f"Copied identifier {key} (OSC 52: if the terminal allows it).")
 
     def action_deactivate(self) -> None:
         self.batches.change_selection(Action.DEACTIVATE)
@@ -346,16 +365,7 @@ class MainScreen(Screen[None]):
         self.batches.unlock()
 
     def action_audit(self) -> None:
-        session = self.mysafe.session
-        if session.journal is None:
-            self.mysafe.say("This session keeps no audit journal.")
-            return
-
-        def chosen(batch: BatchRecord | None) -> None:
-            if batch is not None:
-                self.batches.reverse(batch)
-
-        self.app.push_screen(AuditScreen(session), chosen)
+        self.batches.open_audit()
 
     # -- help, log, quit, palette ---------------------------------------------------
 
@@ -367,33 +377,7 @@ class MainScreen(Screen[None]):
         log.display = not log.display
 
     def request_quit(self) -> None:
-        run = self.mysafe.session.running
-        if run is None:
-            self.mysafe.quit_safely("quit")
-            return
-
-        def answer(leave: bool | None) -> None:
-            if leave:
-                self.mysafe.quit_safely("quit")
-
-        self.app.push_screen(ConfirmQuit(run.total - run.done, len(run.in_flight)), answer)
+        self.batches.request_quit()
 
     def palette_commands(self) -> Iterable[SystemCommand]:
-        for binding in self.BINDINGS:
-            if not isinstance(binding, Binding) or binding.action.startswith("show_tab"):
-                continue
-            action = binding.action
-            yield SystemCommand(
-                binding.description,
-                binding.tooltip or binding.description,
-                lambda action=action: self.run_action(action),
-            )
-        yield SystemCommand(
-            "Passwords", "Show the passwords table", lambda: self.action_show_tab("password")
-        )
-        yield SystemCommand(
-            "API secrets", "Show the API secrets table", lambda: self.action_show_tab("api_secret")
-        )
-        yield SystemCommand("Toggle log", "Show or hide the log panel", self.toggle_log)
-        yield SystemCommand("Errors", "Errors of this session", self.mysafe.action_errors)
-        yield SystemCommand("Help", "Show every key", self.show_help)
+        yield from palette_commands(self)

@@ -7,25 +7,31 @@ from collections.abc import Sequence
 from textual.binding import Binding, BindingType
 
 from tui.api import ItemSummary, Kind
-from tui.screens.help import binding_rows
+from tui.dialogs import ConfirmBatch, ConfirmFetch
+from tui.screens.audit_view import AuditScreen
+from tui.screens.help import HelpScreen, binding_rows
+from tui.widgets import FILTER_KEYS, DetailPane, ItemTable
 from tui.widgets.item_table import Column, Row
 
 COLUMNS = {
     Kind.PASSWORD: [
         Column("identifier", "ID", width=6),
-        Column("name", "Name", flex=True, min_width=14),
+        # Names are what operators read: they keep 24 cells before anything else
+        # shrinks, and the columns that give way are named in the header.
+        Column("name", "Name", flex=True, min_width=24),
         Column("username", "Username", min_width=10, drop_order=3),
         Column("url", "URL", min_width=12, drop_order=2),
         Column("tags", "Tags", min_width=8, drop_order=1),
         Column("edit", "Edit", width=4),
         Column("needs", "Needs", width=8, drop_order=4),
     ],
+    # The list of API secrets carries no tags (only the full item does): no column
+    # that would always be empty.
     Kind.API_SECRET: [
         Column("identifier", "ID", width=6),
-        Column("name", "Name", flex=True, min_width=14),
-        Column("tags", "Tags", min_width=8, drop_order=1),
+        Column("name", "Name", flex=True, min_width=24),
         Column("edit", "Edit", width=4),
-        Column("needs", "Needs", width=8, drop_order=2),
+        Column("needs", "Needs", width=8, drop_order=1),
     ],
 }
 
@@ -50,24 +56,8 @@ def row_for(item: ItemSummary) -> Row:
         url = item.url.removeprefix("https://").removeprefix("http://")
         cells = (item.identifier, item.name, item.username, url, item.tags, edit, needs(item))
     else:
-        cells = (item.identifier, item.name, item.tags, edit, needs(item))
+        cells = (item.identifier, item.name, edit, needs(item))
     return Row(item.identifier, cells)
-
-
-#: Actions that change something on the server; never while an input has focus.
-WRITE_ACTIONS = {"deactivate", "reactivate", "undo", "retry_failed", "resume"}
-#: Actions that change marks or the view; not while an input has focus either.
-TABLE_ACTIONS = {
-    "mark",
-    "mark_all",
-    "remark_failed",
-    "refresh",
-    "server_filter",
-    "show_tab",
-    "dry_run",
-    "unlock_writing",
-    "export_selection",
-}
 
 
 def _key(
@@ -92,7 +82,7 @@ def _key(
     )
 
 
-MAIN_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
+MAIN_BINDINGS: list[BindingType] = [
     _key("1", "show_tab('password')", "Passwords", "Show the passwords table", show=False),
     _key("2", "show_tab('api_secret')", "API secrets", "Show the API secrets table", show=False),
     _key(
@@ -109,6 +99,30 @@ MAIN_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
         "Mark all",
         "Mark or unmark every row shown",
         key_display="*",
+        show=False,
+    ),
+    _key("i", "invert_marks", "Invert marks", "Invert the marks of the rows shown", show=False),
+    _key("C", "clear_marks", "Clear marks", "Unmark every row, on both tabs", show=False),
+    _key(
+        "s",
+        "sort",
+        "Sort",
+        "Sort by the next column (after the last: the server's order)",
+        show=False,
+    ),
+    _key("S", "reverse_sort", "Reverse sort", "Reverse the sort order", show=False),
+    _key(
+        "c",
+        "copy_id",
+        "Copy ID",
+        "Copy the cursor row's identifier (never a secret) to the clipboard, by OSC 52",
+        show=False,
+    ),
+    _key(
+        "v",
+        "fetch",
+        "Fetch item",
+        "Fetch the full item, after asking (senhasegura audits the view; secrets masked)",
         show=False,
     ),
     _key(
@@ -186,10 +200,18 @@ MAIN_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
         "Send what an interrupted batch left (in doubt or never sent), after confirmation",
     ),
     _key(
+        "tab",
+        "app.focus_next",
+        "Next pane",
+        "Move on: the table, its detail pane, the log (shift+tab: back)",
+        show=False,
+    ),
+    _key(
         "escape",
         "escape",
-        "Stop/clear",
-        "Stop a running batch (in-flight requests finish), or clear the filter",
+        "Back/stop",
+        "Close the detail view; else stop a running batch (in-flight requests finish); "
+        "else clear the filter",
         show=False,
     ),
 ]
@@ -198,47 +220,17 @@ MAIN_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
 def help_sections(
     screen_bindings: Sequence[BindingType], app_bindings: Sequence[BindingType]
 ) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Every key, by where it works: generated from the bindings, plus the dialogs'."""
-    return [
-        ("Tables", binding_rows(screen_bindings)),
-        (
-            "Moving",
-            [
-                ("up down, k j", "Previous / next row"),
-                ("pgup pgdn", "A page up / down"),
-                ("home end, g G", "First / last row"),
-                ("enter", "Fetch the full item (an audited view in senhasegura; secrets masked)"),
-                ("tab, shift+tab", "Move between the table, the detail pane and the log"),
-            ],
-        ),
-        (
-            "Anywhere",
-            [
-                *binding_rows(app_bindings),
-                ("ctrl+q", "Quit now: stops a batch and records it first"),
-                ("ctrl+p", "Command palette: every action by name"),
-            ],
-        ),
-        (
-            "Confirmation dialog",
-            [
-                ("y", "Confirm (up to 10 items)"),
-                ("digits, enter", "Type the count to confirm (more than 10 items)"),
-                ("n, esc", "Cancel"),
-            ],
-        ),
-        (
-            "Filter input",
-            [("enter", "Back to the table, keeping the filter"), ("esc", "Clear the filter")],
-        ),
-        (
-            "Audit view (A)",
-            [
-                ("up down", "Choose a batch"),
-                ("/", "Filter the batches"),
-                ("x", "Export the batch to CSV and JSON"),
-                ("u, enter", "Reverse what the batch changed (after confirmation)"),
-                ("esc", "Close"),
-            ],
-        ),
+    """Every key, by where it works, generated from the bindings of each screen,
+    widget and dialog (none written by hand, so none goes stale)."""
+    sources: list[tuple[str, Sequence[BindingType]]] = [
+        ("Tables", screen_bindings),
+        ("Moving in a table", ItemTable.BINDINGS),
+        ("Detail pane (enter)", DetailPane.BINDINGS),
+        ("Filter input (/)", FILTER_KEYS),
+        ("Anywhere", app_bindings),
+        ("Confirmation dialog", ConfirmBatch.BINDINGS),
+        ("Fetch dialog (v)", ConfirmFetch.BINDINGS),
+        ("Audit view (A)", AuditScreen.BINDINGS),
+        ("This help", HelpScreen.BINDINGS),
     ]
+    return [(title, binding_rows(bindings)) for title, bindings in sources]

@@ -3,15 +3,18 @@
 from tui.widgets.batch_bar import BatchBar
 from tui.widgets.context_bar import ContextBar
 from tui.widgets.detail_pane import DetailPane
+from tui.widgets.filter_line import FILTER_KEYS, FilterLine
 from tui.widgets.item_table import Column, ItemTable, Row
 from tui.widgets.log_panel import LogPanel
 from tui.widgets.status_line import StatusLine
 
 __all__ = [
+    "FILTER_KEYS",
     "BatchBar",
     "Column",
     "ContextBar",
     "DetailPane",
+    "FilterLine",
     "ItemTable",
     "LogPanel",
     "Row",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -78,13 +79,28 @@ def render_rows(rows: list[tuple[str, str]], footer: str) -> list[Text]:
     return lines
 
 
-class DetailPane(ScrollView, can_focus=False):
-    """Shows the cursor row. ``enter`` fetches the full item (an audited view).
+class DetailPane(ScrollView, can_focus=True):
+    """Shows the cursor row; ``enter`` in the table comes here to scroll it, and
+    ``v`` fetches the full item (an audited view, asked first).
 
     Drawn on the line API, like the table: an update compares the new lines with
     the old ones and repaints only those that changed, with no layout pass, so a
     cursor move over SSH costs a few lines, not the whole screen.
     """
+
+    BINDINGS = [
+        Binding("up,k", "scroll_up", "Up", show=False, tooltip="Scroll up a line"),
+        Binding("down,j", "scroll_down", "Down", show=False, tooltip="Scroll down a line"),
+        Binding("pageup", "page_up", "Page up", show=False, tooltip="Scroll up a page"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, tooltip="Down a page"),
+        Binding(
+            "escape",
+            "screen.escape",
+            "Back",
+            show=False,
+            tooltip="Back to the table (out of the full-screen view)",
+        ),
+    ]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -146,11 +162,18 @@ class DetailPane(ScrollView, can_focus=False):
     def show_nothing(self, message: str = "No item selected") -> None:
         self._show([Text(message, style="italic")])
 
+    def show_item(self, item: ItemSummary | None, any_items: bool) -> None:
+        """The cursor row's item as the list gave it, or why there is none."""
+        if item is None:
+            self.show_nothing("No item selected" if any_items else "No items")
+        else:
+            self.show_summary(item)
+
     def show_summary(self, item: ItemSummary) -> None:
         self._show(
             render_rows(
                 _lines_for_summary(item),
-                "From the list. enter fetches the full item (senhasegura audits the view).",
+                "From the list. v fetches the full item (asks first: senhasegura audits it).",
             )
         )
 

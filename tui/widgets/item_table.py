@@ -12,6 +12,7 @@ Segments, so markup is never parsed and no control sequence reaches the terminal
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TypeAlias
 
 from rich.segment import Segment
 from rich.style import Style
@@ -19,13 +20,13 @@ from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.safe_text import safe_text
 from tui.widgets.table_columns import Column, Row, fit, fit_widths
 from tui.widgets.table_data import TableData
+from tui.widgets.table_messages import Activated, CursorMoved, MarksChanged
 
 # Re-exported: screens and ``tui.widgets`` import the column model from here.
 __all__ = ["Column", "ItemTable", "Row"]
@@ -50,49 +51,25 @@ class ItemTable(TableData, ScrollView, can_focus=True):
     }
 
     BINDINGS = [
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home,g", "first", "First", show=False),
-        Binding("end,G", "last", "Last", show=False),
-        Binding("enter", "activate", "Fetch", show=False),
+        Binding("up,k", "cursor_up", "Up", show=False, tooltip="Previous row"),
+        Binding("down,j", "cursor_down", "Down", show=False, tooltip="Next row"),
+        Binding("pageup", "page_up", "Page up", show=False, tooltip="A page up"),
+        Binding("pagedown", "page_down", "Page down", show=False, tooltip="A page down"),
+        Binding("home,g", "first", "First", show=False, tooltip="First row"),
+        Binding("end,G", "last", "Last", show=False, tooltip="Last row"),
+        Binding(
+            "enter",
+            "activate",
+            "Details",
+            show=False,
+            tooltip="Into the detail pane (full screen on a narrow terminal); fetches nothing",
+        ),
     ]
 
-    class CursorMoved(Message):
-        """The row under the cursor changed (key is None when nothing is shown)."""
-
-        def __init__(self, table: ItemTable, key: str | None) -> None:
-            super().__init__()
-            self.table = table
-            self.key = key
-
-        @property
-        def control(self) -> ItemTable:
-            return self.table
-
-    class MarksChanged(Message):
-        def __init__(self, table: ItemTable, marked: int, hidden: int) -> None:
-            super().__init__()
-            self.table = table
-            self.marked = marked
-            self.hidden = hidden
-
-        @property
-        def control(self) -> ItemTable:
-            return self.table
-
-    class Activated(Message):
-        """enter on a row."""
-
-        def __init__(self, table: ItemTable, key: str) -> None:
-            super().__init__()
-            self.table = table
-            self.key = key
-
-        @property
-        def control(self) -> ItemTable:
-            return self.table
+    # The messages live in their own module; these names keep ``ItemTable.CursorMoved``.
+    CursorMoved: TypeAlias = CursorMoved
+    MarksChanged: TypeAlias = MarksChanged
+    Activated: TypeAlias = Activated
 
     def __init__(self, columns: Sequence[Column], *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -103,11 +80,21 @@ class ItemTable(TableData, ScrollView, can_focus=True):
         self._laid_out_for = -1
         self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
         self._last_posted: str | None = None
+        #: Said where the rows go while there are none yet ("Loading passwords…").
+        #: Not Textual's ``loading``: that takes the focus away, and keys typed
+        #: while a list loads must still reach the table.
+        self.waiting_for = ""
 
     # -- data -----------------------------------------------------------------------
 
+    def set_waiting(self, message: str) -> None:
+        self.waiting_for = message
+        self._cache.clear()
+        self.refresh()
+
     def set_rows(self, rows: Sequence[Row]) -> None:
         """Replace every row (marks and statuses of rows that remain are kept)."""
+        self.waiting_for = ""
         cursor_key = self.cursor_key  # before the old index list stops matching
         self._store_rows(rows)
         self._laid_out_for = -1
@@ -130,7 +117,7 @@ class ItemTable(TableData, ScrollView, can_focus=True):
     # -- filter ---------------------------------------------------------------------
 
     def set_filter(self, query: str) -> None:
-        """Show the rows holding every word of ``query`` (case-insensitive)."""
+        """Show the rows ``query`` matches (the language: ``table_query``)."""
         if query == self._filter:
             return
         self._filter = query
@@ -140,11 +127,50 @@ class ItemTable(TableData, ScrollView, can_focus=True):
     def _apply_filter(self, keep: str | None) -> None:
         self._select(keep)
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, len(self._visible) + 1)
+        self.virtual_size = Size(0, len(self._visible) + 1)  # width 0: never a horizontal bar
         self.scroll_to(y=0, animate=False, immediate=True)
         self._scroll_to_cursor()
         self.refresh()
         self._post_cursor()
+
+    # -- sort -----------------------------------------------------------------------
+
+    @property
+    def sort_label(self) -> str:
+        """The sort as the header shows it ("" for the server's order)."""
+        if self.sort is None:
+            return ""
+        column, descending = self.sort
+        return f"{self.columns[column].label} {'▼' if descending else '▲'}"
+
+    def set_sort(self, column: int | None, descending: bool = False) -> None:
+        self._sort = None if column is None else (column, descending)
+        self._sort_rows()
+        self._apply_filter(keep=self.cursor_key)
+
+    def cycle_sort(self) -> None:
+        """Sort by the next column shown; after the last, back to the server's order."""
+        self._layout(self.scrollable_content_region.width)
+        shown = self._shown or list(range(len(self.columns)))
+        current = self.sort[0] if self.sort is not None else None
+        if current is None:
+            self.set_sort(shown[0])
+        elif current in shown and shown.index(current) + 1 < len(shown):
+            self.set_sort(shown[shown.index(current) + 1])
+        else:
+            self.set_sort(None)
+
+    def reverse_sort(self) -> None:
+        """Flip the sort's direction (sorting by the first column if there is none)."""
+        if self.sort is None:
+            self.set_sort(0, descending=True)
+        else:
+            self.set_sort(self.sort[0], not self.sort[1])
+
+    @property
+    def hidden_columns(self) -> list[str]:
+        """Labels of the columns too wide for the terminal (the detail pane has them)."""
+        return [c.label for i, c in enumerate(self.columns) if self._shown and i not in self._shown]
 
     # -- marks ----------------------------------------------------------------------
 
@@ -160,6 +186,12 @@ class ItemTable(TableData, ScrollView, can_focus=True):
             self._cache.clear()
             self.refresh()
             self._post_marks()
+
+    def invert_marks_visible(self) -> None:
+        self._invert_visible_marks()
+        self._cache.clear()
+        self.refresh()
+        self._post_marks()
 
     def toggle_mark_all_visible(self) -> None:
         self._flip_visible_marks()
@@ -202,7 +234,7 @@ class ItemTable(TableData, ScrollView, can_focus=True):
         self._post_cursor()
 
     def _body_height(self) -> int:
-        return max(self.size.height - 1, 1)
+        return max(self.scrollable_content_region.height - 1, 1)
 
     def _scroll_to_cursor(self) -> bool:
         """Scroll so the cursor is shown; True when the view moved."""
@@ -252,7 +284,7 @@ class ItemTable(TableData, ScrollView, can_focus=True):
             self._move(int(self.scroll_offset.y) + event.y - 1)
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self._visible) + 1)
+        self.virtual_size = Size(0, len(self._visible) + 1)  # width 0: never a horizontal bar
         self._scroll_to_cursor()
 
     # -- refresh --------------------------------------------------------------------
@@ -313,16 +345,27 @@ class ItemTable(TableData, ScrollView, can_focus=True):
 
     def _header(self, width: int, base: Style) -> Strip:
         style = base + self._styles()["header"]
-        text = NO_MARK + " ".join(
-            fit(self.columns[i].label, w) for i, w in zip(self._shown, self._widths, strict=True)
-        )
+        labels = []
+        hidden = self.hidden_columns
+        for i, w in zip(self._shown, self._widths, strict=True):
+            column = self.columns[i]
+            label = column.label
+            if self.sort is not None and self.sort[0] == i:
+                label += " ▼" if self.sort[1] else " ▲"
+            if column.flex and hidden:
+                # Dropped columns are said, not silently gone.
+                label += f"  (+{', '.join(hidden)} in details)"
+            labels.append(fit(label, w))
+        text = NO_MARK + " ".join(labels)
         if self._status_width:
             text += " " + fit("Result", self._status_width)
         return Strip([Segment(text, style)]).adjust_cell_length(width, style)
 
     def _empty(self, width: int, base: Style) -> Strip:
         style = base + self._styles()["empty"]
-        if self._rows and self._filter:
+        if self.waiting_for:
+            message = self.waiting_for
+        elif self._rows and self._filter:
             message = f"No items match the filter {safe_text(self._filter)!r}"
         else:
             message = "No items"

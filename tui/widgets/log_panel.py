@@ -28,7 +28,7 @@ class LogPanel(Log):
         super().__init__(max_lines=self.MAX_LINES, highlight=False, id=id)
         self._clock = clock
         self._pending: list[str] = []
-        self.border_title = "Log"
+        self.border_title = "Log (times UTC)"
 
     def add(self, line: str) -> None:
         text = safe_text(line)

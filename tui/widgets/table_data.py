@@ -15,10 +15,12 @@ from rich.cells import cell_len
 
 from tui.safe_text import safe_cells, safe_text
 from tui.widgets.table_columns import Row
+from tui.widgets.table_query import Term, narrows, parse
 
 
 class TableData:
-    """Rows kept as plain tuples; the filter swaps a sorted list of row indices."""
+    """Rows kept as plain tuples; the filter swaps a list of row indices, kept in
+    the order of the sort (the server's order when there is none)."""
 
     def _init_data(self) -> None:
         self._rows: list[Row] = []
@@ -31,6 +33,12 @@ class TableData:
         #: Cells of the widest status label (0: no status column).
         self._status_width = 0
         self._filter = ""
+        self._terms: list[Term] = []
+        #: (column, descending) or None for the server's order.
+        self._sort: tuple[int, bool] | None = None
+        #: Row indices in sort order, and each row's place in it (None: unsorted).
+        self._order: list[int] | None = None
+        self._rank: list[int] | None = None
 
     # -- rows -----------------------------------------------------------------------
 
@@ -41,6 +49,8 @@ class TableData:
         self._haystack = [" ".join(row.cells).lower() for row in self._rows]
         self._marks &= self._position.keys()
         self._status = {k: v for k, v in self._status.items() if k in self._position}
+        self._terms = []  # the rows changed: the next filter scans them all
+        self._sort_rows()
 
     def _store_row(self, key: str, cells: Sequence[str]) -> bool:
         """Replace one row's cells; False when there is no such row."""
@@ -50,7 +60,33 @@ class TableData:
         row = Row(key, safe_cells(cells))
         self._rows[index] = row
         self._haystack[index] = " ".join(row.cells).lower()
+        self._terms = []
         return True
+
+    # -- sort -----------------------------------------------------------------------
+
+    @property
+    def sort(self) -> tuple[int, bool] | None:
+        return self._sort
+
+    def _sort_rows(self) -> None:
+        if self._sort is None:
+            self._order = self._rank = None
+            return
+        column, descending = self._sort
+        rows = self._rows
+
+        def key(index: int) -> tuple[int, int | str]:
+            cells = rows[index].cells
+            text = cells[column] if column < len(cells) else ""
+            # Identifiers are digits: 9 before 10, not after it.
+            return (0, int(text)) if text.isdigit() else (1, text.casefold())
+
+        self._order = sorted(range(len(rows)), key=key, reverse=descending)
+        rank = [0] * len(rows)
+        for place, index in enumerate(self._order):
+            rank[index] = place
+        self._rank = rank
 
     @property
     def row_count(self) -> int:
@@ -91,7 +127,11 @@ class TableData:
         index = self._position.get(key)
         if index is None:
             return None
-        position = bisect_left(self._visible, index)
+        rank = self._rank
+        if rank is None:
+            position = bisect_left(self._visible, index)
+        else:
+            position = bisect_left(self._visible, rank[index], key=rank.__getitem__)
         if position < len(self._visible) and self._visible[position] == index:
             return position
         return None
@@ -104,19 +144,30 @@ class TableData:
 
     def _select(self, keep: str | None) -> None:
         """Show the rows matching the filter, the cursor on ``keep`` or after it."""
-        terms = self._filter.lower().split()
-        if terms:
-            haystack = self._haystack
-            self._visible = [
-                index for index, text in enumerate(haystack) if all(t in text for t in terms)
-            ]
+        terms = parse(self._filter)
+        everything = self._order if self._order is not None else range(len(self._rows))
+        if not terms:
+            self._visible = list(everything)
         else:
-            self._visible = list(range(len(self._rows)))
+            # Typing one more character only narrows: scan what was shown, not all.
+            pool = self._visible if narrows(self._terms, terms) else everything
+            rows, haystack = self._rows, self._haystack
+            self._visible = [
+                index
+                for index in pool
+                if all(term.holds(rows[index].key, haystack[index]) for term in terms)
+            ]
+        self._terms = terms
         self._cursor = 0
         if keep is not None and keep in self._position:
+            # The nearest visible row at or after the old one, in display order.
             target = self._position[keep]
-            # The nearest visible row at or after the old one (the list is sorted).
-            self._cursor = min(bisect_left(self._visible, target), max(len(self._visible) - 1, 0))
+            rank = self._rank
+            if rank is None:
+                place = bisect_left(self._visible, target)
+            else:
+                place = bisect_left(self._visible, rank[target], key=rank.__getitem__)
+            self._cursor = min(place, max(len(self._visible) - 1, 0))
 
     # -- marks and cursor -----------------------------------------------------------
 
@@ -135,6 +186,10 @@ class TableData:
         before = len(self._marks)
         self._marks.difference_update(keys)
         return len(self._marks) != before
+
+    def _invert_visible_marks(self) -> None:
+        """Mark the visible rows that are not marked, unmark those that are."""
+        self._marks.symmetric_difference_update(self.visible_keys())
 
     def _flip_visible_marks(self) -> None:
         """Unmark the visible rows if all are marked, else mark them all."""
