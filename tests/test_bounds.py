@@ -11,6 +11,7 @@ import time
 import tracemalloc
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
@@ -25,6 +26,7 @@ from tui.api import (
     OutcomeStatus,
     RetryPolicy,
 )
+from tui.launch import UsageError, resolve
 from tui.ops.outcomes import Result, from_client
 from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig, serve
 
@@ -230,3 +232,41 @@ async def test_cancelling_a_list_load_ends_it_promptly(connect: Connect, fault: 
             await load
         assert time.monotonic() - started < 1.0
         assert (await client.list_items(Kind.PASSWORD)).items, "the client is still usable"
+
+
+# -- the profile keys -------------------------------------------------------------------
+
+
+def test_the_profile_sets_the_deadline_and_the_list_cap(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[profiles.big]\nurl = "https://vault.example.com"\nclient_id = "id"\n'
+        "request_deadline = 12.5\nmax_list_mb = 256\n"
+        '[profiles.plain]\nurl = "https://other.example.com"\nclient_id = "id"\n'
+    )
+    config.chmod(0o600)
+
+    def settings_of(profile: str) -> ClientSettings:
+        chosen = resolve(
+            demo=False,
+            url=None,
+            client_id=None,
+            tenant=None,
+            ca_bundle=None,
+            insecure=False,
+            read_only=False,
+            concurrency=None,
+            environ={"MYSAFE_CLIENT_SECRET": "s3cret"},
+            config_path=config,
+            profile=profile,
+        )
+        assert chosen.client is not None
+        return chosen.client
+
+    big, plain = settings_of("big"), settings_of("plain")
+    assert (big.request_deadline, big.max_list_bytes) == (12.5, 256 * MB)
+    assert (plain.request_deadline, plain.max_list_bytes) == (30.0, 64 * MB)
+    assert plain.max_answer_bytes == 1 * MB
+    config.write_text(config.read_text().replace("12.5", "0"))
+    with pytest.raises(UsageError, match="request_deadline"):
+        settings_of("big")
