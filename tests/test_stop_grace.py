@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from tui.api import Action, ClientSettings, ItemRef, Kind, MySafeClient
+from tui.api import Action, ClientSettings, MySafeClient
 from tui.ops import (
     BatchPlan,
     Journal,
@@ -30,7 +30,7 @@ from tui.ops import (
 from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig, serve
 
 from conftest import FAST_RETRY
-from test_ops_session import FIXED, assert_every_intent_has_one_outcome, wait_until
+from test_ops_session import FIXED, assert_every_intent_has_one_outcome, wait_until, writable
 
 GRACE = 0.2
 Connect = Callable[[Simulator, Path], AbstractAsyncContextManager[Session]]
@@ -77,11 +77,7 @@ async def test_a_stop_during_a_trickling_batch_ends_within_the_grace(
 ) -> None:
     sim = Simulator(SimulatorConfig(seed=1, passwords=30, api_secrets=1))
     sim.faults.trickle = 0.05  # an answer of ~300 bytes would take 15 s
-    refs = [
-        ItemRef(Kind.PASSWORD, i.identifier, i.name)
-        for i in sim.items("password")
-        if i.can_view and i.can_write and i.active
-    ][:16]
+    refs = writable(sim)[:16]
     path = tmp_path / "audit.jsonl"
     async with connect(sim, path) as session:
         await session.client.authenticate()
@@ -118,11 +114,7 @@ async def test_a_stop_during_a_trickling_batch_ends_within_the_grace(
 async def test_answers_within_the_grace_finish_normally(tmp_path: Path) -> None:
     sim = Simulator(SimulatorConfig(seed=1, passwords=30, api_secrets=1))
     sim.faults.trickle = 0.0005  # slow, but well within a generous grace
-    refs = [
-        ItemRef(Kind.PASSWORD, i.identifier, i.name)
-        for i in sim.items("password")
-        if i.can_view and i.can_write and i.active
-    ][:16]
+    refs = writable(sim)[:16]
     path = tmp_path / "audit.jsonl"
     async with in_process(sim, path) as session:
         await session.client.authenticate()
