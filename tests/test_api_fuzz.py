@@ -11,7 +11,7 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.api import Action, ItemRef, Kind, MySafeError
+from tui.api import Action, AnswerTooLargeError, ItemRef, Kind, MySafeError
 from tui.api.parsing import error_from_response, parse_success
 
 import api_examples as ex
@@ -136,9 +136,24 @@ def test_client_calls_survive_any_answer(status: int, body: bytes, token_broken:
 
 
 def test_a_body_over_the_size_cap_is_refused_not_parsed() -> None:
-    from tui.api.parsing import MAX_BODY_BYTES
+    # The cap is applied while the answer is read (tui/api/exchange.py), so nothing
+    # that size reaches the parser; tests/test_bounds.py has it against the simulator.
+    async def scenario() -> MySafeError:
+        entries = b'{"identifier": "1"},' * 60_000  # 1.2 MB, over a 1 MB list cap
+        fake = FakeMySafe()
+        fake.on(
+            "GET",
+            "/api/mysafe/password",
+            (200, '{"password_on_list": [' + entries.decode() + "{}]}"),
+        )
+        client, _ = fake.client(max_list_bytes=1024 * 1024)
+        async with client:
+            try:
+                await client.list_items(Kind.PASSWORD)
+            except MySafeError as exc:
+                return exc
+        raise AssertionError("the list was accepted")
 
-    huge = b'{"password_on_list": [' + b'{"identifier": "1"},' * (MAX_BODY_BYTES // 20) + b"{}]}"
-    assert len(huge) > MAX_BODY_BYTES
-    error = error_from_response(200, httpx.Headers(), huge)
-    assert isinstance(error, MySafeError) and "not JSON" in str(error)
+    error = asyncio.run(scenario())
+    assert isinstance(error, AnswerTooLargeError)
+    assert "over the 1 MB cap for list answers" in str(error) and "max_list_mb" in str(error)

@@ -18,6 +18,8 @@ Example (``$XDG_CONFIG_HOME/mysafe-tui/config.toml``)::
     max_batch = 50           # larger batches are refused
     require_reason = true    # every batch needs a reason or ticket
     color = "red"
+    request_deadline = 30    # seconds for a whole request, every byte of the answer
+    max_list_mb = 64         # list answers bigger than this are refused
 
 Every failure is a :class:`ConfigError` whose message is one line naming the file,
 the line or key, and the fix.
@@ -35,6 +37,9 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from tui.api.client import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
 from tui.api.endpoint import normalise_base_url
 from tui.api.errors import ConfigurationError
+from tui.api.settings import DEFAULT_MAX_LIST_BYTES, DEFAULT_REQUEST_DEADLINE
+
+MB = 1024 * 1024
 
 Colour = Literal["red", "yellow", "green", "blue", "magenta", "cyan"]
 
@@ -64,6 +69,11 @@ class Profile(BaseModel):
     require_reason: bool = False
     connect_timeout: float = Field(default=5.0, gt=0, le=300)
     read_timeout: float = Field(default=20.0, gt=0, le=600)
+    #: Seconds a request may take from start to the last byte of its answer; past
+    #: it the request fails ("no complete answer within N s"), in doubt if an action.
+    request_deadline: float = Field(default=DEFAULT_REQUEST_DEADLINE, gt=0, le=3600)
+    #: List answers bigger than this many MB are refused.
+    max_list_mb: int = Field(default=DEFAULT_MAX_LIST_BYTES // MB, ge=1, le=4096)
     theme: str = "textual-dark"
     color: Colour = "blue"
 

@@ -21,7 +21,8 @@ from pydantic import SecretStr
 from tui.api import DEFAULT_CONCURRENCY, ClientSettings, ConfigurationError, TLSSettings
 from tui.api.client import MAX_CONCURRENCY
 from tui.api.endpoint import normalise_base_url
-from tui.config import ConfigError, ConfigFile, Profile, load_config
+from tui.api.settings import DEFAULT_MAX_LIST_BYTES, DEFAULT_REQUEST_DEADLINE
+from tui.config import MB, ConfigError, ConfigFile, Profile, load_config
 
 KEYRING_SERVICE = "mysafe-tui"
 
@@ -296,6 +297,8 @@ def _server_options(
         read_only=locked,
         connect_timeout=chosen.connect_timeout if chosen else 5.0,
         read_timeout=chosen.read_timeout if chosen else 20.0,
+        request_deadline=chosen.request_deadline if chosen else DEFAULT_REQUEST_DEADLINE,
+        max_list_bytes=chosen.max_list_mb * MB if chosen else DEFAULT_MAX_LIST_BYTES,
     )
     return LaunchOptions(
         settings,

@@ -4,12 +4,14 @@ from tui.api.bulk import Outcome, OutcomeStatus
 from tui.api.client import DEFAULT_CONCURRENCY, ClientSettings, MySafeClient
 from tui.api.endpoint import TLSSettings, is_loopback, normalise_base_url
 from tui.api.errors import (
+    AnswerTooLargeError,
     ApplicationError,
     AuthenticationError,
     BadIdentifierError,
     BadRouteError,
     ConfigurationError,
     ConnectionFailedError,
+    DeadlineExceededError,
     GatewayError,
     InactiveError,
     MySafeError,
@@ -42,6 +44,7 @@ __all__ = [
     "DEFAULT_CONCURRENCY",
     "Action",
     "ActionResult",
+    "AnswerTooLargeError",
     "ApiSecretDetail",
     "ApplicationError",
     "AuthenticationError",
@@ -50,6 +53,7 @@ __all__ = [
     "ClientSettings",
     "ConfigurationError",
     "ConnectionFailedError",
+    "DeadlineExceededError",
     "GatewayError",
     "InactiveError",
     "ItemDetail",

@@ -25,6 +25,7 @@ from tui.api.errors import (
     ReadOnlyError,
     UnexpectedResponseError,
 )
+from tui.api.exchange import Bounds, bounded_exchange
 from tui.api.models import (
     Action,
     ActionResult,
@@ -85,8 +86,10 @@ class MySafeClient:
             raise ConfigurationError(
                 f"concurrency must be between 1 and {MAX_CONCURRENCY} (got {settings.concurrency})"
             )
-        if settings.connect_timeout <= 0 or settings.read_timeout <= 0:
+        if min(settings.connect_timeout, settings.read_timeout, settings.request_deadline) <= 0:
             raise ConfigurationError("timeouts must be positive numbers of seconds")
+        if min(settings.max_list_bytes, settings.max_answer_bytes) <= 0:
+            raise ConfigurationError("the answer size caps must be positive numbers of bytes")
         if not settings.client_id.strip():
             raise ConfigurationError("the client id is empty")
         if not settings.client_secret.get_secret_value():
@@ -121,6 +124,14 @@ class MySafeClient:
             headers={"Accept": "application/json", "User-Agent": f"mysafe-tui/{__version__}"},
         )
         self._tokens = TokenCache(self._fetch_token, clock)
+        deadline = settings.request_deadline
+        self._answer_bounds = Bounds(deadline, settings.max_answer_bytes)
+        self._list_bounds = Bounds(
+            deadline,
+            settings.max_list_bytes,
+            what="list answers",
+            hint="if the safe really is that big, raise max_list_mb in the profile",
+        )
 
     # -- lifecycle ------------------------------------------------------------------
 
@@ -166,7 +177,8 @@ class MySafeClient:
                 f"the API offers {', '.join(kind.filters)}"
             )
         params = {key: value for key, value in filters.items() if value}
-        reply = await self._api("GET", f"/api/mysafe/{kind.path}", params=params)
+        path = f"/api/mysafe/{kind.path}"
+        reply = await self._api("GET", path, params=params, bounds=self._list_bounds)
         if len(reply.response.content) > LARGE_BODY:
             # A big safe: parse off the event loop so the UI keeps answering keys.
             return await asyncio.to_thread(parse_list, kind, reply.response)
@@ -283,10 +295,17 @@ class MySafeClient:
     # -- requests -------------------------------------------------------------------
 
     async def _api(
-        self, method: str, path: str, *, params: Mapping[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        bounds: Bounds | None = None,
     ) -> _Reply:
         """One API request with a bearer token, refreshed once on a 401, retried
-        with backoff when the failure allows it. Returns the final answer, 2xx or not."""
+        with backoff when the failure allows it. Returns the final answer, 2xx or not.
+        ``bounds`` caps each attempt (the answer caps and deadline by default)."""
+        bounds = bounds or self._answer_bounds
         lost = False
         attempts = 0
 
@@ -295,7 +314,7 @@ class MySafeClient:
             attempts += 1
             token = await self._tokens.get()
             try:
-                response = await self._send(method, path, params=params, token=token)
+                response = await self._send(method, path, params=params, token=token, bounds=bounds)
             except MySafeError as exc:
                 lost = lost or exc.maybe_applied
                 raise
@@ -303,7 +322,7 @@ class MySafeClient:
                 # The token expired early or was revoked: fetch one more, once.
                 self._tokens.invalidate(token)
                 token = await self._tokens.get()
-                response = await self._send(method, path, params=params, token=token)
+                response = await self._send(method, path, params=params, token=token, bounds=bounds)
             if not 200 <= response.status_code < 300:
                 error = error_from_response(*response_parts(response))
                 lost = lost or error.maybe_applied
@@ -334,12 +353,20 @@ class MySafeClient:
         data: Mapping[str, str] | None = None,
         token: str | None = None,
         auth: tuple[str, str] | None = None,
+        bounds: Bounds | None = None,
     ) -> httpx.Response:
+        """One exchange, its answer read whole within ``bounds`` (the deadline and
+        the body cap); every failure is a typed error."""
         headers = {"Authorization": f"Bearer {token}"} if token else None
         where = f"{method} {path}"
+        request = self._http.build_request(method, path, params=params, data=data, headers=headers)
         try:
-            return await self._http.request(
-                method, path, params=params, data=data, headers=headers, auth=auth
+            return await bounded_exchange(
+                self._http,
+                request,
+                auth=auth,
+                bounds=bounds or self._answer_bounds,
+                where=where,
             )
         except httpx.HTTPError as exc:
             raise transport_error(

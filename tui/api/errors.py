@@ -178,6 +178,13 @@ class RequestTimeoutError(MySafeError):
     maybe_applied = True
 
 
+class DeadlineExceededError(RequestTimeoutError):
+    """No complete answer within the request's overall deadline (connecting, sending
+    and every byte of the answer). A server that slow is not asked again."""
+
+    retryable = False
+
+
 class ConnectionFailedError(MySafeError):
     """The connection could not be made, or was dropped before an answer came."""
 
@@ -190,6 +197,15 @@ class TLSVerificationError(ConnectionFailedError):
 
     title = "Certificate not trusted"
     retryable = False
+
+
+class AnswerTooLargeError(MySafeError):
+    """The answer's body passed its size cap and was not read any further.
+
+    The request was sent and answered, so an action may have been applied."""
+
+    title = "Answer too large"
+    maybe_applied = True
 
 
 class UnexpectedResponseError(MySafeError):

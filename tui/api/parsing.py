@@ -33,9 +33,6 @@ from tui.api.errors import (
 )
 from tui.safe_text import clean_text
 
-#: Bodies larger than this are not parsed (the biggest real answer, a list of
-#: 100 000 items, is about 20 MB).
-MAX_BODY_BYTES = 64 * 1024 * 1024
 #: Server text kept in an error is cut to this many characters.
 MAX_MESSAGE_CHARS = 500
 
@@ -53,9 +50,10 @@ _CODE_ERRORS: dict[int, type[ApplicationError]] = {
 
 
 def decode_json(content: bytes) -> Any | None:
-    """The JSON value of ``content``, or None when it is not JSON at all."""
-    if len(content) > MAX_BODY_BYTES:
-        return None
+    """The JSON value of ``content``, or None when it is not JSON at all.
+
+    Its size was bounded as it was read (:mod:`tui.api.exchange`), by the cap for
+    its kind of answer, so it is not measured again here."""
     try:
         return json.loads(content)
     except (ValueError, RecursionError):

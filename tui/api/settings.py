@@ -15,6 +15,12 @@ from tui.api.retry import RetryPolicy
 #: 1.5 ms a request for httpx on a small machine) stays below the wall time.
 DEFAULT_CONCURRENCY = 16
 MAX_CONCURRENCY = 64
+#: The most a list answer's body may hold (a list of 100 000 items is about 20 MB).
+DEFAULT_MAX_LIST_BYTES = 64 * 1024 * 1024
+#: The most any other answer's body may hold (an action, a token, one item).
+MAX_ANSWER_BYTES = 1024 * 1024
+#: Seconds a request may take from start to the last byte of its answer.
+DEFAULT_REQUEST_DEADLINE = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +34,13 @@ class ClientSettings:
     tls: TLSSettings = field(default_factory=TLSSettings)
     connect_timeout: float = 5.0
     read_timeout: float = 20.0
+    #: Seconds for the whole exchange: connecting, sending and every byte of the
+    #: answer. The timeouts above are per operation: a server trickling a byte
+    #: every few seconds never trips them, this deadline it does.
+    request_deadline: float = DEFAULT_REQUEST_DEADLINE
+    #: Body caps: list answers, and every other answer.
+    max_list_bytes: int = DEFAULT_MAX_LIST_BYTES
+    max_answer_bytes: int = MAX_ANSWER_BYTES
     concurrency: int = DEFAULT_CONCURRENCY
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     #: Refuse every write before anything is sent.

@@ -1,7 +1,8 @@
 """Running a command on a session: signals, and a truthful end however it ends.
 
 SIGINT or SIGTERM during a batch stops it (nothing more is sent, requests in
-flight finish); before a batch it cancels the command. Either way the session is
+flight get the session's stop grace to answer, then are recorded in doubt);
+before a batch it cancels the command. Either way the session is
 shut down (outcomes written, journal closed) and the client closed before the
 exit code, 130, is returned. A second signal stops waiting for the first.
 """
@@ -39,7 +40,7 @@ class Interruption:
         first = self.signal_name is None
         self.signal_name = self.signal_name or signal.Signals(number).name
         if first and self.session.running is not None:
-            self.session.stop(self.signal_name)  # what is in flight finishes
+            self.session.stop(self.signal_name)  # in flight: answered or in doubt
         elif self._task is not None:
             self._task.cancel()
 

@@ -59,6 +59,9 @@ class BatchRun:
     stop_event: asyncio.Event = field(default_factory=asyncio.Event)
     #: Why it was asked to stop: "operator", "quit", a signal's name; "" if not.
     stop_reason: str = ""
+    #: Why its requests in flight were cancelled, when they were (a stop's grace
+    #: ran out): the in-doubt outcome of each says so.
+    cancel_note: str = ""
     state: str = "running"
     #: Outcome records the journal could not take (kept in memory and shown).
     unjournalled: int = 0
@@ -238,7 +241,7 @@ class Runner:
         except MySafeError as exc:  # refused before anything was sent (read-only)
             why = f"not sent: {exc}"
         except asyncio.CancelledError:
-            why = "no answer came before the program ended"
+            why = run.cancel_note or "no answer came before the program ended"
             raise
         finally:
             self.finish(run, why)

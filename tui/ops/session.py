@@ -25,6 +25,9 @@ from tui.ops.runner import BatchListener, BatchRun, Runner
 
 #: How long a quit waits for requests in flight before it records them in doubt.
 SHUTDOWN_GRACE = 10.0
+#: How long a stop (the console's esc) waits for requests in flight before it
+#: cancels them and records them in doubt.
+STOP_GRACE = 3.0
 
 
 class Refused(Exception):
@@ -68,6 +71,7 @@ class Session:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         new_batch_id: Callable[[], str] = random_batch_id,
         shutdown_grace: float = SHUTDOWN_GRACE,
+        stop_grace: float = STOP_GRACE,
     ) -> None:
         self.client = client
         self.profile = profile or ProfileView(insecure=client.settings.tls.insecure)
@@ -76,6 +80,7 @@ class Session:
         self.clock = clock
         self.new_batch_id = new_batch_id
         self.shutdown_grace = shutdown_grace
+        self.stop_grace = stop_grace
         self.listener: BatchListener | None = None
         self._read_only = (
             read_only or self.profile.read_only or self.profile.production or client.read_only
@@ -83,6 +88,8 @@ class Session:
         client.read_only = self._read_only
         self.running: BatchRun | None = None
         self._task: asyncio.Task[None] | None = None
+        #: Cancels the batch's requests in flight once a stop's grace runs out.
+        self._stopper: asyncio.Task[None] | None = None
         #: This session's batches, oldest first.
         self.history: list[BatchRun] = []
         self._undone: set[str] = set()
@@ -188,24 +195,41 @@ class Session:
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.shield(task)
 
-    def stop(self, reason: str = "operator") -> BatchRun | None:
-        """Send nothing more; requests in flight finish. Returns the batch stopping."""
+    def stop(self, reason: str = "operator", grace: float | None = None) -> BatchRun | None:
+        """Send nothing more. Requests in flight get ``grace`` seconds (``stop_grace``
+        unless given) to answer; then they are cancelled and recorded in doubt, so
+        the batch ends within the grace whatever the server does. Returns the batch
+        stopping. Only the first stop of a batch sets its grace."""
         run = self.running
-        if run is not None:
-            run.stop(reason)
+        task = self._task
+        if run is None:
+            return None
+        if not run.stop_event.is_set() and task is not None and not task.done():
+            wait = self.stop_grace if grace is None else grace
+            note = f"no answer within {wait:g} s of the stop: cancelled, it may have been applied"
+            self._stopper = task.get_loop().create_task(self._end_within(run, task, wait, note))
+        run.stop(reason)
         return run
+
+    @staticmethod
+    async def _end_within(run: BatchRun, task: asyncio.Task[None], grace: float, note: str) -> None:
+        """Let ``task`` (``run``'s) end by itself within ``grace`` seconds; past that,
+        cancel it: its requests in flight are recorded in doubt, saying ``note``."""
+        done, _ = await asyncio.wait({task}, timeout=grace)
+        if not done:
+            run.cancel_note = run.cancel_note or note
+            task.cancel()
+            await asyncio.wait({task})
 
     async def shutdown(self, reason: str = "quit", grace: float | None = None) -> None:
         """Stop, wait a bounded time for requests in flight, record the rest, close."""
-        run = self.stop(reason)
+        run = self.running
         task = self._task
         if run is not None and task is not None and not task.done():
+            run.stop(reason)  # the shutdown's own grace, not a stop's
+            why = "no answer came before the program ended"
             try:
-                await asyncio.wait_for(asyncio.shield(task), grace or self.shutdown_grace)
-            except TimeoutError:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+                await self._end_within(run, task, grace or self.shutdown_grace, why)
             except asyncio.CancelledError:
                 self.abandon()
                 raise

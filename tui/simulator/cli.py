@@ -35,6 +35,10 @@ class SimulateOptions:
     drop_rate: float = 0.0
     hang_rate: float = 0.0
     hang_s: float = 30.0
+    trickle_rate: float = 0.0
+    trickle_s: float = 5.0
+    endless_rate: float = 0.0
+    huge_rate: float = 0.0
     fault_seed: int | None = None
     token_lifetime: float = 3600.0
     list_inactive: bool = False
@@ -47,6 +51,10 @@ def build_simulator(options: SimulateOptions) -> Simulator:
         drop_rate=options.drop_rate,
         hang_rate=options.hang_rate,
         hang=options.hang_s,
+        trickle_rate=options.trickle_rate,
+        trickle=options.trickle_s,
+        endless_rate=options.endless_rate,
+        huge_rate=options.huge_rate,
         seed=options.fault_seed,
     )
     faults.validate()
@@ -134,6 +142,27 @@ def run_simulate(options: SimulateOptions) -> int:
 @click.option("--hang-rate", type=_fraction, default=0.0, help="fraction of requests that stall")
 @click.option(
     "--hang-s", type=_non_negative, default=30.0, help="how long a stall lasts (default: 30)"
+)
+@click.option(
+    "--trickle-rate",
+    type=_fraction,
+    default=0.0,
+    help="fraction of answers sent one byte at a time (every --trickle-s seconds)",
+)
+@click.option(
+    "--trickle-s",
+    type=_non_negative,
+    default=5.0,
+    help="seconds between the bytes of a trickled answer (default: 5)",
+)
+@click.option(
+    "--endless-rate", type=_fraction, default=0.0, help="fraction of answers whose body never ends"
+)
+@click.option(
+    "--huge-rate",
+    type=_fraction,
+    default=0.0,
+    help="fraction of answers declaring a 3 GB body that never ends",
 )
 @click.option("--fault-seed", type=int, default=None, help="seed of the fault sequence")
 @click.option(

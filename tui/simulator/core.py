@@ -2,8 +2,9 @@
 
 Both adapters (the in-process httpx transport and the loopback HTTP server) turn
 their requests into :class:`SimRequest` and act on the :class:`Reply` that
-:meth:`Simulator.handle` returns: send ``response`` after ``delay`` seconds, or drop
-the connection when ``response`` is None. The OAuth2 endpoint is in
+:meth:`Simulator.handle` returns: send ``response`` after ``delay`` seconds (its body
+piece by piece when it has ``pieces``), or drop the connection when ``response`` is
+None. The OAuth2 endpoint is in
 :mod:`~tui.simulator.oauth`, the shape of the answers in :mod:`~tui.simulator.envelope`.
 """
 
@@ -14,10 +15,11 @@ import re
 from typing import Any, ClassVar
 
 from tui.simulator import kong
+from tui.simulator.bodies import misbehaving
 from tui.simulator.config import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SimulatorConfig
 from tui.simulator.data import Item, generate
 from tui.simulator.envelope import app_error, entity, envelope, json_response, list_entry, matches
-from tui.simulator.faults import FAULT_NAMES, FaultConfig, FaultInjector, ScriptedFault
+from tui.simulator.faults import BODY_FAULTS, FAULT_NAMES, FaultConfig, FaultInjector, ScriptedFault
 from tui.simulator.messages import Reply, SimRequest, SimResponse
 from tui.simulator.oauth import authorised, issue_token
 
@@ -166,9 +168,12 @@ class Simulator:
                 response = self._gateway_error(504, request_id, accept)
             elif fault == "lost":
                 response = None
+            elif fault in BODY_FAULTS:
+                # Applied, and answered with a body that may never arrive whole.
+                response = misbehaving(fault, response, self.config.faults.trickle)
         logged: int | str = response.status if response else "drop"
-        if fault == "hang":
-            logged = f"hang {logged}"  # answered late: a client may have given up
+        if fault == "hang" or fault in BODY_FAULTS:
+            logged = f"{fault} {logged}"  # answered late or never whole
         self.request_log.append((request.method, path, logged))
         return Reply(response, plan.delay)
 

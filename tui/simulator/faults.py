@@ -6,8 +6,16 @@ import random
 from collections import deque
 from dataclasses import dataclass, field
 
+#: Faults of the answer's body (the status and headers come at once, the body
+#: misbehaves): one byte every ``FaultConfig.trickle`` seconds, a body that never
+#: ends, and a body that never ends after declaring ``HUGE_LENGTH`` bytes.
+BODY_FAULTS = ("trickle", "endless", "huge")
 #: Scripted faults understood by :meth:`Simulator.inject`.
-FAULT_NAMES = ("500", "502", "503", "504", "drop", "lost", "hang", "401")
+FAULT_NAMES = ("500", "502", "503", "504", "drop", "lost", "hang", "401", *BODY_FAULTS)
+#: The Content-Length a "huge" answer declares: about 3 GB.
+HUGE_LENGTH = 3_000_000_000
+#: The random rates of :class:`FaultConfig`, in the order they are drawn.
+_RATES = ("error_rate", "drop_rate", "hang_rate", "trickle_rate", "endless_rate", "huge_rate")
 
 
 @dataclass
@@ -25,20 +33,28 @@ class FaultConfig:
     #: Fraction of requests that stall for ``hang`` seconds before answering.
     hang_rate: float = 0.0
     hang: float = 30.0
+    #: Fraction of answers trickled: one byte of the body every ``trickle`` seconds,
+    #: which never trips a per-read timeout longer than that.
+    trickle_rate: float = 0.0
+    trickle: float = 5.0
+    #: Fraction of answers whose body never ends (chunked, no length).
+    endless_rate: float = 0.0
+    #: Fraction of answers declaring ``HUGE_LENGTH`` bytes, whose body never ends.
+    huge_rate: float = 0.0
     #: Seed for a reproducible fault sequence (None: a fresh one each run).
     seed: int | None = None
     #: Answer 500 with Kong's own body instead of the senhasegura envelope.
     kong_500: bool = False
 
     def validate(self) -> None:
-        for name in ("error_rate", "drop_rate", "hang_rate"):
+        for name in _RATES:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1 (got {value})")
-        if self.latency < 0 or self.hang < 0:
-            raise ValueError("latency and hang must not be negative")
-        if self.error_rate + self.drop_rate + self.hang_rate > 1.0:
-            raise ValueError("error_rate + drop_rate + hang_rate must not exceed 1")
+        if self.latency < 0 or self.hang < 0 or self.trickle < 0:
+            raise ValueError("latency, hang and trickle must not be negative")
+        if sum(getattr(self, name) for name in _RATES) > 1.0:
+            raise ValueError(f"{' + '.join(_RATES)} must not exceed 1")
 
 
 @dataclass
@@ -79,7 +95,7 @@ class FaultInjector:
                 if scripted.name == "hang":
                     delay += config.hang
                 return FaultPlan(scripted.name, delay)
-        if not (config.error_rate or config.drop_rate or config.hang_rate):
+        if not any(getattr(config, name) for name in _RATES):
             return FaultPlan(None, delay)
         draw = self._rng.random()
         if draw < config.error_rate:
@@ -90,4 +106,9 @@ class FaultInjector:
         draw -= config.drop_rate
         if draw < config.hang_rate:
             return FaultPlan("hang", delay + config.hang)
+        draw -= config.hang_rate
+        for name, rate in zip(BODY_FAULTS, _RATES[3:], strict=True):
+            if draw < getattr(config, rate):
+                return FaultPlan(name, delay)
+            draw -= getattr(config, rate)
         return FaultPlan(None, delay)

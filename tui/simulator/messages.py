@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
@@ -26,11 +26,20 @@ class SimRequest:
         return cls(method.upper(), path, parse_qs(query), headers, body, host)
 
 
+#: A body sent piece by piece: wait ``pause`` seconds, then send ``data``. Lazy, and
+#: possibly endless: the adapters send each piece as it comes, and stop when the
+#: client goes away.
+Pieces = Iterable[tuple[float, bytes]]
+
+
 @dataclass(frozen=True)
 class SimResponse:
     status: int
     headers: dict[str, str]
     body: bytes
+    #: When set, the body is sent as these pieces instead of ``body`` (which keeps
+    #: the answer the route gave, for tests to read).
+    pieces: Pieces | None = None
 
     def json(self) -> Any:
         return json.loads(self.body)

@@ -79,10 +79,19 @@ async def _serve_connection(
                 h11.Response(
                     status_code=response.status,
                     headers=[(k.encode(), v.encode()) for k, v in response.headers.items()],
-                ),
-                h11.Data(data=response.body),
-                h11.EndOfMessage(),
+                )
             )
+            if response.pieces is None:
+                send(h11.Data(data=response.body))
+            else:
+                # A trickle or an endless body: piece by piece, until the client leaves.
+                for pause, data in response.pieces:
+                    await asyncio.sleep(pause)  # even 0: the client may share this loop
+                    if writer.transport.is_closing():
+                        return
+                    send(h11.Data(data=data))
+                    await writer.drain()
+            send(h11.EndOfMessage())
             await writer.drain()
             if connection.our_state is h11.MUST_CLOSE:
                 return

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
 import httpx
 
-from tui.simulator.messages import SimRequest
+from tui.simulator.messages import Pieces, SimRequest
 
 if TYPE_CHECKING:
     from tui.simulator.core import Simulator
@@ -16,7 +17,8 @@ if TYPE_CHECKING:
 class SimulatorTransport(httpx.AsyncBaseTransport):
     """No socket, but the same failures a socket gives: a dropped connection raises
     ``RemoteProtocolError`` and a stall longer than the read timeout ``ReadTimeout``,
-    exactly as httpx does over the network."""
+    exactly as httpx does over the network. A body sent in pieces (a trickle, an
+    endless body) is streamed piece by piece, as the socket would deliver it."""
 
     def __init__(self, simulator: Simulator) -> None:
         self.simulator = simulator
@@ -29,21 +31,47 @@ class SimulatorTransport(httpx.AsyncBaseTransport):
             request.method, target, headers, body, host=request.url.host
         )
         reply = await self.simulator.handle(sim_request)
+        read_timeout = request.extensions.get("timeout", {}).get("read")
         if reply.delay:
-            timeouts = request.extensions.get("timeout", {})
-            read_timeout = timeouts.get("read")
-            if read_timeout is not None and reply.delay > read_timeout:
-                await asyncio.sleep(read_timeout)
-                raise httpx.ReadTimeout("timed out", request=request)
-            await asyncio.sleep(reply.delay)
+            await _wait(reply.delay, read_timeout, request)
         if reply.response is None:
             raise httpx.RemoteProtocolError(
                 "Server disconnected without sending a response.", request=request
             )
         response = reply.response
+        if response.pieces is not None:
+            return httpx.Response(
+                response.status,
+                headers=response.headers,
+                stream=_PieceStream(response.pieces, read_timeout, request),
+                request=request,
+            )
         return httpx.Response(
             response.status,
             headers=response.headers,
             content=response.body,
             request=request,
         )
+
+
+async def _wait(seconds: float, read_timeout: float | None, request: httpx.Request) -> None:
+    """Wait as a reader would: a wait past the read timeout is httpx's ReadTimeout."""
+    if read_timeout is not None and seconds > read_timeout:
+        await asyncio.sleep(read_timeout)
+        raise httpx.ReadTimeout("timed out", request=request)
+    await asyncio.sleep(seconds)
+
+
+class _PieceStream(httpx.AsyncByteStream):
+    """A body that arrives piece by piece; each pause yields to the event loop, so
+    an endless body can be cancelled like any network read."""
+
+    def __init__(self, pieces: Pieces, read_timeout: float | None, request: httpx.Request):
+        self._pieces = pieces
+        self._read_timeout = read_timeout
+        self._request = request
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for pause, data in self._pieces:
+            await _wait(pause, self._read_timeout, self._request)
+            yield data
