@@ -113,7 +113,11 @@ class MySafeApp(App[None]):
                 loop.add_signal_handler(number, self._on_signal, number)
 
     def _on_signal(self, number: int) -> None:
-        self.quit_safely(signal.Signals(number).name)
+        name = signal.Signals(number).name
+        # On record (log panel and app log): after a dropped SSH link, the log is
+        # how anyone learns the session ended by SIGHUP and not by a keystroke.
+        self.say(f"{name} received: quitting safely.", severity="warning", toast=False)
+        self.quit_safely(name)
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen()
