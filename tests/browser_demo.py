@@ -9,7 +9,6 @@ the machine is aborted and counted: a demo must work offline.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,8 @@ from urllib.parse import urlsplit
 import pyte
 
 from tui.dialogs.confirm_batch import ARMING_DELAY
+
+from test_cli_support import closed_port
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page, Route, WebSocket
@@ -54,19 +55,12 @@ def why_no_browser() -> str | None:
     return None
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 class ServedDemo:
     """``mysafe-tui serve`` on a free loopback port, until the ``with`` block ends."""
 
     def __init__(self, env: Mapping[str, str], log: Path) -> None:
         self.env = dict(env)
-        self.port = free_port()
+        self.port = closed_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log = log
         self.process: subprocess.Popen[bytes] | None = None

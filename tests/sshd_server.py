@@ -8,7 +8,6 @@ a free port found by binding port 0 (sshd cannot be told ``Port=0``).
 from __future__ import annotations
 
 import getpass
-import os
 import shlex
 import shutil
 import socket
@@ -16,6 +15,8 @@ import subprocess
 import time
 from collections.abc import Sequence
 from pathlib import Path
+
+from test_cli_support import closed_port
 
 SSHD = shutil.which("sshd") or ("/usr/sbin/sshd" if Path("/usr/sbin/sshd").exists() else None)
 #: Privilege separation directory: Debian's sshd refuses to start without it.
@@ -37,15 +38,6 @@ def why_no_sshd() -> str | None:
         except OSError as exc:
             return f"sshd needs {PRIVSEP_DIR}, which cannot be made here: {exc.strerror}"
     return None
-
-
-def free_port() -> int:
-    # A race with other programs is possible but rare; sshd then fails to start and
-    # the fixture says so.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def keygen(path: Path) -> str:
@@ -70,7 +62,7 @@ class Sshd:
         host_public = keygen(folder / "host_key")
         keygen(folder / "client_key")
         (folder / "authorized_keys").write_text((folder / "client_key.pub").read_text())
-        self.port = free_port()
+        self.port = closed_port()
         key_type, key = host_public.split()[:2]
         # Pinned host key: the client checks the server strictly, as a real one would.
         (folder / "known_hosts").write_text(f"[127.0.0.1]:{self.port} {key_type} {key}\n")
@@ -142,13 +134,3 @@ class Sshd:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
-
-
-def process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

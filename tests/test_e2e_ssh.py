@@ -17,10 +17,11 @@ from pathlib import Path
 import pytest
 
 from tui.ops import load_batches, read_records
+from tui.ops.records import pid_alive
 from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig
 
 from served import ServedSimulator
-from sshd_server import Sshd, process_alive, why_no_sshd
+from sshd_server import Sshd, why_no_sshd
 from test_crash_resume import assert_the_journal_tells_every_request, sent_posts
 from tmux_terminal import TmuxTerminal, program, unique_socket
 
@@ -132,7 +133,7 @@ def test_a_dropped_link_mid_batch_hangs_up_the_program_and_every_request_is_told
         assert isinstance(pid, int) and not started.ended
 
         os.kill(terminal.pane_pid(), signal.SIGKILL)  # the ssh client: the link drops
-        terminal.wait_for(lambda: not process_alive(pid), "the program to end")
+        terminal.wait_for(lambda: not pid_alive(pid), "the program to end")
 
     log = (state / "log" / "mysafe-tui.log").read_text()
     assert "SIGHUP received: quitting safely." in log, log[-2000:]
