@@ -155,7 +155,11 @@ class MySafeApp(App[None]):
             self.push_screen(FirstRunScreen(self.config_path), chosen)
 
     def _on_signal(self, number: int) -> None:
-        self.quit_safely(signal.Signals(number).name)
+        name = signal.Signals(number).name
+        # On record (log panel and app log): after a dropped SSH link, the log is
+        # how anyone learns the session ended by SIGHUP and not by a keystroke.
+        self.say(f"{name} received: quitting safely.", severity="warning", toast=False)
+        self.quit_safely(name)
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen()

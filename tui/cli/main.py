@@ -23,6 +23,7 @@ from tui.cli.changing import activate, deactivate, undo
 from tui.cli.errors import EXIT_CODES_HELP, PROG, CliError, ExitCode, one_line, report
 from tui.cli.listing import list_command
 from tui.cli.options import ENVIRONMENT_HELP
+from tui.cli.serve import serve
 from tui.simulator.cli import simulate
 
 DEFAULT = "console"
@@ -135,7 +136,8 @@ def make_cli(console: click.Command | None = None) -> DefaultGroup:
     )
     if console is not None:
         group.add_command(console, DEFAULT)
-    # ``simulate`` is a front end of the simulator (and imports neither Textual nor Rich).
-    for command in (list_command, deactivate, activate, undo, audit, simulate):
+    # ``simulate`` is a front end of the simulator (and imports neither Textual nor Rich);
+    # ``serve`` loads textual-serve only when it runs.
+    for command in (list_command, deactivate, activate, undo, audit, simulate, serve):
         group.add_command(command)
     return group

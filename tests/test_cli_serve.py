@@ -1,0 +1,86 @@
+"""``mysafe-tui serve`` without a browser: where it listens, what it refuses, and the
+command each tab runs (a scrubbed environment, always the demo)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import tui.web.server
+from tui.__main__ import main
+from tui.web.server import TEXTUAL_VARIABLES, tab_command
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """Where serve would have listened (nothing is served)."""
+    calls: list[tuple[str, int]] = []
+
+    def run_server(host: str, port: int) -> int:
+        calls.append((host, port))
+        return 0
+
+    monkeypatch.setattr(tui.web.server, "run_server", run_server)
+    return calls
+
+
+def test_serve_listens_on_loopback_port_8000_by_default(
+    served: list[tuple[str, int]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["serve"]) == 0
+    assert served == [("127.0.0.1", 8000)]
+    assert capsys.readouterr().err == ""
+
+
+def test_another_address_needs_allow_remote_and_then_warns(
+    served: list[tuple[str, int]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["serve", "--host", "0.0.0.0"]) == 2
+    err = capsys.readouterr().err
+    assert served == [] and len(err.strip().splitlines()) == 1
+    assert "refusing to listen on 0.0.0.0" in err and "--allow-remote" in err
+    assert main(["serve", "--host", "0.0.0.0", "--allow-remote", "--port", "8123"]) == 0
+    assert served == [("0.0.0.0", 8123)]
+    assert "no authentication" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "args", [["--port", "0"], ["--port", "70000"], ["--port", "x"], ["--bogus"], ["extra"]]
+)
+def test_bad_input_is_one_line_and_exit_2(
+    served: list[tuple[str, int]], capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    assert main(["serve", *args]) == 2
+    err = capsys.readouterr().err
+    assert served == [] and len(err.strip().splitlines()) == 1, err
+
+
+def test_each_tab_runs_the_demo_in_a_scrubbed_environment_and_a_folder_of_its_own(
+    tmp_path: Path,
+) -> None:
+    # The command textual-serve runs, with the environment textual-serve gives it:
+    # its own (secrets included) plus its driver's variables. A stand-in program
+    # prints what the console would get.
+    show = "import json, os, sys; print(json.dumps([sys.argv[1:], dict(os.environ)]))"
+    command = tab_command(tmp_path, python=sys.executable).replace(
+        f"{sys.executable} -m tui", f"{sys.executable} -c '{show}'"
+    )
+    env = dict(os.environ) | {name: f"value-of-{name}" for name in TEXTUAL_VARIABLES}
+    env |= {"MYSAFE_URL": "https://203.0.113.7", "MYSAFE_CLIENT_SECRET": "leak"}
+    done = subprocess.run(
+        command, shell=True, env=env, capture_output=True, text=True, timeout=30, check=True
+    )
+    argv, given = json.loads(done.stdout)
+    assert argv == ["--demo"]
+    [tab] = tmp_path.glob("tab-*")
+    assert set(given) == {
+        "PATH", "HOME", "LANG", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME",
+        "XDG_DATA_HOME", *TEXTUAL_VARIABLES,
+    }  # fmt: skip
+    assert given["HOME"] == str(tab) and given["XDG_STATE_HOME"] == str(tab / "state")
+    assert all(given[name] == f"value-of-{name}" for name in TEXTUAL_VARIABLES)
