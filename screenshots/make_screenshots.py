@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -51,6 +51,15 @@ async def mixed_batch(app: MySafeApp, sim: Simulator, pilot: Pilot[None]) -> Non
     await pilot.press("l")
 
 
+async def sorted_filtered(app: MySafeApp, sim: Simulator, pilot: Pilot[None]) -> None:
+    await pilot.press("s", "s", "slash", *"prod|git", "enter", "space", "space")
+
+
+async def fetched_80x24(app: MySafeApp, sim: Simulator, pilot: Pilot[None]) -> None:
+    await pilot.press("down", "v")
+    await pilot.press("y")
+
+
 async def help_screen(app: MySafeApp, sim: Simulator, pilot: Pilot[None]) -> None:
     await pilot.press("question_mark")
 
@@ -61,17 +70,22 @@ SHOTS: dict[str, tuple[Step, tuple[int, int]]] = {
     "confirm-many": (confirm_many, (120, 40)),
     "batch-result": (mixed_batch, (120, 40)),
     "help": (help_screen, (120, 40)),
+    "sorted-filtered": (sorted_filtered, (120, 40)),
+    "detail-80x24": (fetched_80x24, (80, 24)),
+    "first-run": (nothing, (80, 24)),
 }
 
 
 async def shoot(name: str, step: Step, size: tuple[int, int]) -> None:
-    simulator = demo_simulator(LaunchOptions(None))
+    options = LaunchOptions(None, first_run=name == "first-run")
+    simulator = demo_simulator(options)
     app = build_app(
-        LaunchOptions(None),
+        options,
+        config_path="~/.config/mysafe-tui/config.toml",
         simulator=simulator,
         keep_journal=False,
         new_batch_id=counter_ids(),
-        clock=lambda: datetime(2026, 11, 22, 3, 0, 0),
+        clock=lambda: datetime(2026, 11, 22, 3, 0, 0, tzinfo=UTC),
         arming_delay=0.0,
     )
     async with app.run_test(size=size, notifications=True) as pilot:

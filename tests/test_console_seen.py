@@ -239,6 +239,10 @@ async def test_items_left_out_as_not_editable_are_unmarked_after_the_batch(
         await pilot.press("asterisk", "d")
         dialog = app.screen
         assert isinstance(dialog, ConfirmBatch) and dialog.plan.refused
+        hint = str(dialog.query_one("#confirm-typed-hint", Static).render())
+        assert hint.startswith(f"Type {len(dialog.plan.refs)} and press enter")
+        refused = str(dialog.query_one("#confirm-refused", Static).render())
+        assert refused.startswith(f"{len(dialog.plan.refused)} items are left out")
         await pilot.press(*str(len(dialog.plan.refs)), "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -308,3 +312,16 @@ async def test_a_double_enter_after_a_filter_fetches_nothing(sim: Simulator) -> 
         assert gets_of_items(sim) == []
         assert not isinstance(app.screen, ConfirmFetch)
         assert isinstance(app.focused, (DetailPane, Input, ItemTable))
+
+
+async def test_escape_cancels_a_slow_list_load() -> None:
+    sim = Simulator(SimulatorConfig(seed=1, passwords=40, api_secrets=5))
+    sim.faults.latency = 30.0
+    app = make_app(sim)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.main.table()
+        await wait_until(pilot, lambda: "Loading passwords" in table.waiting_for)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: "cancelled" in table.waiting_for)
+        await app.workers.wait_for_complete()
+        assert not app.main.loaded[app.main.kind]

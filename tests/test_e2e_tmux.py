@@ -75,3 +75,27 @@ def test_deactivate_an_item_by_keyboard_over_a_real_socket(
     assert outcome["outcome"] == "deactivated" and outcome["http_status"] == 200
     assert outcome["host"] == "127.0.0.1" and outcome["identifier"] == target.identifier
     assert DEMO_CLIENT_SECRET not in trail.read_text()
+
+
+def test_keys_typed_ahead_all_take_effect(terminal: TmuxTerminal, isolated_dirs: Path) -> None:
+    """Issue 9: '/git', enter and '*' sent in one go, the moment the table shows,
+    filter and then mark exactly the rows the filter shows (3 runs of 3 lost them)."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("MYSAFE_")},
+        "TERM": "xterm-256color",
+        "XDG_STATE_HOME": str(isolated_dirs / "xdg_state_home"),
+    }
+    terminal.start([*program(), "--demo"], env)
+    terminal.wait_for(lambda: "of 38 passwords shown" in terminal.screen(), "the table")
+    # One tmux call: the keys reach the terminal back to back, with no pause.
+    terminal.send("/git", "Enter", "*")
+    marked = re.compile(r"(\d+) marked · (\d+) of 38 passwords shown · filter: git")
+
+    def all_shown_marked() -> bool:
+        found = marked.search(terminal.screen())
+        return found is not None and found.group(1) == found.group(2) != "0"
+
+    terminal.wait_for(all_shown_marked, "every row the filter shows to be marked")
+    assert "Fetch" not in terminal.screen()  # the enter never reached the table
+    terminal.send("q")
+    terminal.wait_for(lambda: not terminal.running(), "the program to quit")

@@ -43,7 +43,7 @@ async def test_flows_leave_no_secret_anywhere(tmp_path: Path) -> None:
             table = app.main.table()
             for key in table.visible_keys()[:3]:  # fetch full items: an audited view
                 table.move_cursor_to(key)
-                await pilot.press("enter")
+                await pilot.press("v", "y")
                 await app.workers.wait_for_complete()
                 await pilot.pause()
                 screens.append(app.export_screenshot())
@@ -56,7 +56,7 @@ async def test_flows_leave_no_secret_anywhere(tmp_path: Path) -> None:
             await pilot.press("d", "y")
             await app.workers.wait_for_complete()
             await pilot.pause()
-            await pilot.press("2", "enter")
+            await pilot.press("2", "v", "y")
             await app.workers.wait_for_complete()
             await pilot.pause()
             await pilot.press("l")

@@ -317,10 +317,12 @@ def tenant_warnings(base_url: str, tenant: str | None) -> tuple[str, ...]:
     """By IP address the server cannot tell the tenant from the host: it must be sent."""
     host = httpx.URL(base_url).host
     try:
-        ipaddress.ip_address(host)
+        address = ipaddress.ip_address(host)
     except ValueError:
         return ()
-    if tenant:
+    # Loopback is the simulator (or a tunnel the operator set up on purpose): a
+    # warning at every start there would teach people to ignore it.
+    if tenant or address.is_loopback:
         return ()
     return (
         f"{host} is an IP address and no tenant is set: multi-tenant senhasegura needs "

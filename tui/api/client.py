@@ -154,6 +154,14 @@ class MySafeClient:
         return httpx.URL(self.base_url).host
 
     @property
+    def server(self) -> str:
+        """Host and port, as an error should name them: which server exactly."""
+        url = httpx.URL(self.base_url)
+        port = url.port or {"https": 443, "http": 80}.get(url.scheme)
+        host = f"[{url.host}]" if ":" in url.host else url.host
+        return f"{host}:{port}" if port else host
+
+    @property
     def token_fetches(self) -> int:
         return self._tokens.fetches
 
@@ -371,7 +379,7 @@ class MySafeClient:
         except httpx.HTTPError as exc:
             raise transport_error(
                 exc,
-                host=self.host,
+                host=self.server,
                 where=where,
                 connect_timeout=self.settings.connect_timeout,
                 read_timeout=self.settings.read_timeout,

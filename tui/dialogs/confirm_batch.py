@@ -101,9 +101,9 @@ class ConfirmBatch(ModalScreen[str | None]):
             if plan.refused:
                 names = ", ".join(f"{r.identifier} {safe_text(r.name)!r}" for r in plan.refused[:5])
                 more = f" and {len(plan.refused) - 5} more" if len(plan.refused) > 5 else ""
-                count = len(plan.refused)
-                what = "1 item is" if count == 1 else f"{count} items are"
-                them = "it" if count == 1 else "them"
+                left_out = len(plan.refused)
+                what = "1 item is" if left_out == 1 else f"{left_out} items are"
+                them = "it" if left_out == 1 else "them"
                 yield Static(
                     f"{what} left out: you may not edit {them}: {names}{more}",
                     id="confirm-refused",

@@ -210,7 +210,8 @@ class MainScreen(Screen[None]):
             return
         if self.table(item.kind).cursor_key == item.identifier:
             pane.show_detail(detail)
-            if self.kind is item.kind:
+            if self.kind is item.kind and self.has_class("-narrow"):
+                # Too little room beside the table: the fetched view fills the screen.
                 self._open_detail(ItemTable.Activated(self.table(), item.identifier))
         self.log_line(f"Fetched {item.kind.noun} {item.identifier} (secret values masked)")
 
@@ -281,9 +282,15 @@ class MainScreen(Screen[None]):
             session.stop("operator")
             self.query_one(BatchBar).advance(run)
             self.mysafe.say(
-                f"Stopping: {len(run.in_flight)} requests in flight finish, the rest are not sent.",
+                f"Stopping: {len(run.in_flight)} requests in flight get {session.stop_grace:g} s "
+                "to answer, then are recorded in doubt; the rest are not sent.",
                 severity="warning",
             )
+            return
+        if not all(self.loaded.values()) and self.workers.cancel_group(self, "load"):
+            for kind in (k for k in Kind if not self.loaded[k]):
+                self.table(kind).set_waiting(f"Loading the {kind.noun}s cancelled: r loads again")
+            self.mysafe.say("Loading cancelled (r loads again).", severity="warning")
             return
         if self.table().filter_query:
             self.action_clear_filter()

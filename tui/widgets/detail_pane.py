@@ -92,7 +92,7 @@ class DetailPane(ScrollView, can_focus=True):
         Binding("up,k", "scroll_up", "Up", show=False, tooltip="Scroll up a line"),
         Binding("down,j", "scroll_down", "Down", show=False, tooltip="Scroll down a line"),
         Binding("pageup", "page_up", "Page up", show=False, tooltip="Scroll up a page"),
-        Binding("pagedown,space", "page_down", "Page down", show=False, tooltip="Down a page"),
+        Binding("pagedown", "page_down", "Page down", show=False, tooltip="Scroll down a page"),
         Binding(
             "escape",
             "screen.escape",
