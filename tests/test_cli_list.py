@@ -166,11 +166,14 @@ def test_refused_credentials_exit_4(server: ServedSimulator) -> None:
     assert error["kind"] == "authentication" and error["http_status"] in (400, 401)
 
 
-def test_a_closed_port_exits_3() -> None:
-    url = f"http://127.0.0.1:{closed_port()}"
+def test_a_closed_port_exits_3_and_names_the_port() -> None:
+    port = closed_port()
+    url = f"http://127.0.0.1:{port}"
     done = invoke(["list", "passwords", "--format", "jsonl"], server_env(url))
     assert done.exit_code == 3 and done.stdout == ""
-    assert error_of(done.stderr)["kind"] == "connection"
+    error = error_of(done.stderr)
+    assert error["kind"] == "connection"
+    assert f"127.0.0.1:{port}" in error["message"]  # which server exactly (issue 9)
 
 
 def test_a_self_signed_certificate_exits_3(tmp_path: Path) -> None:

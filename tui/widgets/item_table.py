@@ -307,7 +307,8 @@ class ItemTable(TableData, ScrollView, can_focus=True):
             return
         self._laid_out_for = width
         self._cache.clear()
-        status = self._status_width + 1 if self._status_width else 0
+        # One space before the Result column and one after it, off the scrollbar.
+        status = self._status_width + 2 if self._status_width else 0
         self._shown, self._widths = fit_widths(
             self.columns, self._rows[:WIDTH_SAMPLE], width - GUTTER - status
         )
