@@ -163,15 +163,15 @@ async def test_escape_in_the_filter_clears_it_and_never_stops_the_batch() -> Non
     sim = Simulator(SimulatorConfig(passwords=30, api_secrets=0))
     app = make_app(sim, concurrency=1)
     async with running(app) as pilot:
-        sim.faults.latency = 0.05
+        sim.faults.latency = 0.2  # the batch outlives the keys, even on a loaded machine
         await pilot.press("asterisk", "d")
         dialog = app.screen
         assert isinstance(dialog, ConfirmBatch)
         await pilot.press(*str(len(dialog.plan.refs)), "enter")
         await wait_until(pilot, lambda: app.session.running is not None)
+        run = app.session.running
         await pilot.press("slash", "x", "escape")
         assert table(app).filter_query == ""
-        run = app.session.running
         assert run is not None and not run.stop_event.is_set()
         sim.faults.latency = 0.0
         await settle(app, pilot)
