@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
@@ -15,7 +16,9 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from tui import hangup
 from tui.api import MySafeClient, MySafeError
+from tui.applog import LOGGER_NAME
 from tui.dialogs.confirm_batch import ARMING_DELAY
 from tui.ops import ProfileView, Session
 from tui.paths import stylesheets
@@ -30,10 +33,6 @@ THEME = "textual-dark"
 def utc_now() -> datetime:
     """One clock for the whole console: the log, the errors and the audit view in UTC."""
     return datetime.now(UTC)
-
-
-#: Signals that end the program the way a quit does (SIGHUP: the SSH link dropped).
-QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 class MySafeApp(App[None]):
@@ -107,6 +106,10 @@ class MySafeApp(App[None]):
         self.errors: list[ErrorEntry] = []
         self._wanted_theme = theme
         self._quitting = False
+        #: The terminal hung up: nothing is drawn any more (see tui/hangup.py).
+        self.terminal_lost = False
+        self._silence = contextlib.ExitStack()
+        self._signals_seen: set[str] = set()
 
     # -- what the screens read -------------------------------------------------------
 
@@ -140,10 +143,14 @@ class MySafeApp(App[None]):
                     f"Unknown theme {self._wanted_theme!r} in the profile; using {THEME}.",
                     severity="warning",
                 )
-        loop = asyncio.get_running_loop()
-        for number in QUIT_SIGNALS:
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(number, self._on_signal, number)
+        self._signal_loop = loop = asyncio.get_running_loop()
+        # SIGTERM and SIGHUP (the SSH link dropped) end the program as a quit does.
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(signal.SIGTERM, self._on_signal, signal.SIGTERM)
+        with contextlib.suppress(ValueError):  # not the main thread: no handler
+            # A plain handler, not the loop's: it must run before Textual's SIGCONT
+            # handler, which comes with a hangup and draws again.
+            signal.signal(signal.SIGHUP, self._on_hangup)
         for warning in self.warnings:
             self.call_later(self.say, warning, severity="warning")
         if self.first_run:
@@ -154,8 +161,18 @@ class MySafeApp(App[None]):
 
             self.push_screen(FirstRunScreen(self.config_path), chosen)
 
+    def _on_hangup(self, number: int, _frame: object) -> None:
+        if not self.terminal_lost and hangup.terminal_lost():
+            hangup.discard_terminal_output()
+            self._silence.enter_context(self.batch_update())  # never repaint again
+            self.terminal_lost = True
+        self._signal_loop.call_soon_threadsafe(self._on_signal, number)
+
     def _on_signal(self, number: int) -> None:
         name = signal.Signals(number).name
+        if name in self._signals_seen:
+            return  # a hangup often comes twice (from the terminal and from sshd)
+        self._signals_seen.add(name)
         # On record (log panel and app log): after a dropped SSH link, the log is
         # how anyone learns the session ended by SIGHUP and not by a keystroke.
         self.say(f"{name} received: quitting safely.", severity="warning", toast=False)
@@ -167,12 +184,14 @@ class MySafeApp(App[None]):
     async def on_unmount(self) -> None:
         # Every way out passes here, an unexpected exception included: the batch is
         # stopped, requests in flight get a bounded wait, the rest is recorded.
-        loop = asyncio.get_running_loop()
-        for number in QUIT_SIGNALS:
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.remove_signal_handler(number)
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGTERM)
+        with contextlib.suppress(ValueError):
+            signal.signal(signal.SIGHUP, signal.SIG_DFL)
         await self.session.shutdown("exit")
         await self.client.aclose()
+        if self.terminal_lost:
+            hangup.end_if_exit_hangs(logging.getLogger(LOGGER_NAME))
 
     @work(group="quit", exclusive=True, exit_on_error=False)
     async def quit_safely(self, reason: str = "quit") -> None:
