@@ -121,7 +121,10 @@ async def test_batch_with_random_faults_ends_with_every_item_known() -> None:
         outcomes = await client.set_active_many([i.ref for i in items], Action.DEACTIVATE)
     assert len(outcomes) == len(items)
     by_status = Counter(o.status for o in outcomes)
-    assert by_status[OutcomeStatus.CHANGED] + by_status[OutcomeStatus.ALREADY] > len(items) * 0.8
+    # Measured against the items this user may change (the rest are refused with
+    # 1006 whatever the faults): retries carry most of them through.
+    writable = sum(1 for i in items if i.can_write)
+    assert by_status[OutcomeStatus.CHANGED] + by_status[OutcomeStatus.ALREADY] > writable * 0.8
     for outcome in outcomes:
         active = sim.is_active("password", outcome.ref.identifier)
         if outcome.status in (OutcomeStatus.CHANGED, OutcomeStatus.ALREADY):

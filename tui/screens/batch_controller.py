@@ -12,13 +12,14 @@ from textual.notifications import SeverityLevel
 
 from tui.api import Action, ItemRef, Kind
 from tui.dialogs import ConfirmBatch, ConfirmQuit, UnlockWriting
-from tui.ops import BatchPlan, BatchRecord, BatchRun, ItemOutcome, Refused, Result, split_writable
+from tui.ops import BatchPlan, BatchRecord, BatchRun, ItemOutcome, Refused, split_writable
 from tui.ops.dry_run import write_dry_run
 from tui.ops.export import export_items
 from tui.ops.wording import plural
 from tui.paths import dry_run_dir
 from tui.safe_text import safe_text
 from tui.screens.audit_view import AuditScreen
+from tui.screens.outcome_feed import OutcomeFeed
 from tui.widgets import BatchBar
 
 if TYPE_CHECKING:
@@ -33,6 +34,8 @@ class BatchController:
         self.session = app.session
         self.interrupted: list[BatchRecord] = []
         self._journal_warned: set[str] = set()
+        #: What the session reports of each item reaches the screen through this.
+        self.feed = OutcomeFeed(screen)
 
     # -- plans ------------------------------------------------------------------------
 
@@ -299,15 +302,10 @@ class BatchController:
         self.screen.refresh_bindings()
 
     def item_done(self, run: BatchRun, outcome: ItemOutcome) -> None:
-        ref = outcome.ref
-        self.screen.table(ref.kind).set_status(ref.identifier, outcome.row_label, ok=outcome.ok)
-        line = outcome.line()
-        self.screen.log_line(line)
-        if outcome.result in (Result.FAILED, Result.IN_DOUBT):
-            self.app.record_error(f"{outcome.action.value} {ref.kind.noun} {ref.identifier}", line)
-        self.screen.query_one(BatchBar).advance(run)
+        self.feed.add(run, outcome)
 
     def batch_finished(self, run: BatchRun) -> None:
+        self.feed.show(run)
         done = [o.ref for o in run.outcomes.values() if o.settled]
         # Items left out as not editable are unmarked too: nothing more can be done
         # with them, and a mark left behind would slip into the next batch.

@@ -32,8 +32,10 @@ class SimulatorTransport(httpx.AsyncBaseTransport):
         )
         reply = await self.simulator.handle(sim_request)
         read_timeout = request.extensions.get("timeout", {}).get("read")
-        if reply.delay:
-            await _wait(reply.delay, read_timeout, request)
+        # Always a turn of the event loop, as a socket read is: with no delay, a
+        # batch against the demo would otherwise run to its end without the screen
+        # (its timers, its keys) getting a turn.
+        await _wait(reply.delay, read_timeout, request)
         if reply.response is None:
             raise httpx.RemoteProtocolError(
                 "Server disconnected without sending a response.", request=request

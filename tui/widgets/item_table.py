@@ -28,7 +28,6 @@ from tui.widgets.table_columns import Column, Row, fit, fit_widths
 from tui.widgets.table_data import TableData
 from tui.widgets.table_messages import Activated, CursorMoved, MarksChanged
 
-# Re-exported: screens and ``tui.widgets`` import the column model from here.
 __all__ = ["Column", "ItemTable", "Row"]
 
 MARK_GLYPH = "● "
@@ -283,6 +282,10 @@ class ItemTable(TableData, ScrollView, can_focus=True):
         if event.y >= 1:
             self._move(int(self.scroll_offset.y) + event.y - 1)
 
+    def notify_style_update(self) -> None:  # focus or theme: cached rows are out of style
+        super().notify_style_update()
+        self._cache.clear()
+
     def on_resize(self) -> None:
         self.virtual_size = Size(0, len(self._visible) + 1)  # width 0: never a horizontal bar
         self._scroll_to_cursor()
@@ -295,9 +298,12 @@ class ItemTable(TableData, ScrollView, can_focus=True):
             self.refresh(Region(0, y, self.size.width, 1))
 
     def _refresh_key(self, key: str) -> None:
+        """Repaint one row: only its own cached lines are forgotten, not the screenful."""
         position = self._visible_position(key)
         if position is not None:
-            self._cache.clear()
+            index, width = self._visible[position], self._laid_out_for
+            for cursor, marked in ((c, m) for c in (False, True) for m in (False, True)):
+                self._cache.discard((index, width, cursor, marked))
             self._refresh_position(position)
 
     # -- layout and rendering -------------------------------------------------------

@@ -1,0 +1,50 @@
+"""A large batch through the console: the screen keeps up without repainting per answer."""
+
+from __future__ import annotations
+
+import time
+
+from textual.widgets import ProgressBar
+
+from tui.dialogs import ConfirmBatch
+from tui.screens.outcome_feed import OutcomeFeed
+from tui.simulator import Simulator, SimulatorConfig
+from tui.widgets import ItemTable
+
+from conftest import make_app
+
+
+async def test_a_batch_of_2000_repaints_its_progress_a_bounded_number_of_times() -> None:
+    sim = Simulator(SimulatorConfig(seed=5, passwords=2600, api_secrets=1))
+    app = make_app(sim, concurrency=16)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        bar = app.main.query_one("#batch-progress", ProgressBar)
+        shown: list[float] = []
+
+        def progress_shown(value: float) -> None:
+            shown.append(value)
+
+        app.main.watch(bar, "progress", progress_shown, init=False)
+        await pilot.press("asterisk", "d")
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmBatch)
+        total = len(dialog.plan.refs)
+        assert total >= 2000
+        began = time.monotonic()
+        await pilot.press(*str(total), "enter")
+        await app.workers.wait_for_complete()
+        elapsed = time.monotonic() - began
+        await pilot.pause()
+        run = app.session.last_finished()
+        assert run is not None and run.done == total and run.state == "done"
+        # Every row and the log were told, though the screen was updated in bulk.
+        table = app.main.query_one("#table-password", ItemTable)
+        assert table.marked_count == 0, "every item settled and was unmarked"
+        log = app.main.query_one("#log").lines  # type: ignore[attr-defined]
+        assert sum("deactivated" in str(line) for line in log) >= total
+    # At most one progress update per SHOW_EVERY, plus the first and the last:
+    # without coalescing it was one per answer, 2 000 of them.
+    assert 0 < len(shown) <= elapsed / OutcomeFeed.SHOW_EVERY + 2
+    assert len(shown) < total / 10
