@@ -1,10 +1,11 @@
 """Benchmark: deactivate 1 000 items through the simulator on a real socket.
 
 The simulator runs as ``mysafe-tui simulate`` in its own process with 20 ms of
-latency added to every request. The client deactivates 1 000 items sequentially
-(concurrency 1), then 1 000 others with the default concurrency, and reports wall
-time against the ideal (items x latency / concurrency) and the client's own CPU
-time per request. A third run shows what an undersized connection pool costs.
+latency added to every request. In alternating rounds, the bare client and the
+console (marks, confirmation, journal, screen and all) each deactivate 1 000
+items with the default concurrency; the medians are compared with each other and
+with the latency-only ideal (items x latency / concurrency). Then the anchors: the
+client at concurrency 1, and a shell loop of one ``curl`` per item.
 
 Run it on demand (it is not part of the test suite):
 
@@ -15,7 +16,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
+import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -83,50 +87,83 @@ async def timed_batch(
     return wall, cpu, changed
 
 
-async def main_async(items: int, latency_ms: float, concurrency: int) -> None:
-    process, url = start_simulator(items * 5, latency_ms)
+async def main_async(items: int, latency_ms: float, concurrency: int, rounds: int) -> None:
+    process, url = start_simulator(items * (2 * rounds + 4), latency_ms)
     try:
         settings = ClientSettings(url, DEMO_CLIENT_ID, SecretStr(DEMO_CLIENT_SECRET))
         async with MySafeClient(settings) as client:
             listed = await client.list_items(Kind.PASSWORD)
         writable = [item.ref for item in listed.items if item.can_write]
-        assert len(writable) >= 4 * items, f"only {len(writable)} writable items"
-        sets = [writable[i * items : (i + 1) * items] for i in range(3)]
+        sets = [writable[i * items : (i + 1) * items] for i in range(2 * rounds + 2)]
+        assert all(len(s) == items for s in sets), f"only {len(writable)} writable items"
         latency = latency_ms / 1000
-        runs = [
-            ("sequential", sets[0], 1, 1),
-            (f"concurrent ({concurrency})", sets[1], concurrency, concurrency),
-            (
-                f"concurrent ({concurrency}), pool {concurrency // 4}",
-                sets[2],
-                concurrency,
-                max(1, concurrency // 4),
-            ),
-        ]
-        print(f"{items} deactivations, {latency_ms:g} ms added latency, simulator at {url}")
-        print(
-            f"{'run':<32}{'wall s':>8}{'ideal s':>9}{'x ideal':>9}{'CPU ms/req':>12}{'changed':>9}"
-        )
-        walls = {}
-        for name, refs, workers, pool in runs:
-            wall, cpu, changed = await timed_batch(url, refs, concurrency=workers, pool=pool)
-            ideal = len(refs) * latency / workers
-            walls[name] = wall
-            print(
-                f"{name:<32}{wall:>8.2f}{ideal:>9.2f}{wall / ideal:>9.2f}"
-                f"{cpu / len(refs) * 1000:>12.2f}{changed:>9}"
-            )
-        wall = await app_batch(url, writable[3 * items : 4 * items])
         ideal = items * latency / concurrency
-        print(f"{'through the app (Textual)':<32}{wall:>8.2f}{ideal:>9.2f}{wall / ideal:>9.2f}")
-        sequential = walls["sequential"]
-        concurrent = walls[f"concurrent ({concurrency})"]
+        print(f"{items} deactivations, {latency_ms:g} ms added latency, simulator at {url}")
+        print(f"{'run':<34}{'wall s':>8}{'x ideal':>9}{'CPU ms/req':>12}")
+        # The bare client and the console alternate, so drift hits both alike.
+        bare_walls, app_walls = [], []
+        for r in range(rounds):
+            wall, cpu, changed = await timed_batch(
+                url, sets[2 * r], concurrency=concurrency, pool=concurrency
+            )
+            assert changed == items
+            bare_walls.append(wall)
+            print(
+                f"{'bare client, round ' + str(r + 1):<34}{wall:>8.2f}{wall / ideal:>9.2f}"
+                f"{cpu / items * 1000:>12.2f}"
+            )
+            wall = await app_batch(url, sets[2 * r + 1])
+            app_walls.append(wall)
+            print(f"{'the console, round ' + str(r + 1):<34}{wall:>8.2f}{wall / ideal:>9.2f}")
+        bare, app = statistics.median(bare_walls), statistics.median(app_walls)
         print(
-            f"speed-up of the default concurrency over sequential: {sequential / concurrent:.1f}x"
+            f"median: bare {bare:.2f} s ({bare / ideal:.2f}x the {ideal:.2f} s ideal), "
+            f"console {app:.2f} s: {app / bare:.2f}x the bare client"
+        )
+        wall, cpu, _ = await timed_batch(url, sets[-2], concurrency=1, pool=1)
+        print(
+            f"{'sequential (concurrency 1)':<34}{wall:>8.2f}{wall / (items * latency):>9.2f}"
+            f"{cpu / items * 1000:>12.2f}   (x its own ideal {items * latency:.1f} s)"
+        )
+        print(
+            f"{'a sequential curl loop':<34}{curl_loop(url, sets[-1][:50]) * items:>8.2f}"
+            "   (50 requests, scaled)"
         )
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def curl_loop(url: str, refs: Sequence[ItemRef]) -> float:
+    """Seconds per request for one `curl` process per item, as a shell loop does."""
+    if shutil.which("curl") is None:
+        return float("nan")
+    # The credentials go through curl's config on stdin, never on its command line.
+    token = subprocess.run(
+        ["curl", "-s", "-K", "-", "-d", "grant_type=client_credentials", f"{url}/api/oauth2/token"],
+        input=f'user = "{DEMO_CLIENT_ID}:{DEMO_CLIENT_SECRET}"\n',
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    access = json.loads(token)["access_token"]
+    began = time.perf_counter()
+    for ref in refs:
+        subprocess.run(
+            [
+                "curl",
+                "-s",
+                "-o",
+                os.devnull,
+                "-X",
+                "POST",
+                "-H",
+                f"Authorization: Bearer {access}",
+                f"{url}/api/mysafe/password/inactive/{ref.identifier}",
+            ],
+            check=True,
+        )
+    return (time.perf_counter() - began) / len(refs)
 
 
 async def app_batch(url: str, refs: Sequence[ItemRef]) -> float:
@@ -157,8 +194,9 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--latency-ms", type=float, default=20.0)
     parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    asyncio.run(main_async(args.items, args.latency_ms, args.concurrency))
+    asyncio.run(main_async(args.items, args.latency_ms, args.concurrency, args.rounds))
 
 
 if __name__ == "__main__":
