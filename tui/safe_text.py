@@ -59,8 +59,10 @@ def is_clean(value: str) -> bool:
 
 
 def safe_cells(cells: Sequence[str]) -> tuple[str, ...]:
-    """``safe_text`` over a row of cells, fast when the row is clean."""
-    if _UNSAFE.search("".join(cells)) is None:
+    """``safe_text`` over a row of cells, fast when the row is clean (a tuple
+    given is then returned itself)."""
+    joined = "".join(cells)
+    if joined.isprintable() or _UNSAFE.search(joined) is None:
         return tuple(cells)
     return tuple(cell.translate(_TABLE) for cell in cells)
 

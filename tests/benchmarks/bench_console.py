@@ -1,217 +1,156 @@
-"""Benchmark: the console's responsiveness, on demand (not part of the suite).
+"""Benchmark: the console at scale, each figure beside an anchor measured in the same run.
 
-    python tests/benchmarks/bench_console.py [--items 100000]
+    python tests/benchmarks/bench_console.py [--items 100000] [--runs 3] [--skip STEP,...]
 
-Reports:
-- start to first interactive screen in demo mode (a fresh process, imports included);
-- with N items in a table: list parse time, time from the data arriving to the
-  first screen, per-keystroke filter latency, per cursor-move latency, memory;
-- bytes written to the terminal for one cursor move at 120x40, and while idle.
+Absolute times drift up to 2x between runs on a shared machine; the ratios to the
+anchors are what count. Steps (``--skip`` names them):
+
+- ``startup``: exec to the loaded demo tables vs a bare Textual app with a 38-row
+  DataTable (fresh processes, alternated).
+- ``demo``: exec to the loaded demo tables with ``--items`` of each kind.
+- ``socket``: our console against ``mysafe-tui simulate`` in its own process, 41
+  passwords vs ``--items`` (the difference), and its resident memory vs Textual's
+  DataTable holding the same rows.
+- ``inprocess``: ``--items`` in one app: parse vs ``json.loads`` of the same bytes,
+  data arriving to the first screen, filter keystrokes (table work, and key to
+  screen through Pilot vs the same app at 40 rows), cursor moves.
+- ``terminal``: the real program in a pseudo-terminal: bytes for a cursor move and
+  in 3 s idle.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import fcntl
-import os
-import pty
-import select
 import statistics
-import struct
 import subprocess
 import sys
-import termios
 import time
+from pathlib import Path
 
-from pydantic import SecretStr
+from bench_terminal import terminal_bytes
 
-START_SCRIPT = """
-import time, asyncio
-t0 = time.perf_counter()
-from tui.factory import build_app
-from tui.launch import LaunchOptions
-async def main():
-    app = build_app(LaunchOptions(None), keep_journal=False)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        print(time.perf_counter() - t0)
-asyncio.run(main())
-"""
+PROBES = str(Path(__file__).with_name("scale_probes.py"))
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:8.1f} ms"
 
 
-def startup(runs: int = 3) -> None:
-    walls, insides = [], []
+def probe(mode: str, *args: object) -> tuple[float, float]:
+    """(seconds from exec to the probe's screen, resident MB then) of a fresh process."""
+    launched = time.time()
+    out = subprocess.run(
+        [sys.executable, PROBES, mode, repr(launched), *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        timeout=600,
+    ).stdout
+    seconds, rss = out.split()[-2:]
+    return float(seconds), float(rss)
+
+
+def median_of(results: list[tuple[float, float]]) -> tuple[float, float]:
+    return statistics.median(r[0] for r in results), statistics.median(r[1] for r in results)
+
+
+def row(name: str, figure: str, anchor_name: str, anchor: str, ratio: float, target: str) -> None:
+    print(f"  {name:<44} {figure:>12}  | {anchor_name:<34} {anchor:>12} | {ratio:5.2f}x {target}")
+
+
+def startup(runs: int) -> None:
+    ours, bare = [], []
     for _ in range(runs):
-        began = time.perf_counter()
-        out = subprocess.run(
-            [sys.executable, "-c", START_SCRIPT], capture_output=True, text=True, check=True
-        ).stdout
-        walls.append(time.perf_counter() - began)
-        insides.append(float(out.strip().splitlines()[-1]))
-    print(f"start to first interactive screen (demo), median of {runs}:")
-    print(f"  process wall (interpreter + imports + first screen) {ms(statistics.median(walls))}")
-    print(f"  from first import to tables loaded                  {ms(statistics.median(insides))}")
+        bare.append(probe("bare", 38))
+        ours.append(probe("demo", 40, 30))
+    (o, _), (b, _) = median_of(ours), median_of(bare)
+    print(f"\nstart-up, exec to loaded table, median of {runs} (alternated):")
+    row("demo (40 + 30 items)", ms(o), "bare Textual app, 38-row DataTable", ms(b), o / b, "≤ 1.5x")
 
 
-async def large(items: int) -> None:
-    from tui.api import ClientSettings, Kind, MySafeClient
-    from tui.app import MySafeApp
-    from tui.ops import Session
-    from tui.screens.main_layout import row_for
-    from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig
+def demo(items: int, runs: int) -> None:
+    ours = [probe("demo", items, items) for _ in range(runs)]
+    bare = [probe("bare", 38) for _ in range(runs)]
+    (o, rss), (b, _) = median_of(ours), median_of(bare)
+    print(f"\ndemo with {items} items of each kind, exec to both tables loaded, median of {runs}:")
+    row(f"demo {items}", ms(o), "bare Textual app, 38-row DataTable", ms(b), o / b, "≤ 3 s")
+    print(f"  resident memory {rss:.0f} MB")
 
-    sim = Simulator(SimulatorConfig(passwords=items, api_secrets=10))
-    settings = ClientSettings(sim.base_url, DEMO_CLIENT_ID, SecretStr(DEMO_CLIENT_SECRET))
-    client = MySafeClient(settings, transport=sim.transport())
-    began = time.perf_counter()
-    listed = await client.list_items(Kind.PASSWORD)
-    fetch = time.perf_counter() - began
-    await client.aclose()
-    count = len(listed.items)
 
-    small = Simulator(SimulatorConfig(passwords=40, api_secrets=1))
-    app = MySafeApp(Session(MySafeClient(settings, transport=small.transport()), demo=True))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        table = app.main.table()
-        # Pilot's own round trip for one key on the 40-row table, for reference.
-        baseline = await key_costs(pilot, ["down"] * 20)
+class SimulatorProcess:
+    """``mysafe-tui simulate`` on a free loopback port, in its own process."""
 
-        rss_before = rss_mb()
-        began = time.perf_counter()
-        app.main.items[Kind.PASSWORD] = {item.identifier: item for item in listed.items}
-        table.set_rows([row_for(item) for item in listed.items])
-        app.main.update_status()
-        await pilot.pause()
-        first_screen = time.perf_counter() - began
-        rss_after = rss_mb()
-
-        filter_direct = []
-        for end in range(1, 7):
-            began = time.perf_counter()
-            table.set_filter("prod a"[:end])
-            for y in range(40):
-                table.render_line(y)
-            filter_direct.append(time.perf_counter() - began)
-        table.set_filter("")
-        shown = count
-        move_direct = []
-        for _ in range(200):
-            began = time.perf_counter()
-            table.action_cursor_down()
-            for y in range(40):  # the worst case: every line on screen re-rendered
-                table.render_line(y)
-            move_direct.append(time.perf_counter() - began)
-        await pilot.press("slash")
-        filter_keys = await key_costs(pilot, list("prod a"))
-        shown = table.visible_count
-        await pilot.press("enter")
-        move_keys = await key_costs(pilot, ["down"] * 50)
-
-    print(f"\n{count} passwords in one table (120x40):")
-    print(f"  list request + parse (in-process simulator)   {ms(fetch)}")
-    print(f"  data arriving -> first screen                 {ms(first_screen)}")
-    print(f"  resident memory of the loaded table            {rss_after - rss_before:8.1f} MB")
-    print(
-        f"  filter, per keystroke ('prod a', {shown} match): table work "
-        f"median {ms(statistics.median(filter_direct))}, max {ms(max(filter_direct))}"
-    )
-    print(
-        f"  cursor move, table work (200 moves)          median {ms(statistics.median(move_direct))}"
-        f", max {ms(max(move_direct))}"
-    )
-    print("  whole key round trip through Pilot (press + pause), wall / CPU:")
-    for name, costs in (
-        ("40 rows, down", baseline),
-        ("100k filter key", filter_keys),
-        ("100k down", move_keys),
-    ):
-        walls, cpus = zip(*costs, strict=True)
-        print(
-            f"    {name:<18} median {ms(statistics.median(walls))} / {ms(statistics.median(cpus))}"
+    def __init__(self, passwords: int) -> None:
+        self.process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "tui", "simulate", "--port", "0"),
+                *("--passwords", str(passwords), "--api-secrets", "10"),
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
         )
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        self.url = line.split(" on ")[1].split()[0]
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
 
 
-async def key_costs(pilot: object, keys: list[str]) -> list[tuple[float, float]]:
-    costs = []
-    for key in keys:
-        wall, cpu = time.perf_counter(), time.process_time()
-        await pilot.press(key)  # type: ignore[attr-defined]
-        await pilot.pause()  # type: ignore[attr-defined]
-        costs.append((time.perf_counter() - wall, time.process_time() - cpu))
-    return costs
-
-
-def rss_mb() -> float:
-    with open("/proc/self/statm") as statm:
-        pages = int(statm.read().split()[1])
-    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
-
-
-def terminal_bytes(items: int) -> None:
-    """The real program in a pseudo-terminal: bytes out for one cursor move, and idle."""
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MYSAFE_")}
-    env["TERM"] = "xterm-256color"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tui", "--demo", "--demo-items", str(items)],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        close_fds=True,
-    )
-    os.close(slave)
-
-    seen = bytearray()
-
-    def drain(quiet: float, limit: float, until: bytes = b"") -> int:
-        total, deadline, last = 0, time.monotonic() + limit, time.monotonic()
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([master], [], [], 0.05)
-            if ready:
-                try:
-                    chunk = os.read(master, 65536)
-                except OSError:
-                    break
-                total += len(chunk)
-                seen.extend(chunk)
-                last = time.monotonic()
-            elif time.monotonic() - last > quiet and (not until or until in seen):
-                break
-        return total
-
+def socket(items: int, runs: int) -> None:
+    small, big = SimulatorProcess(41), SimulatorProcess(items)
     try:
-        # Start-up, both lists loaded (the status line shows a full count), then quiet.
-        drain(quiet=3.0, limit=120, until=f"of {items - items // 23} passwords".encode())
-        os.write(master, b"j")
-        move = drain(quiet=0.5, limit=5)
-        os.write(master, b"j")
-        second = drain(quiet=0.5, limit=5)
-        idle = drain(quiet=3.0, limit=3.0)
+        probe("server", small.url)  # warm both servers (a real one has its data ready)
+        probe("server", big.url)
+        few, many = [], []
+        for _ in range(runs):
+            few.append(probe("server", small.url))
+            many.append(probe("server", big.url))
     finally:
-        process.terminate()
-        process.wait(timeout=10)
-        os.close(master)
-    print(f"\nreal terminal (pty, 120x40, {items} items each):")
-    print(f"  bytes for one cursor move: {move} and {second}; bytes in 3 s idle: {idle}")
+        small.close()
+        big.close()
+    anchor = probe("datatable", items)
+    (f, _), (m, rss) = median_of(few), median_of(many)
+    print(f"\nagainst a simulator in its own process (socket), exec to loaded, median of {runs}:")
+    row(
+        f"{items} passwords", ms(m), "41 passwords", ms(f), m / f, f"later by {ms(m - f)} (≤ 1.5 s)"
+    )
+    print(f"  resident memory at {items}:")
+    row(
+        "our console, loaded",
+        f"{rss:.0f} MB",
+        "Textual DataTable, same rows",
+        f"{anchor[1]:.0f} MB",
+        rss / anchor[1],
+        "≤ 2x",
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--skip", default="", help="steps to skip, comma separated")
     args = parser.parse_args()
-    startup()
-    asyncio.run(large(args.items))
-    terminal_bytes(args.items)
+    skip = set(args.skip.split(","))
+    print("figure | anchor (same run) | ratio and target")
+    if "startup" not in skip:
+        startup(max(args.runs, 5))
+    if "inprocess" not in skip:
+        from bench_inprocess import inprocess
+
+        asyncio.run(inprocess(args.items))
+    if "socket" not in skip:
+        socket(args.items, args.runs)
+    if "demo" not in skip:
+        demo(args.items, args.runs)
+    if "terminal" not in skip:
+        terminal_bytes(args.items)
 
 
 if __name__ == "__main__":

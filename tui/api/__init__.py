@@ -1,5 +1,7 @@
 """The MySafe API client. It speaks HTTP and imports no Textual."""
 
+from typing import TYPE_CHECKING, Any
+
 from tui.api.bulk import Outcome, OutcomeStatus
 from tui.api.client import DEFAULT_CONCURRENCY, ClientSettings, MySafeClient
 from tui.api.endpoint import TLSSettings, is_loopback, normalise_base_url
@@ -26,19 +28,24 @@ from tui.api.errors import (
     UnexpectedResponseError,
     ValidationFailedError,
 )
-from tui.api.models import (
-    Action,
-    ActionResult,
-    ApiSecretDetail,
-    ItemDetail,
-    ItemList,
-    ItemRef,
-    ItemSummary,
-    Kind,
-    PasswordDetail,
-    Share,
-)
+from tui.api.models import Action, ActionResult, ItemList, ItemRef, ItemSummary, Kind
 from tui.api.retry import RetryPolicy
+
+if TYPE_CHECKING:
+    from tui.api.details import ApiSecretDetail, ItemDetail, PasswordDetail, Share
+
+#: The full-item models are pydantic classes that take about 0.1 s to build: they
+#: are imported on first use (a fetch), not with the package (PEP 562).
+_DETAILS = ("ApiSecretDetail", "ItemDetail", "PasswordDetail", "Share")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _DETAILS:
+        from tui.api import details
+
+        return getattr(details, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_CONCURRENCY",

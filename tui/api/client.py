@@ -9,10 +9,9 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
-from pydantic import ValidationError
 
 from tui import __version__
 from tui.api.auth import TokenCache
@@ -26,26 +25,14 @@ from tui.api.errors import (
     UnexpectedResponseError,
 )
 from tui.api.exchange import Bounds, bounded_exchange
-from tui.api.models import (
-    Action,
-    ActionResult,
-    ApiSecretDetail,
-    ItemDetail,
-    ItemList,
-    ItemRef,
-    Kind,
-    PasswordDetail,
-)
-from tui.api.parsing import (
-    error_from_response,
-    find_key,
-    parse_success,
-    validation_summary,
-    write_message,
-)
+from tui.api.models import Action, ActionResult, ItemList, ItemRef, Kind
+from tui.api.parsing import error_from_response, find_key, parse_success, write_message
 from tui.api.responses import parse_list, parse_token, refused_token, response_parts
 from tui.api.sending import checked_identifier, transport_error, with_retries
 from tui.api.settings import DEFAULT_CONCURRENCY, MAX_CONCURRENCY, ClientSettings
+
+if TYPE_CHECKING:
+    from tui.api.details import ItemDetail
 
 # Re-exported: the settings lived here, and ``tui.api``, ``tui.config`` and
 # ``tui.launch`` import them from this module.
@@ -204,12 +191,14 @@ class MySafeClient:
                 status=reply.response.status_code,
                 request_id=request_id,
             )
-        model = PasswordDetail if kind is Kind.PASSWORD else ApiSecretDetail
+        # The item models are built on first use: a fetch is rare, a start is not.
+        from tui.api.details import validated_detail
+
         try:
-            return model.model_validate({**raw, "kind": kind})
-        except ValidationError as exc:
+            return validated_detail(kind, raw)
+        except ValueError as exc:
             raise UnexpectedResponseError(
-                f"the {kind.noun} in the answer is malformed ({validation_summary(exc)})",
+                f"the {kind.noun} in the answer is malformed ({exc})",
                 status=reply.response.status_code,
                 request_id=request_id,
             ) from None

@@ -1,27 +1,17 @@
-"""Pydantic models of what MySafe returns, parsed leniently.
+"""What MySafe's answers become: kinds, actions, list items and results, as plain data.
 
-The vendor docs disagree with themselves (ids as strings or numbers, flags as
-"0"/"1" strings, ``note`` versus ``notes``, ``username`` versus ``name`` in shares),
-so every field accepts each documented variant and normalises it. Secret values
-(password, TOTP seed and code, client secret) are ``SecretStr``: their ``repr`` and
-``str`` are masked, so they cannot leak through a log line or a traceback.
+A list holds up to 100 000 items and is read on every start, so its items are
+built straight from the decoded JSON (``summary_from_entry``) and only an entry
+that is not plainly well formed goes through the lenient pydantic model
+(:mod:`tui.api.details`, which also holds the full items: a fetch is one item).
+Nothing here imports pydantic, so the console starts without building its models.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Any
-
-from pydantic import (
-    AliasChoices,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    SecretStr,
-    model_validator,
-)
+from typing import Any, NamedTuple
 
 from tui.safe_text import clean_text
 
@@ -80,96 +70,18 @@ class Action(StrEnum):
         return "activated" if self is Action.ACTIVATE else "deactivated"
 
 
-# -- lenient scalar types --------------------------------------------------------------
-
-
-def _identifier(value: Any) -> Any:
-    # Identifiers are strings of digits in JSON, ints in some examples. bool is an
-    # int subclass, so refuse it explicitly rather than turning True into "1".
-    if isinstance(value, bool):
-        raise ValueError("identifier must be a string or a number")
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str) and value.strip():
-        value = value.strip()
-        return value if value.isprintable() else clean_text(value)
-    raise ValueError("identifier must be a non-empty string or a number")
-
-
-def _text(value: Any) -> Any:
-    # Server text, cleaned on the way in (see ``tui.safe_text.clean_text``).
-    if isinstance(value, str):
-        return clean_text(value)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    return value
-
-
-def _flag(value: Any) -> Any:
-    # need_justify / need_approval are "0"/"1"; can_view / can_write are booleans
-    # in the JSON and strings in the prose tables.
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str):
-        lowered = value.strip().lower()
-        if lowered in ("1", "true", "yes"):
-            return True
-        if lowered in ("0", "false", "no", ""):
-            return False
-    if value is None:
-        return False
-    raise ValueError("expected a flag: true/false or '0'/'1'")
-
-
-def _optional_secret(value: Any) -> Any:
-    # The TOTP code comes back as a bare number in one version.
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        raise ValueError("expected a string")
-    if isinstance(value, int | float):
-        return str(value)
-    return value
-
-
-Identifier = Annotated[str, BeforeValidator(_identifier)]
-Text = Annotated[str, BeforeValidator(_text)]
-Flag = Annotated[bool, BeforeValidator(_flag)]
-OptionalSecret = Annotated[SecretStr | None, BeforeValidator(_optional_secret)]
-
-
-class _Lenient(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True, hide_input_in_errors=True)
-
-
 # -- list items -----------------------------------------------------------------------
 
 
-#: The text fields of a summary (``Identifier`` cleans the identifier itself).
-_SUMMARY_TEXT = ("name", "url", "username", "tags", "identifier_code")
-_SUMMARY_FLAGS = ("need_justify", "need_approval", "can_view", "can_write")
-
-
-class ItemSummary(_Lenient):
+class ItemSummary(NamedTuple):
     """One row of a list answer. API secret lists carry only id, name and flags.
 
-    Lists can hold 100 000 entries, so this model leans on pydantic's own lax
-    coercion ("0"/"1" and true/false for flags, numbers for text) and does the rest
-    (nulls, empty flags) in one pre-pass per entry instead of a validator per field.
+    A named tuple: immutable, and cheap to build and to hold 100 000 of. Its text
+    is clean (``tui.safe_text.clean_text``), as everything leaving ``tui.api`` is.
     """
 
-    model_config = ConfigDict(
-        extra="ignore", frozen=True, hide_input_in_errors=True, coerce_numbers_to_str=True
-    )
-
     kind: Kind
-    identifier: Identifier
+    identifier: str
     name: str = ""
     url: str = ""
     username: str = ""
@@ -182,26 +94,6 @@ class ItemSummary(_Lenient):
     #: means unknown; the server decides, so treat it as allowed.
     can_write: bool = True
 
-    @model_validator(mode="before")
-    @classmethod
-    def _nulls(cls, data: Any) -> Any:
-        # ``data`` is the caller's copy of the entry (see ``responses.parse_list``).
-        if isinstance(data, dict):
-            # Server text is cleaned here, once (see ``tui.safe_text``). This runs for
-            # every entry of a 100 000-item list: ``isprintable`` is the quick test
-            # that passes clean text, and only a doubtful value pays for the rest.
-            for key in _SUMMARY_TEXT:
-                value = data.get(key)
-                if value is None:
-                    if key in data:
-                        data[key] = ""
-                elif value.__class__ is str and not value.isprintable():
-                    data[key] = clean_text(value)
-            for key in _SUMMARY_FLAGS:
-                if key in data and (data[key] is None or data[key] == ""):
-                    data[key] = False
-        return data
-
     @property
     def ref(self) -> ItemRef:
         return ItemRef(self.kind, self.identifier, self.name)
@@ -211,52 +103,50 @@ class ItemSummary(_Lenient):
         return [tag.strip() for tag in self.tags.split(",") if tag.strip()]
 
 
-# -- full items -----------------------------------------------------------------------
+#: The text fields of a summary, in ``ItemSummary``'s order.
+SUMMARY_TEXT = ("name", "url", "username", "tags", "identifier_code")
+#: The flags of a summary, in ``ItemSummary``'s order, with their defaults.
+SUMMARY_FLAGS = (
+    ("need_justify", False),
+    ("need_approval", False),
+    ("can_view", True),
+    ("can_write", True),
+)
 
 
-class Share(_Lenient):
-    """A user or group an item is shared with."""
+def summary_from_entry(kind: Kind, entry: dict[str, Any]) -> ItemSummary | None:
+    """The item of a plainly well-formed list entry, or None to have it validated.
 
-    # Get answers say ``name`` for API secrets and ``username`` for passwords.
-    name: Text = Field(default="", validation_alias=AliasChoices("username", "name"))
-    can_edit: Flag = Field(default=False, validation_alias=AliasChoices("can_edit", "can_write"))
-
-
-class PasswordDetail(_Lenient):
-    """``password_entity``: a password fetched by id (an audited view in senhasegura)."""
-
-    kind: Kind = Kind.PASSWORD
-    identifier: Identifier
-    name: Text = ""
-    url: Text = ""
-    username: Text = ""
-    password: OptionalSecret = None
-    secret_key: OptionalSecret = None
-    token: OptionalSecret = None
-    notes: Text = Field(default="", validation_alias=AliasChoices("notes", "note"))
-    tags: Text = ""
-    users_allowed: list[Share] = Field(default_factory=list)
-    groups_allowed: list[Share] = Field(default_factory=list)
-
-
-class ApiSecretDetail(_Lenient):
-    """``api_secret_entity`` (or ``api_entity``): an API secret fetched by id."""
-
-    kind: Kind = Kind.API_SECRET
-    identifier: Identifier
-    name: Text = ""
-    url: Text = ""
-    client_id: Text = ""
-    client_secret: OptionalSecret = None
-    identifier_code: Text = ""
-    method: Text = ""
-    tags: Text = ""
-    notes: Text = Field(default="", validation_alias=AliasChoices("notes", "note"))
-    users_allowed: list[Share] = Field(default_factory=list)
-    groups_allowed: list[Share] = Field(default_factory=list)
-
-
-ItemDetail = PasswordDetail | ApiSecretDetail
+    Plainly well formed: an identifier of digits, text fields that are strings (or
+    absent) and flags that are booleans or "0"/"1" (or absent), which is what
+    senhasegura sends. For those this gives exactly what the lenient model gives
+    (``tests/test_list_fast_path.py`` holds it to that); anything else (numbers,
+    nulls, padded identifiers, broken entries) goes to the model, which normalises
+    it or refuses it.
+    """
+    identifier = entry.get("identifier")
+    if identifier.__class__ is not str or not identifier.isdigit():
+        return None
+    texts = []
+    for key in SUMMARY_TEXT:
+        text = entry.get(key, "")
+        if text.__class__ is not str:
+            return None
+        # Server text is made safe here, once; clean text (nearly all) passes as is.
+        texts.append(text if text.isprintable() else clean_text(text))
+    flags = []
+    for key, default in SUMMARY_FLAGS:
+        flag = entry.get(key, default)
+        if flag is not True and flag is not False:
+            if flag == "1":
+                flag = True
+            elif flag == "0":
+                flag = False
+            else:
+                return None
+        flags.append(flag)
+    # ``_make`` is the named tuple's documented constructor from an iterable.
+    return ItemSummary._make((kind, identifier, *texts, *flags))
 
 
 # -- plain results --------------------------------------------------------------------

@@ -14,8 +14,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import ValidationError
-
 from tui.api.errors import (
     ApplicationError,
     AuthenticationError,
@@ -207,18 +205,6 @@ def _success_body(status: int, headers: Mapping[str, str], content: bytes) -> di
     if is_error_envelope(body):
         raise error_from_response(400 if status < 400 else status, headers, content)
     return body
-
-
-def validation_summary(error: ValidationError) -> str:
-    """Which fields were wrong, never the values (they may be secrets)."""
-    parts = []
-    for item in error.errors(include_input=False, include_url=False)[:3]:
-        where = ".".join(str(part) for part in item["loc"]) or "body"
-        parts.append(f"{where}: {item['msg']}")
-    more = error.error_count() - len(parts)
-    if more > 0:
-        parts.append(f"and {more} more")
-    return "; ".join(parts)
 
 
 def parse_success(

@@ -9,11 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from pydantic import ValidationError
 
 from tui.api.auth import DEFAULT_LIFETIME
 from tui.api.errors import AuthenticationError, UnexpectedResponseError
-from tui.api.models import ItemList, ItemSummary, Kind
+from tui.api.models import ItemList, ItemSummary, Kind, summary_from_entry
 from tui.api.parsing import (
     decode_json,
     error_from_response,
@@ -21,6 +20,7 @@ from tui.api.parsing import (
     looks_like_envelope,
     parse_success,
 )
+from tui.gc_pause import paused_gc
 
 
 def response_parts(response: httpx.Response) -> tuple[int, httpx.Headers, bytes]:
@@ -29,7 +29,8 @@ def response_parts(response: httpx.Response) -> tuple[int, httpx.Headers, bytes]
 
 def parse_list(kind: Kind, response: httpx.Response) -> ItemList:
     """The items of a list answer; malformed entries are counted, not fatal."""
-    body, _message, request_id = parse_success(*response_parts(response))
+    with paused_gc():  # decoding builds as many objects as the items do
+        body, _message, request_id = parse_success(*response_parts(response))
     found, raw = find_key(body, kind.list_keys)
     if not found and not looks_like_envelope(body):
         raise UnexpectedResponseError(
@@ -45,17 +46,34 @@ def parse_list(kind: Kind, response: httpx.Response) -> ItemList:
             status=response.status_code,
             request_id=request_id,
         )
+    return ItemList(kind, *summaries(kind, raw))
+
+
+def summaries(kind: Kind, entries: list[Any]) -> tuple[list[ItemSummary], int]:
+    """The items of a list's entries, and how many entries were too malformed to use.
+
+    Each entry is read straight from the decoded JSON (``summary_from_entry``); one
+    that is not plainly well formed is validated by the lenient model, which
+    normalises it or refuses it (counted, never fatal).
+    """
     items: list[ItemSummary] = []
     skipped = 0
-    for entry in raw:
-        if not isinstance(entry, dict):
-            skipped += 1
-            continue
-        try:
-            items.append(ItemSummary.model_validate({**entry, "kind": kind}))
-        except ValidationError:
-            skipped += 1
-    return ItemList(kind, items, skipped)
+    with paused_gc():
+        for entry in entries:
+            if not isinstance(entry, dict):
+                skipped += 1
+                continue
+            item = summary_from_entry(kind, entry)
+            if item is None:
+                # Rare: the models are built on first use.
+                from tui.api.details import validated_summary
+
+                item = validated_summary(kind, entry)
+                if item is None:
+                    skipped += 1
+                    continue
+            items.append(item)
+    return items, skipped
 
 
 def parse_token(response: httpx.Response) -> tuple[str, float]:

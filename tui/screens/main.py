@@ -16,6 +16,7 @@ from textual.worker import Worker, WorkerState
 
 from tui.api import Action, ItemSummary, Kind, MySafeError
 from tui.dialogs import ConfirmFetch, ServerFilterDialog
+from tui.gc_pause import paused_gc
 from tui.screens.batch_controller import BatchController
 from tui.screens.filter_mode import FilterMode
 from tui.screens.help import HelpScreen
@@ -134,10 +135,11 @@ class MainScreen(Screen[None]):
                 table.set_waiting(f"Could not load the {kind.noun}s: {exc} (r tries again)")
                 self.detail(kind).show_nothing(f"Could not load: {exc}")
             return
-        self.items[kind] = {item.identifier: item for item in result.items}
-        self.loaded[kind] = True
-        dropped = set(table.marked_keys) - self.items[kind].keys()
-        table.set_rows([row_for(item) for item in result.items])
+        with paused_gc():  # 100 000 rows at once: see ``tui.gc_pause``
+            self.items[kind] = {item.identifier: item for item in result.items}
+            self.loaded[kind] = True
+            dropped = set(table.marked_keys) - self.items[kind].keys()
+            table.set_rows([row_for(item) for item in result.items])
         if dropped:  # marks are never lost silently
             self.mysafe.say(dropped_marks(kind, dropped), severity="warning")
         where = ""

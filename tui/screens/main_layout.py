@@ -38,26 +38,26 @@ COLUMNS = {
 TAB_IDS = {Kind.PASSWORD: "tab-passwords", Kind.API_SECRET: "tab-api-secrets"}
 
 
+#: The Needs column, by (need_justify, need_approval).
+NEEDS = {(True, True): "both", (True, False): "justify", (False, True): "approval"}
+
+
 def needs(item: ItemSummary) -> str:
-    if item.need_justify and item.need_approval:
-        return "both"
-    if item.need_justify:
-        return "justify"
-    if item.need_approval:
-        return "approval"
-    return ""
+    return NEEDS.get((item.need_justify, item.need_approval), "")
 
 
 def row_for(item: ItemSummary) -> Row:
+    """The table's row for an item (run for each of up to 100 000 items at a load)."""
     edit = "yes" if item.can_write else "no"
-    cells: tuple[str, ...]
+    need = NEEDS.get((item.need_justify, item.need_approval), "")
     if item.kind is Kind.PASSWORD:
         # The scheme is noise in a narrow column; the detail pane shows the full URL.
-        url = item.url.removeprefix("https://").removeprefix("http://")
-        cells = (item.identifier, item.name, item.username, url, item.tags, edit, needs(item))
-    else:
-        cells = (item.identifier, item.name, edit, needs(item))
-    return Row(item.identifier, cells)
+        url = item.url
+        if url.startswith(("https://", "http://")):
+            url = url.removeprefix("https://").removeprefix("http://")
+        cells = (item.identifier, item.name, item.username, url, item.tags, edit, need)
+        return Row(item.identifier, cells)
+    return Row(item.identifier, (item.identifier, item.name, edit, need))
 
 
 def _key(

@@ -10,15 +10,26 @@ None. The OAuth2 endpoint is in
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
+import threading
 from typing import Any, ClassVar
 
 from tui.simulator import kong
 from tui.simulator.bodies import misbehaving
 from tui.simulator.config import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SimulatorConfig
 from tui.simulator.data import Item, generate
-from tui.simulator.envelope import app_error, entity, envelope, json_response, list_entry, matches
+from tui.simulator.envelope import (
+    app_error,
+    entity,
+    envelope,
+    json_answer,
+    json_body,
+    json_response,
+    list_entry,
+    matches,
+)
 from tui.simulator.faults import BODY_FAULTS, FAULT_NAMES, FaultConfig, FaultInjector, ScriptedFault
 from tui.simulator.messages import Reply, SimRequest, SimResponse
 from tui.simulator.oauth import authorised, issue_token
@@ -76,18 +87,44 @@ class Simulator:
     def __init__(self, config: SimulatorConfig | None = None) -> None:
         self.config = config or SimulatorConfig()
         self.config.faults.validate()
-        items, self._next_id = generate(
-            self.config.seed, self.config.passwords, self.config.api_secrets
-        )
         self._items: dict[str, dict[str, Item]] = {"password": {}, "api_secret": {}}
-        for item in items:
-            self._items[item.kind][item.identifier] = item
+        self._next_id = 1
+        #: Unfiltered list answers encoded in advance, by kind (see ``_build``).
+        self._encoded: dict[str, bytes] = {}
+        self._built = threading.Event()
+        self._build_error: BaseException | None = None
         self._tokens: dict[str, float] = {}
         self.injector = FaultInjector(self.config.faults)
         #: (method, path, status or "drop") of every request, for tests to read.
         self.request_log: list[tuple[str, str, int | str]] = []
         self.base_url = NOMINAL_BASE_URL
         self._requests = 0
+        # 100 000 demo items take seconds to make and to encode: a thread does it,
+        # so whoever built the simulator (the console, before its first frame) does
+        # not wait; requests and the methods below wait for it (``_ready``).
+        threading.Thread(target=self._build, name="simulator-data", daemon=True).start()
+
+    def _build(self) -> None:
+        try:
+            items, self._next_id = generate(
+                self.config.seed, self.config.passwords, self.config.api_secrets
+            )
+            for item in items:
+                self._items[item.kind][item.identifier] = item
+            for kind in self._items:
+                self._encoded[kind] = self._list_body(kind, {})
+        except BaseException as exc:  # re-raised where the data is wanted
+            self._build_error = exc
+        finally:
+            self._built.set()
+
+    def _ready(self) -> None:
+        """Wait for the data; from here on the caller may change it, so the lists
+        encoded in advance no longer stand."""
+        self._built.wait()
+        if self._build_error is not None:
+            raise self._build_error
+        self._encoded.clear()
 
     def _request_id(self) -> str:
         # Kong's ids are random; these are reproducible for the same seed, so that
@@ -113,18 +150,23 @@ class Simulator:
         self._tokens.clear()
 
     def items(self, kind: str) -> list[Item]:
+        self._ready()
         return list(self._items[kind].values())
 
     def get(self, kind: str, identifier: str) -> Item:
+        self._ready()
         return self._items[kind][identifier]
 
     def is_active(self, kind: str, identifier: str) -> bool:
+        self._ready()
         return self._items[kind][identifier].active
 
     def set_active(self, kind: str, identifier: str, active: bool) -> None:
+        self._ready()
         self._items[kind][identifier].active = active
 
     def add_item(self, kind: str, **fields: Any) -> str:
+        self._ready()
         identifier = str(self._next_id)
         self._next_id += 1
         fields.setdefault("name", f"item {identifier}")
@@ -140,6 +182,10 @@ class Simulator:
     # -- the gateway ----------------------------------------------------------------
 
     async def handle(self, request: SimRequest) -> Reply:
+        if not self._built.is_set():
+            await asyncio.to_thread(self._built.wait)
+        if self._build_error is not None:
+            raise self._build_error
         path = re.sub(r"/{2,}", "/", request.path)
         if path.startswith("/iso/mysafe/"):
             path = "/api/mysafe/" + path[len("/iso/mysafe/") :]
@@ -216,6 +262,11 @@ class Simulator:
             for key in self.LIST_FILTERS[kind]
             if request.query.get(key) and request.query[key][0]
         }
+        # The answer encoded in advance stands until anything may have changed.
+        body = self._encoded.get(kind) if not filters else None
+        return json_answer(200, body or self._list_body(kind, filters), request_id)
+
+    def _list_body(self, kind: str, filters: dict[str, str]) -> bytes:
         entries = [
             list_entry(item)
             for item in self._items[kind].values()
@@ -225,7 +276,7 @@ class Simulator:
         ]
         payload = envelope(200, "")
         payload[str(MESSAGES[kind]["list_key"])] = entries
-        return json_response(200, payload, request_id)
+        return json_body(payload)
 
     def _lookup(self, kind: str, identifier: str, request_id: str) -> Item | SimResponse:
         if not identifier:
@@ -250,6 +301,7 @@ class Simulator:
         return json_response(200, payload, request_id)
 
     def _write(self, kind: str, identifier: str, active: bool, request_id: str) -> SimResponse:
+        self._encoded.clear()
         item = self._lookup(kind, identifier, request_id)
         if isinstance(item, SimResponse):
             return item

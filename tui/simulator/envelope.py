@@ -18,11 +18,19 @@ from tui.simulator.messages import SimResponse
 
 def json_response(status: int, payload: Any, request_id: str) -> SimResponse:
     """``payload`` as JSON, with the headers Kong adds to every answer."""
+    return json_answer(status, json_body(payload), request_id)
+
+
+def json_body(payload: Any) -> bytes:
     try:
-        body = json.dumps(payload, ensure_ascii=False).encode()
+        return json.dumps(payload, ensure_ascii=False).encode()
     except UnicodeEncodeError:
         # A lone surrogate in a name: a real server sends it as a \ud800 escape.
-        body = json.dumps(payload).encode()
+        return json.dumps(payload).encode()
+
+
+def json_answer(status: int, body: bytes, request_id: str) -> SimResponse:
+    """A JSON ``body`` already encoded, with the headers Kong adds to every answer."""
     return SimResponse(
         status,
         {

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.api import ApiSecretDetail, ItemDetail, ItemSummary, Kind, PasswordDetail
+from tui.api import ItemSummary, Kind
 from tui.safe_text import safe_text
+
+if TYPE_CHECKING:
+    from tui.api import ItemDetail
 
 MASK = "•••••••• (hidden)"
 
@@ -46,6 +51,9 @@ def _shares(detail: ItemDetail) -> list[tuple[str, str]]:
 
 
 def _lines_for_detail(detail: ItemDetail) -> list[tuple[str, str]]:
+    # The item models are loaded by the fetch that made ``detail``, not at start.
+    from tui.api import ApiSecretDetail, PasswordDetail
+
     rows = [("Identifier", detail.identifier), ("Name", detail.name), ("URL", detail.url or "-")]
     if isinstance(detail, PasswordDetail):
         rows += [

@@ -99,6 +99,8 @@ class ItemTable(TableData, ScrollView, can_focus=True):
         self._laid_out_for = -1
         self._apply_filter(keep=cursor_key)
         self._post_marks()
+        # The filter's index waits for the first screen of rows to be painted.
+        self.call_after_refresh(self.filter_index)
 
     def update_row(self, key: str, cells: Sequence[str]) -> None:
         if self._store_row(key, cells):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.cells import cell_len
 
@@ -27,8 +28,10 @@ class Column:
     drop_order: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
+    """One row: its key (the item's identifier) and its cells. A named tuple, as
+    100 000 of them are built at once."""
+
     key: str
     cells: tuple[str, ...]
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
+from itertools import chain
+from operator import attrgetter
 
 from rich.cells import cell_len
 
@@ -25,7 +27,9 @@ class TableData:
     def _init_data(self) -> None:
         self._rows: list[Row] = []
         self._position: dict[str, int] = {}
-        self._haystack: list[str] = []
+        #: Each row's cells joined and lowered, for the filter; None until first
+        #: needed (``filter_index``), so a large list's first screen does not wait.
+        self._haystack: list[str] | None = None
         self._visible: list[int] = []
         self._cursor = 0
         self._marks: set[str] = set()
@@ -44,9 +48,14 @@ class TableData:
 
     def _store_rows(self, rows: Sequence[Row]) -> None:
         """Replace every row, keeping the marks and statuses of rows that remain."""
-        self._rows = [Row(row.key, safe_cells(row.cells)) for row in rows]
+        # Rows are nearly always clean already (made safe where server text enters):
+        # one pass over all their text, in C, spares 100 000 tests of one row each.
+        if all(map(str.isprintable, chain.from_iterable(map(attrgetter("cells"), rows)))):
+            self._rows = list(rows)
+        else:
+            self._rows = [Row(row.key, safe_cells(row.cells)) for row in rows]
         self._position = {row.key: index for index, row in enumerate(self._rows)}
-        self._haystack = [" ".join(row.cells).lower() for row in self._rows]
+        self._haystack = None
         self._marks &= self._position.keys()
         self._status = {k: v for k, v in self._status.items() if k in self._position}
         self._terms = []  # the rows changed: the next filter scans them all
@@ -59,9 +68,17 @@ class TableData:
             return False
         row = Row(key, safe_cells(cells))
         self._rows[index] = row
-        self._haystack[index] = " ".join(row.cells).lower()
+        if self._haystack is not None:
+            self._haystack[index] = " ".join(row.cells).lower()
         self._terms = []
         return True
+
+    def filter_index(self) -> list[str]:
+        """Each row's cells joined and lowered (what the filter searches), built on
+        first use: for 100 000 rows that is a few tens of milliseconds."""
+        if self._haystack is None:
+            self._haystack = [" ".join(row.cells).lower() for row in self._rows]
+        return self._haystack
 
     # -- sort -----------------------------------------------------------------------
 
@@ -150,13 +167,11 @@ class TableData:
             self._visible = list(everything)
         else:
             # Typing one more character only narrows: scan what was shown, not all.
-            pool = self._visible if narrows(self._terms, terms) else everything
-            rows, haystack = self._rows, self._haystack
-            self._visible = [
-                index
-                for index in pool
-                if all(term.holds(rows[index].key, haystack[index]) for term in terms)
-            ]
+            pool: Iterable[int] = self._visible if narrows(self._terms, terms) else everything
+            haystack = self.filter_index()
+            for term in terms:  # each term narrows what the one before kept
+                pool = term.select(pool, haystack, self._position)
+            self._visible = list(pool)
         self._terms = terms
         self._cursor = 0
         if keep is not None and keep in self._position:

@@ -12,6 +12,7 @@ operator is still typing it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 #: One line for the filter's placeholder and the help.
@@ -31,6 +32,25 @@ class Term:
             return key == self.exact_id
         found = any(part in haystack for part in self.alternatives)
         return found != self.negated
+
+    def select(
+        self, indices: Iterable[int], haystack: Sequence[str], position: Mapping[str, int]
+    ) -> list[int]:
+        """The ``indices`` whose rows this term keeps, in their order: ``haystack`` is
+        each row's searched text, ``position`` each key's row. (What ``holds`` says
+        row by row, in one pass per case: a keystroke scans 100 000 rows.)"""
+        if self.exact_id is not None:
+            wanted = position.get(self.exact_id)
+            return [index for index in indices if index == wanted]
+        if len(self.alternatives) == 1:
+            part = self.alternatives[0]
+            if self.negated:
+                return [index for index in indices if part not in haystack[index]]
+            return [index for index in indices if part in haystack[index]]
+        parts, negated = self.alternatives, self.negated
+        return [
+            index for index in indices if any(part in haystack[index] for part in parts) != negated
+        ]
 
     def within(self, wider: Term) -> bool:
         """Every row this term keeps, ``wider`` keeps too (so a filter can narrow
