@@ -292,8 +292,6 @@ class ItemTable(TableData, ScrollView, can_focus=True):
         self.virtual_size = Size(0, len(self._visible) + 1)  # width 0: never a horizontal bar
         self._scroll_to_cursor()
 
-    # -- refresh --------------------------------------------------------------------
-
     def _refresh_position(self, position: int) -> None:
         y = position - int(self.scroll_offset.y) + 1
         if 1 <= y < self.size.height:
