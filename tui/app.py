@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import signal
 from collections.abc import Callable, Iterable, Sequence
@@ -144,6 +145,7 @@ class MySafeApp(App[None]):
                     severity="warning",
                 )
         self._signal_loop = loop = asyncio.get_running_loop()
+        self._signal_context = contextvars.copy_context()
         # SIGTERM and SIGHUP (the SSH link dropped) end the program as a quit does.
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(signal.SIGTERM, self._on_signal, signal.SIGTERM)
@@ -166,7 +168,10 @@ class MySafeApp(App[None]):
             hangup.discard_terminal_output()
             self._silence.enter_context(self.batch_update())  # never repaint again
             self.terminal_lost = True
-        self._signal_loop.call_soon_threadsafe(self._on_signal, number)
+        # In the app's own context (a signal handler runs in whatever was interrupted).
+        self._signal_loop.call_soon_threadsafe(
+            self._on_signal, number, context=self._signal_context
+        )
 
     def _on_signal(self, number: int) -> None:
         name = signal.Signals(number).name
