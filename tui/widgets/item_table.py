@@ -27,6 +27,7 @@ from tui.safe_text import safe_text
 from tui.widgets.table_columns import Column, Row, fit, fit_widths
 from tui.widgets.table_data import TableData
 from tui.widgets.table_messages import Activated, CursorMoved, MarksChanged
+from tui.widgets.table_scroll import view_top
 
 # Re-exported: screens and ``tui.widgets`` import the column model from here.
 __all__ = ["Column", "ItemTable", "Row"]
@@ -71,8 +72,12 @@ class ItemTable(TableData, ScrollView, can_focus=True):
     MarksChanged: TypeAlias = MarksChanged
     Activated: TypeAlias = Activated
 
-    def __init__(self, columns: Sequence[Column], *, id: str | None = None) -> None:
+    def __init__(
+        self, columns: Sequence[Column], *, id: str | None = None, jump_scroll: bool = False
+    ) -> None:
         super().__init__(id=id)
+        #: The view moves by half a page when the cursor leaves it (table_scroll).
+        self.jump_scroll = jump_scroll
         self._init_data()
         self.columns = list(columns)
         self._widths: list[int] = []
@@ -239,12 +244,9 @@ class ItemTable(TableData, ScrollView, can_focus=True):
     def _scroll_to_cursor(self) -> bool:
         """Scroll so the cursor is shown; True when the view moved."""
         top = int(self.scroll_offset.y)
-        height = self._body_height()
-        if self._cursor < top:
-            new_top = self._cursor
-        elif self._cursor >= top + height:
-            new_top = self._cursor - height + 1
-        else:
+        height, count = self._body_height(), len(self._visible)
+        new_top = view_top(self._cursor, top, height, count, jump=self.jump_scroll)
+        if new_top is None:
             return False
         self.scroll_to(y=new_top, animate=False, immediate=True)
         self.refresh()
