@@ -14,7 +14,9 @@ quiet for ``--quiet-ms``: a condition, not a fixed sleep.
 
 Actions: start-up (until the table says its rows are shown, then quiet), a cursor
 move (the first five ``j``), a scroll step (``j`` 61 to 100, the view moving), the
-sum of 100 ``j`` from the top, page down, opening the filter, a filter keystroke,
+sum of 100 ``j`` from the top, page down, 100 ``j`` sent 30 a second as a held key
+does (the program may draw fewer frames than keys: these depend a little on the
+machine's speed), opening the filter, a filter keystroke,
 opening the log panel, 10 s idle with the table focused and 10 s idle in the
 confirmation dialog with its count input focused (a blinking cursor shows here),
 and a running batch's bytes per second (against ``mysafe-tui simulate`` with
@@ -49,6 +51,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ITEMS = 1000
+#: Keys a second while a key is held down (a common X11 / macOS repeat rate).
+KEY_REPEAT = 30
 DOWN, PAGE_DOWN, ESC = b"j", b"\x1b[6~", b"\x1b"
 #: Where the batch's dialog says how many to type.
 TYPE_COUNT = re.compile(rb"Type (\d+) and press enter")
@@ -99,6 +103,15 @@ class PtyProgram:
         began, end = len(self.seen), time.monotonic() + seconds
         while (left := end - time.monotonic()) > 0:
             self._read(min(left, 0.05))
+        return len(self.seen) - began
+
+    def held(self, data: bytes, count: int, rate: float, quiet: float) -> int:
+        """Bytes for ``count`` keys sent ``rate`` a second (a key held down), then quiet."""
+        began = len(self.seen)
+        for _ in range(count):
+            os.write(self.master, data)
+            self.window(1 / rate)
+        self.settle(quiet)
         return len(self.seen) - began
 
     def key(self, data: bytes, quiet: float) -> int:
@@ -162,6 +175,7 @@ def console_run(
         add(samples, "scroll step (j 61-100)", statistics.median(downs[60:]))
         add(samples, "100 rows with j (sum)", sum(downs))
         add(samples, "page down", statistics.median(app.key(PAGE_DOWN, quiet) for _ in range(5)))
+        add(samples, "100 rows with j held (30/s)", app.held(DOWN, 100, KEY_REPEAT, quiet))
         add(samples, "open the filter", app.key(b"/", quiet))
         add(
             samples,
@@ -255,6 +269,7 @@ def anchor_run(
         add(samples, "scroll step (j 61-100)", statistics.median(downs[60:]))
         add(samples, "100 rows with j (sum)", sum(downs))
         add(samples, "page down", statistics.median(app.key(PAGE_DOWN, quiet) for _ in range(5)))
+        add(samples, "100 rows with j held (30/s)", app.held(DOWN, 100, KEY_REPEAT, quiet))
         app.settle(1.0)
         add(samples, "10 s idle, table focused", app.window(10))
 
