@@ -16,6 +16,7 @@ from textual.pilot import Pilot
 from tui.api import ClientSettings, MySafeClient, RetryPolicy
 from tui.app import MySafeApp
 from tui.demo import CONNECT_HINT
+from tui.link_mode import LinkMode
 from tui.ops import BatchRun, Journal, ProfileView, Session, counter_ids
 from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig
 
@@ -61,6 +62,7 @@ def make_app(
     shutdown_grace: float = 5.0,
     first_run: bool = False,
     warnings: tuple[str, ...] = (),
+    link: LinkMode | None = None,
 ) -> MySafeApp:
     """The app against ``sim``: in-process, or over a real socket when ``url`` is given."""
     settings = ClientSettings(
@@ -91,6 +93,7 @@ def make_app(
         clock=lambda: FIXED_TIME,
         arming_delay=arming_delay,
         monotonic=monotonic,
+        link=link,
     )
 
 

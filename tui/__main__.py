@@ -7,6 +7,7 @@ runs, so ``mysafe-tui list ...`` never loads Textual.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -21,22 +22,28 @@ if TYPE_CHECKING:
     from tui.launch import LaunchOptions
 
 
-def run_console(connection: Connection) -> int:
+def run_console(connection: Connection, slow_link: bool | None = None) -> int:
     from tui.launch import UsageError
+    from tui.link_mode import decide, limit_colours
     from tui.paths import config_path
 
     try:
-        options: LaunchOptions = connection.launch_options()
+        options: LaunchOptions = connection.launch_options(slow_link=slow_link)
+        # Before Textual is imported (the picker imports it): it reads the colour
+        # system once. A slow_link key of a profile picked below still turns the
+        # mode on, but the colours stay as the terminal reports (the flag lowers them).
+        limit_colours(decide(options.slow_link, os.environ), os.environ)
         if options.choices:
             from tui.screens.profile_picker import ProfilePicker
 
             chosen = ProfilePicker(options.choices, str(config_path())).run()
             if not chosen:
                 return 0
-            options = connection.launch_options(profile=chosen)
+            options = connection.launch_options(profile=chosen, slow_link=slow_link)
     except UsageError as exc:
         print(f"mysafe-tui: error: {exc}", file=sys.stderr)
         return 2
+    link = decide(options.slow_link, os.environ)
     from tui.applog import open_app_log
     from tui.paths import app_log_path
 
@@ -44,7 +51,7 @@ def run_console(connection: Connection) -> int:
     open_app_log(app_log_path(), secrets)
     from tui.factory import build_app
 
-    app = build_app(options)
+    app = build_app(options, link=link)
     try:
         app.run()
     finally:
@@ -63,8 +70,17 @@ def run_console(connection: Connection) -> int:
     ),
 )
 @connection_options
-def console(**values: Any) -> int:
-    return run_console(Connection.take(values))
+@click.option(
+    "--slow-link/--no-slow-link",
+    default=None,
+    help=(
+        "thin-link mode: 256 colours, no animations or blinking, jump scrolling, fewer "
+        "repaints (default: the profile's slow_link, else on when the terminal reports "
+        "256 colours or fewer)"
+    ),
+)
+def console(slow_link: bool | None, **values: Any) -> int:
+    return run_console(Connection.take(values), slow_link)
 
 
 def build_cli() -> DefaultGroup:

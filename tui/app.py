@@ -11,16 +11,18 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.widgets import Input
 
 from tui import hangup
 from tui.api import MySafeClient, MySafeError
 from tui.applog import LOGGER_NAME
 from tui.dialogs.confirm_batch import ARMING_DELAY
+from tui.link_mode import LinkMode
 from tui.ops import ProfileView, Session
 from tui.paths import stylesheets
 from tui.safe_text import safe_text
@@ -92,6 +94,7 @@ class MySafeApp(App[None]):
         arming_delay: float = ARMING_DELAY,
         monotonic: Callable[[], float] | None = None,
         theme: str = THEME,
+        link: LinkMode | None = None,
     ) -> None:
         super().__init__()
         self.session = session
@@ -111,6 +114,14 @@ class MySafeApp(App[None]):
         self.terminal_lost = False
         self._silence = contextlib.ExitStack()
         self._signals_seen: set[str] = set()
+        #: The thin-link mode (tui/link_mode.py): nothing moves or blinks by itself.
+        self.link = link or LinkMode()
+        if self.link.slow:
+            self.animation_level = "none"
+
+    @property
+    def slow_link(self) -> bool:
+        return self.link.slow
 
     # -- what the screens read -------------------------------------------------------
 
@@ -155,6 +166,8 @@ class MySafeApp(App[None]):
             signal.signal(signal.SIGHUP, self._on_hangup)
         for warning in self.warnings:
             self.call_later(self.say, warning, severity="warning")
+        if self.slow_link:
+            self.call_later(self.say, f"Slow-link mode: {self.link.why}.", toast=False)
         if self.first_run:
 
             def chosen(demo: bool | None) -> None:
@@ -182,6 +195,12 @@ class MySafeApp(App[None]):
         # how anyone learns the session ended by SIGHUP and not by a keystroke.
         self.say(f"{name} received: quitting safely.", severity="warning", toast=False)
         self.quit_safely(name)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # A blinking cursor repaints twice a second, for as long as the input is
+        # focused: on a thin link that is a steady trickle for nothing.
+        if self.slow_link and isinstance(event.widget, Input):
+            event.widget.cursor_blink = False
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen()

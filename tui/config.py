@@ -20,6 +20,7 @@ Example (``$XDG_CONFIG_HOME/mysafe-tui/config.toml``)::
     color = "red"
     request_deadline = 30    # seconds for a whole request, every byte of the answer
     max_list_mb = 64         # list answers bigger than this are refused
+    slow_link = true         # the thin-link mode (see tui/link_mode.py); false: never
 
 Every failure is a :class:`ConfigError` whose message is one line naming the file,
 the line or key, and the fix.
@@ -76,6 +77,9 @@ class Profile(BaseModel):
     max_list_mb: int = Field(default=DEFAULT_MAX_LIST_BYTES // MB, ge=1, le=4096)
     theme: str = "textual-dark"
     color: Colour = "blue"
+    #: The thin-link mode: true on, false off, absent: on when the terminal reports
+    #: 256 colours or fewer. ``--slow-link`` / ``--no-slow-link`` override it.
+    slow_link: bool | None = None
 
     @field_validator("url")
     @classmethod

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from tui import paths
 from tui.api import MySafeClient
 from tui.launch import LaunchOptions
+from tui.link_mode import LinkMode
 from tui.ops import Journal, JournalContext, ProfileView, Session
 from tui.ops.session import random_batch_id
 from tui.paths import audit_path
@@ -70,6 +71,7 @@ def build_app(
     clock: Callable[[], datetime] | None = None,
     arming_delay: float | None = None,
     config_path: str | None = None,
+    link: LinkMode | None = None,
 ) -> MySafeApp:
     from tui.app import MySafeApp, utc_now
     from tui.demo import CONNECT_HINT
@@ -91,4 +93,5 @@ def build_app(
         clock=clock or utc_now,
         arming_delay=ARMING_DELAY if arming_delay is None else arming_delay,
         theme=options.theme,
+        link=link or LinkMode(),
     )

@@ -52,6 +52,8 @@ class LaunchOptions:
     first_run: bool = False
     #: Told at start (console: a toast; command line: stderr), never fatal.
     warnings: tuple[str, ...] = field(default=())
+    #: The thin-link mode as asked (flag over profile); None: the terminal decides.
+    slow_link: bool | None = None
 
     @property
     def demo(self) -> bool:
@@ -162,6 +164,7 @@ def resolve(
     profile: str | None = None,
     config_path: Path | None = None,
     max_batch: int | None = None,
+    slow_link: bool | None = None,
 ) -> LaunchOptions:
     """The options to start with, or a one-line :class:`UsageError`.
 
@@ -181,6 +184,7 @@ def resolve(
         demo_passwords=demo_size[0],
         demo_api_secrets=demo_size[1],
         max_batch=max_batch,
+        slow_link=slow_link,
     )
     if demo:
         return demo_options
@@ -204,7 +208,7 @@ def resolve(
         elif len(config.profiles) == 1:
             name = next(iter(config.profiles))
         else:
-            return LaunchOptions(None, choices=tuple(sorted(config.profiles)))
+            return LaunchOptions(None, choices=tuple(sorted(config.profiles)), slow_link=slow_link)
     chosen: Profile | None = config.profiles.get(name) if name else None
     if url is None and chosen is None:
         return replace(demo_options, first_run=not config.profiles)
@@ -225,6 +229,8 @@ def resolve(
             )
             name = ranked[0]
             label = "+".join(matches)
+    if slow_link is None and chosen is not None:
+        slow_link = chosen.slow_link
     return _server_options(
         chosen,
         label,
@@ -239,6 +245,7 @@ def resolve(
         config_path=config_path,
         max_batch=max_batch,
         keyring_user=name or label,
+        slow_link=slow_link,
     )
 
 
@@ -257,6 +264,7 @@ def _server_options(
     config_path: Path | None,
     max_batch: int | None,
     keyring_user: str,
+    slow_link: bool | None = None,
 ) -> LaunchOptions:
     if not client_id:
         raise UsageError(
@@ -310,6 +318,7 @@ def _server_options(
         color=chosen.color if chosen else "blue",
         theme=chosen.theme if chosen else "textual-dark",
         warnings=tenant_warnings(base_url, tenant),
+        slow_link=slow_link,
     )
 
 

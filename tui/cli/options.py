@@ -100,9 +100,15 @@ class Connection:
         return cls(**{name: values.pop(name) for name in names if name in values})
 
     def launch_options(
-        self, profile: str | None = None, environ: Mapping[str, str] | None = None
+        self,
+        profile: str | None = None,
+        environ: Mapping[str, str] | None = None,
+        slow_link: bool | None = None,
     ) -> LaunchOptions:
-        """Flags over environment over config, as for the console; UsageError if bad."""
+        """Flags over environment over config, as for the console; UsageError if bad.
+
+        ``slow_link`` is the console's ``--slow-link/--no-slow-link`` (None: not given).
+        """
         size = (self.demo_items, self.demo_items) if self.demo_items else (40, 30)
         return resolve(
             demo=self.demo,
@@ -119,6 +125,7 @@ class Connection:
             profile=profile if profile is not None else self.profile,
             config_path=config_path(),
             max_batch=self.max_batch,
+            slow_link=slow_link,
         )
 
     def resolve(self) -> LaunchOptions:

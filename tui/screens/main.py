@@ -67,17 +67,19 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         self.batches = BatchController(self, self.mysafe)
         self.mysafe.session.listener = self.batches
-        yield ContextBar(self.mysafe.session)
+        slow = self.mysafe.slow_link
+        yield ContextBar(self.mysafe.session, slow_link=slow)
         if self.mysafe.demo and self.mysafe.demo_hint:
             yield Static(self.mysafe.demo_hint, id="demo-hint", markup=False)
         yield FilterLine()
         with TabbedContent(id="tabs", initial=TAB_IDS[Kind.PASSWORD]):
             for kind, title in ((Kind.PASSWORD, "Passwords"), (Kind.API_SECRET, "API secrets")):
                 with TabPane(title, id=TAB_IDS[kind]), Horizontal(classes="kind-view"):
-                    yield ItemTable(COLUMNS[kind], id=f"table-{kind.value}")
-                    yield DetailPane(id=f"detail-{kind.value}")
+                    yield ItemTable(COLUMNS[kind], id=f"table-{kind.value}", jump_scroll=slow)
+                    settle = DetailPane.SLOW_LINK_SETTLE if slow else 0.0
+                    yield DetailPane(id=f"detail-{kind.value}", follow_settle=settle)
         yield StatusLine()
-        yield BatchBar()
+        yield BatchBar(repaint_every=BatchBar.SLOW_LINK_EVERY if slow else 0.0)
         yield LogPanel(self.mysafe.clock, id="log")
         yield Footer()
 
@@ -172,7 +174,8 @@ class MainScreen(Screen[None]):
     @on(ItemTable.CursorMoved)
     def _cursor_moved(self, event: ItemTable.CursorMoved) -> None:
         kind = Kind.PASSWORD if event.control.id == "table-password" else Kind.API_SECRET
-        self._show_cursor_item(kind)
+        key = self.table(kind).cursor_key
+        self.detail(kind).follow(self.items[kind].get(key or ""), bool(self.items[kind]))
 
     @on(ItemTable.MarksChanged)
     def _marks_changed(self) -> None:

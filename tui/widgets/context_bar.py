@@ -20,7 +20,7 @@ def server_text(base_url: str) -> str:
     return text if url.scheme == "https" else f"{url.scheme}://{text}"
 
 
-def context_text(session: Session) -> str:
+def context_text(session: Session, slow_link: bool = False) -> str:
     profile = session.profile
     parts = ["mysafe-tui"]
     if session.demo:
@@ -34,22 +34,26 @@ def context_text(session: Session) -> str:
         parts.append("WRITING UNLOCKED (W locks)")
     if profile.insecure:
         parts.append("INSECURE: certificates not checked")
+    if slow_link:
+        # Why things look plainer: fewer colours, no animation, jump scrolling.
+        parts.append("SLOW LINK")
     return " │ ".join(parts)
 
 
 class ContextBar(Static):
     """Always in view, in the profile's colour."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, slow_link: bool = False) -> None:
         super().__init__(
-            context_text(session),
+            context_text(session, slow_link),
             id="context-bar",
             markup=False,
             classes=f"-color-{session.profile.color}",
         )
         self.session = session
+        self.slow_link = slow_link
 
     def show_session(self) -> None:
-        self.update(context_text(self.session))
+        self.update(context_text(self.session, self.slow_link))
         self.set_class(self.session.profile.insecure, "-insecure")
         self.set_class(not self.session.read_only and self.session.profile.production, "-unlocked")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 
 from tui.api import ItemSummary, Kind
 from tui.safe_text import safe_text
@@ -73,6 +75,19 @@ def _lines_for_detail(detail: ItemDetail) -> list[tuple[str, str]]:
     return rows + _shares(detail)
 
 
+def changed_cells(before: str, after: str) -> tuple[int, int] | None:
+    """The cells from the first that differs to the end of the longer line (None: same).
+
+    A cursor move changes the values, not the labels: repainting from the first
+    changed cell costs a few bytes where the whole line cost a few hundred."""
+    if before == after:
+        return None
+    common = min(len(before), len(after))
+    first = next((i for i in range(common) if before[i] != after[i]), common)
+    start = cell_len(before[:first])
+    return start, max(cell_len(before), cell_len(after), start + 1)
+
+
 def render_rows(rows: list[tuple[str, str]], footer: str) -> list[Text]:
     """One Text per label/value line; values are never parsed as markup."""
     width = max(len(label) for label, _ in rows) if rows else 0
@@ -92,8 +107,9 @@ class DetailPane(ScrollView, can_focus=True):
     ``v`` fetches the full item (an audited view, asked first).
 
     Drawn on the line API, like the table: an update compares the new lines with
-    the old ones and repaints only those that changed, with no layout pass, so a
-    cursor move over SSH costs a few lines, not the whole screen.
+    the old ones and repaints only the cells that changed, from the first that
+    differs, with no layout pass, so a cursor move over SSH costs a few bytes per
+    line, not the whole pane.
     """
 
     BINDINGS = [
@@ -110,8 +126,15 @@ class DetailPane(ScrollView, can_focus=True):
         ),
     ]
 
-    def __init__(self, *, id: str | None = None) -> None:
+    #: The thin-link mode's settle time: a cursor held down moves many rows a second,
+    #: and the pane follows the row it rests on, not every row it passes.
+    SLOW_LINK_SETTLE = 0.15
+
+    def __init__(self, *, id: str | None = None, follow_settle: float = 0.0) -> None:
         super().__init__(id=id)
+        self.follow_settle = follow_settle
+        self._window: Timer | None = None
+        self._held: tuple[ItemSummary | None, bool] | None = None
         self._texts: list[Text] = []
         self._strips: list[Strip] = []
         self._plain: list[str] = []
@@ -126,6 +149,7 @@ class DetailPane(ScrollView, can_focus=True):
         return strips
 
     def _show(self, lines: list[Text]) -> None:
+        self._held = None  # what is shown now is newer than a cursor row held back
         self._texts = lines
         self._rebuild()
 
@@ -145,11 +169,10 @@ class DetailPane(ScrollView, can_focus=True):
             self.refresh()
             return
         top = int(self.scroll_offset.y)
-        for y in range(max(len(plain), len(old))):
-            new = plain[y] if y < len(plain) else ""
-            before = old[y] if y < len(old) else ""
-            if new != before and top <= y < top + self.size.height:
-                self.refresh(Region(0, y - top, self.size.width, 1))
+        for y in range(top, min(max(len(plain), len(old)), top + self.size.height)):
+            span = changed_cells(old[y] if y < len(old) else "", plain[y] if y < len(plain) else "")
+            if span is not None:
+                self.refresh(Region(span[0], y - top, span[1] - span[0], 1))
 
     def on_resize(self) -> None:
         self._plain = []
@@ -176,6 +199,24 @@ class DetailPane(ScrollView, can_focus=True):
             self.show_nothing("No item selected" if any_items else "No items")
         else:
             self.show_summary(item)
+
+    def follow(self, item: ItemSummary | None, any_items: bool) -> None:
+        """The cursor moved to ``item``: shown at once after a rest; during a run of
+        moves (with ``follow_settle``), once the moves settle, for the row they end on."""
+        if self.follow_settle <= 0 or self._window is None:
+            self.show_item(item, any_items)
+        else:
+            self._window.stop()
+            self._held = (item, any_items)
+        if self.follow_settle > 0:
+            self._window = self.set_timer(self.follow_settle, self.settle)
+
+    def settle(self) -> None:
+        """The moves have settled: show the row they ended on, if it is not shown yet."""
+        self._window = None
+        held = self._held
+        if held is not None:
+            self.show_item(*held)
 
     def show_summary(self, item: ItemSummary) -> None:
         self._show(

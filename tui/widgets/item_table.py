@@ -27,6 +27,7 @@ from tui.safe_text import safe_text
 from tui.widgets.table_columns import Column, Row, fit, fit_widths
 from tui.widgets.table_data import TableData
 from tui.widgets.table_messages import Activated, CursorMoved, MarksChanged
+from tui.widgets.table_scroll import view_top
 
 __all__ = ["Column", "ItemTable", "Row"]
 
@@ -70,8 +71,12 @@ class ItemTable(TableData, ScrollView, can_focus=True):
     MarksChanged: TypeAlias = MarksChanged
     Activated: TypeAlias = Activated
 
-    def __init__(self, columns: Sequence[Column], *, id: str | None = None) -> None:
+    def __init__(
+        self, columns: Sequence[Column], *, id: str | None = None, jump_scroll: bool = False
+    ) -> None:
         super().__init__(id=id)
+        #: The view moves by half a page when the cursor leaves it (table_scroll).
+        self.jump_scroll = jump_scroll
         self._init_data()
         self.columns = list(columns)
         self._widths: list[int] = []
@@ -163,10 +168,8 @@ class ItemTable(TableData, ScrollView, can_focus=True):
 
     def reverse_sort(self) -> None:
         """Flip the sort's direction (sorting by the first column if there is none)."""
-        if self.sort is None:
-            self.set_sort(0, descending=True)
-        else:
-            self.set_sort(self.sort[0], not self.sort[1])
+        column, descending = self.sort if self.sort is not None else (0, False)
+        self.set_sort(column, not descending)
 
     @property
     def hidden_columns(self) -> list[str]:
@@ -240,12 +243,9 @@ class ItemTable(TableData, ScrollView, can_focus=True):
     def _scroll_to_cursor(self) -> bool:
         """Scroll so the cursor is shown; True when the view moved."""
         top = int(self.scroll_offset.y)
-        height = self._body_height()
-        if self._cursor < top:
-            new_top = self._cursor
-        elif self._cursor >= top + height:
-            new_top = self._cursor - height + 1
-        else:
+        height, count = self._body_height(), len(self._visible)
+        new_top = view_top(self._cursor, top, height, count, jump=self.jump_scroll)
+        if new_top is None:
             return False
         self.scroll_to(y=new_top, animate=False, immediate=True)
         self.refresh()

@@ -1,0 +1,109 @@
+"""The detail pane repaints the cells whose text changed, nothing else (issue 11).
+
+A cursor move changes the values of the pane, not its labels: repainting whole
+lines cost about 2.4 KB per move at 120x40, most of a cursor move's bytes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.geometry import Region
+
+from tui.api import ItemSummary, Kind
+from tui.paths import stylesheets
+from tui.widgets import DetailPane
+from tui.widgets.detail_pane import changed_cells
+
+
+def test_the_changed_cells_run_from_the_first_difference_to_the_longer_end() -> None:
+    assert changed_cells("Name  abc", "Name  abc") is None
+    assert changed_cells("Name  abc", "Name  abd") == (8, 9)
+    assert changed_cells("Name  abc", "Name  a") == (7, 9)
+    assert changed_cells("", "Name") == (0, 4)
+    assert changed_cells("Name  東京 a", "Name  東京 b") == (11, 12)  # wide cells counted
+
+
+class Pane(App[None]):
+    CSS_PATH = stylesheets()  # type: ignore[assignment]
+
+    def compose(self) -> ComposeResult:
+        yield DetailPane(id="pane")
+
+
+def item(identifier: str, name: str) -> ItemSummary:
+    return ItemSummary(
+        kind=Kind.PASSWORD, identifier=identifier, name=name, username="ops", url="https://x"
+    )
+
+
+async def test_the_detail_pane_repaints_only_the_changed_cells(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = Pane()
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.query_one(DetailPane)
+        pane.show_summary(item("1", "GitHub prod admin"))
+        await pilot.pause()
+        regions: list[Region] = []
+        original = pane.refresh
+
+        def spy(*changed: Region, **kwargs: Any) -> DetailPane:
+            regions.extend(changed)
+            return original(*changed, **kwargs)
+
+        monkeypatch.setattr(pane, "refresh", spy)
+        pane.show_summary(item("1", "GitHub prod admin"))
+        await pilot.pause()
+        assert regions == []  # the same text: nothing repainted
+        pane.show_summary(item("2", "GitHub prod service"))
+        await pilot.pause()
+        # Two lines changed (Identifier, Name); each from its first changed cell on.
+        label = len("Justification  ")
+        assert [(r.y, r.x) for r in regions] == [(0, label), (1, label + len("GitHub prod "))]
+        assert regions[1].width == len("service")
+        assert "GitHub prod service" in pane.text()
+
+
+class Settling(App[None]):
+    CSS_PATH = stylesheets()  # type: ignore[assignment]
+
+    def compose(self) -> ComposeResult:
+        yield DetailPane(id="pane", follow_settle=DetailPane.SLOW_LINK_SETTLE)
+
+
+async def test_in_the_thin_link_mode_the_pane_follows_the_row_the_moves_end_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A held key moves many rows a second: the pane shows the first at once, then
+    only the row the moves end on, once they settle (the timer's call is made by
+    hand here: no test waits for a clock)."""
+    app = Settling()
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.query_one(DetailPane)
+        shown: list[str] = []
+        original = pane.show_item
+
+        def spy(summary: ItemSummary | None, any_items: bool) -> None:
+            shown.append(summary.identifier if summary else "-")
+            original(summary, any_items)
+
+        monkeypatch.setattr(pane, "show_item", spy)
+        pane.follow(item("1", "first"), True)
+        for number in range(2, 10):
+            pane.follow(item(str(number), f"row {number}"), True)
+        await pilot.pause()
+        assert shown == ["1"] and "first" in pane.text()
+        pane.settle()  # what the settle timer does once the moves stop
+        await pilot.pause()
+        assert shown == ["1", "9"] and "row 9" in pane.text()
+        pane.settle()  # nothing new held: nothing repainted
+        assert shown == ["1", "9"]
+        # A fetched item shown meanwhile is newer than a row held back.
+        pane.follow(item("10", "ten"), True)
+        pane.follow(item("11", "eleven"), True)
+        pane.show_nothing("Fetching…")
+        pane.settle()
+        assert "Fetching" in pane.text()
