@@ -27,6 +27,7 @@ from tui.api.errors import (
 from tui.api.exchange import Bounds, bounded_exchange
 from tui.api.models import Action, ActionResult, ItemList, ItemRef, Kind
 from tui.api.parsing import error_from_response, find_key, parse_success, write_message
+from tui.api.pools import Pools
 from tui.api.responses import parse_list, parse_token, refused_token, response_parts
 from tui.api.sending import checked_identifier, transport_error, with_retries
 from tui.api.settings import DEFAULT_CONCURRENCY, MAX_CONCURRENCY, ClientSettings
@@ -95,21 +96,24 @@ class MySafeClient:
             connect=settings.connect_timeout,
             pool=settings.read_timeout,
         )
-        # One connection per concurrent request: a smaller pool makes requests queue
-        # inside httpx and costs far more CPU per request than it saves.
-        limits = httpx.Limits(
-            max_connections=settings.concurrency,
-            max_keepalive_connections=settings.concurrency,
-        )
-        self._http = httpx.AsyncClient(
-            base_url=self.base_url,
-            transport=transport,
-            verify=verify,
-            timeout=timeout,
-            limits=limits,
-            follow_redirects=False,
-            headers={"Accept": "application/json", "User-Agent": f"mysafe-tui/{__version__}"},
-        )
+        headers = {"Accept": "application/json", "User-Agent": f"mysafe-tui/{__version__}"}
+
+        def make(size: int) -> httpx.AsyncClient:
+            # One connection per concurrent request: fewer makes requests queue
+            # inside httpx, which costs far more CPU per request than it saves.
+            limits = httpx.Limits(max_connections=size, max_keepalive_connections=size)
+            return httpx.AsyncClient(
+                base_url=self.base_url,
+                transport=transport,
+                verify=verify,
+                timeout=timeout,
+                limits=limits,
+                follow_redirects=False,
+                headers=headers,
+            )
+
+        # An injected transport (the simulator in process) has no connections to pool.
+        self._pools = Pools(settings.concurrency if transport is None else 1, make)
         self._tokens = TokenCache(self._fetch_token, clock)
         deadline = settings.request_deadline
         self._answer_bounds = Bounds(deadline, settings.max_answer_bytes)
@@ -134,7 +138,7 @@ class MySafeClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self._pools.aclose()
 
     @property
     def host(self) -> str:
@@ -356,15 +360,14 @@ class MySafeClient:
         the body cap); every failure is a typed error."""
         headers = {"Authorization": f"Bearer {token}"} if token else None
         where = f"{method} {path}"
-        request = self._http.build_request(method, path, params=params, data=data, headers=headers)
+        request = self._pools.first.build_request(
+            method, path, params=params, data=data, headers=headers
+        )
         try:
-            return await bounded_exchange(
-                self._http,
-                request,
-                auth=auth,
-                bounds=bounds or self._answer_bounds,
-                where=where,
-            )
+            async with self._pools.lease() as http:
+                return await bounded_exchange(
+                    http, request, auth=auth, bounds=bounds or self._answer_bounds, where=where
+                )
         except httpx.HTTPError as exc:
             raise transport_error(
                 exc,
