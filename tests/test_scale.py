@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from tui.dialogs import ConfirmBatch
 from tui.paths import dry_run_dir
+from tui.screens.batch_controller import DRY_RUN_SHOWN
 from tui.simulator import Simulator, SimulatorConfig
+from tui.widgets.log_panel import LogPanel
 
 from conftest import make_app, wait_until
 
@@ -38,6 +40,10 @@ async def test_a_100k_item_dry_run_opens_confirms_and_writes_every_request() -> 
         await pilot.press(*str(count), "enter")
         await wait_until(pilot, lambda: not isinstance(app.screen, ConfirmBatch))
         await pilot.pause()
+        log = app.main.query_one("#log", LogPanel).all_lines()
+        shown = [line for line in log if "dry run: curl " in line]
+        assert len(shown) == DRY_RUN_SHOWN, "the log shows a few; the file has them all"
+        assert any(f"{count - DRY_RUN_SHOWN} more in the file" in line for line in log)
     [script] = dry_run_dir().glob("dry-run-*.sh")
     requests = [line for line in script.read_text().splitlines() if line.startswith("curl ")]
     assert len(requests) == count

@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from tui.screens.main import MainScreen
 
 
+#: Requests of a dry run shown in the log panel; the written file has them all.
+DRY_RUN_SHOWN = 20
+
+
 class BatchController:
     def __init__(self, screen: MainScreen, app: MySafeApp) -> None:
         self.screen = screen
@@ -126,8 +130,13 @@ class BatchController:
             dry_run_dir(),
             self.session.journal,
         )
-        for line in result.requests:
+        # The file has every request; the log shows the first few (100 000 lines
+        # there would bury the rest of the log), or all when there is no file.
+        shown = result.requests if result.path is None else result.requests[:DRY_RUN_SHOWN]
+        for line in shown:
             self.screen.log_line(f"dry run: {line}")
+        if len(shown) < len(result.requests):
+            self.screen.log_line(f"dry run: … {len(result.requests) - len(shown)} more in the file")
         if result.error:
             self.app.report(result.error, "Dry run")
         where = f" written to {result.path}" if result.path else ""
