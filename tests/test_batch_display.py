@@ -10,6 +10,7 @@ from tui.dialogs import ConfirmBatch
 from tui.screens.outcome_feed import OutcomeFeed
 from tui.simulator import Simulator, SimulatorConfig
 from tui.widgets import ItemTable
+from tui.widgets.log_panel import LogPanel
 
 from conftest import make_app
 
@@ -42,8 +43,8 @@ async def test_a_batch_of_2000_repaints_its_progress_a_bounded_number_of_times()
         # Every row and the log were told, though the screen was updated in bulk.
         table = app.main.query_one("#table-password", ItemTable)
         assert table.marked_count == 0, "every item settled and was unmarked"
-        log = app.main.query_one("#log").lines  # type: ignore[attr-defined]
-        assert sum("deactivated" in str(line) for line in log) >= total
+        log = app.main.query_one("#log", LogPanel).all_lines()
+        assert sum("deactivated" in line for line in log) >= total
     # At most one progress update per SHOW_EVERY, plus the first and the last:
     # without coalescing it was one per answer, 2 000 of them.
     assert 0 < len(shown) <= elapsed / OutcomeFeed.SHOW_EVERY + 2
