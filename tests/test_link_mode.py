@@ -7,13 +7,13 @@ tests check the settings and the repaint decisions that make the bytes smaller.
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.app import App, ComposeResult
-from textual.widgets import Input, Static
+from textual.widgets import Input, ProgressBar
 
 from tui import __main__ as entry
 from tui.api import Action, ItemRef, Kind
@@ -21,11 +21,11 @@ from tui.app import MySafeApp
 from tui.dialogs import ConfirmBatch
 from tui.launch import LaunchOptions
 from tui.link_mode import LinkMode, decide, limit_colours, terminal_colours
-from tui.ops import BatchPlan, BatchRun, ItemOutcome, Result
+from tui.ops import BatchPlan
 from tui.paths import stylesheets
-from tui.simulator import Simulator
+from tui.screens.outcome_feed import OutcomeFeed
+from tui.simulator import Simulator, SimulatorConfig
 from tui.widgets import Column, DetailPane, ItemTable, LogPanel, Row
-from tui.widgets.batch_bar import BatchBar
 from tui.widgets.context_bar import ContextBar
 from tui.widgets.table_scroll import view_top
 
@@ -185,7 +185,7 @@ async def test_the_header_says_so_and_nothing_animates(sim: Simulator) -> None:
         assert app.animation_level == "none"
         assert all(table.jump_scroll for table in app.main.query(ItemTable))
         assert all(pane.follow_settle > 0 for pane in app.main.query(DetailPane))
-        assert app.main.query_one(BatchBar).repaint_every == BatchBar.SLOW_LINK_EVERY
+        assert app.main.batches.feed.every == OutcomeFeed.SLOW_LINK_EVERY
         log = app.main.query_one(LogPanel).all_lines()
         assert any("Slow-link mode: asked for" in line for line in log)
     plain = make_app(sim)
@@ -280,40 +280,30 @@ async def test_j_past_the_last_row_shown_moves_the_view_by_half_a_page(jump: boo
 # -- the batch progress in the mode -------------------------------------------------
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-class Bar(App[None]):
-    def __init__(self, clock: Clock) -> None:
-        super().__init__()
-        self.clock = clock
-
-    def compose(self) -> ComposeResult:
-        yield BatchBar(repaint_every=BatchBar.SLOW_LINK_EVERY, clock=self.clock)
-
-
 async def test_the_batch_progress_repaints_at_most_twice_a_second() -> None:
-    clock = Clock()
-    refs = [ItemRef(Kind.PASSWORD, str(i), f"item {i}") for i in range(10)]
-    run = BatchRun("b1", BatchPlan(Action.DEACTIVATE, refs), "", datetime.now(UTC))
-    app = Bar(clock)
-    async with app.run_test() as pilot:
-        bar = app.query_one(BatchBar)
-        label = bar.query_one("#batch-label", Static)
-        bar.begin(run)
-        for ref in refs[:5]:
-            run.outcomes[(ref.kind.value, ref.identifier)] = ItemOutcome(
-                ref, Action.DEACTIVATE, Result.CHANGED, "ok"
-            )
-            bar.advance(run)
+    sim = Simulator(SimulatorConfig(seed=5, passwords=400, api_secrets=1))
+    sim.faults.latency = 0.01  # 400 items, 4 at a time: about a second of batch
+    app = slow_app(sim)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "1/10" in str(label.content)  # the first painted, four held back
-        clock.now += BatchBar.SLOW_LINK_EVERY
-        bar.paint_held()  # what the timer does when the interval is over
-        await pilot.pause()
-        assert "5/10" in str(label.content)
+        assert app.main.batches.feed.every == OutcomeFeed.SLOW_LINK_EVERY
+        bar = app.main.query_one("#batch-progress", ProgressBar)
+        shown: list[float] = []
+
+        def progress_shown(value: float) -> None:
+            shown.append(value)
+
+        app.main.watch(bar, "progress", progress_shown, init=False)
+        await pilot.press("asterisk", "d")
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmBatch)
+        total = len(dialog.plan.refs)
+        began = time.monotonic()
+        await pilot.press(*str(total), "enter")
+        await app.workers.wait_for_complete()
+        elapsed = time.monotonic() - began
+        run = app.session.last_finished()
+        assert run is not None and run.done == total
+    # One repaint per half second at most, plus the first and the last.
+    assert 0 < len(shown) <= elapsed / OutcomeFeed.SLOW_LINK_EVERY + 2

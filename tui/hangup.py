@@ -15,6 +15,7 @@ journal is closed, a watchdog ends the process if closing the driver hangs anywa
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import termios
@@ -36,7 +37,7 @@ def terminal_lost(fd: int = 2) -> bool:
     try:
         termios.tcgetattr(fd)
     except termios.error as exc:
-        return bool(exc.args) and exc.args[0] == 5  # EIO: hung up; ENOTTY: never was one
+        return bool(exc.args) and exc.args[0] == errno.EIO  # ENOTTY: never was one
     except OSError:
         return False
     return False

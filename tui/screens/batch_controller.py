@@ -39,7 +39,8 @@ class BatchController:
         self.interrupted: list[BatchRecord] = []
         self._journal_warned: set[str] = set()
         #: What the session reports of each item reaches the screen through this.
-        self.feed = OutcomeFeed(screen)
+        every = OutcomeFeed.SLOW_LINK_EVERY if app.slow_link else OutcomeFeed.SHOW_EVERY
+        self.feed = OutcomeFeed(screen, every)
 
     # -- plans ------------------------------------------------------------------------
 

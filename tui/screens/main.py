@@ -79,7 +79,7 @@ class MainScreen(Screen[None]):
                     settle = DetailPane.SLOW_LINK_SETTLE if slow else 0.0
                     yield DetailPane(id=f"detail-{kind.value}", follow_settle=settle)
         yield StatusLine()
-        yield BatchBar(repaint_every=BatchBar.SLOW_LINK_EVERY if slow else 0.0)
+        yield BatchBar()
         yield LogPanel(self.mysafe.clock, id="log")
         yield Footer()
 

@@ -49,7 +49,7 @@ def needs(item: ItemSummary) -> str:
 def row_for(item: ItemSummary) -> Row:
     """The table's row for an item (run for each of up to 100 000 items at a load)."""
     edit = "yes" if item.can_write else "no"
-    need = NEEDS.get((item.need_justify, item.need_approval), "")
+    need = needs(item)
     if item.kind is Kind.PASSWORD:
         # The scheme is noise in a narrow column; the detail pane shows the full URL.
         url = item.url

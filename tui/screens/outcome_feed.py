@@ -1,9 +1,10 @@
-"""A batch's answers, shown at most every ``SHOW_EVERY`` seconds, all at once.
+"""A batch's answers, shown at most every ``every`` seconds, all at once.
 
 A batch answers hundreds of items a second, and a repaint per answer (its row,
 its log line, the progress bar) cost more than sending them. The journal is
 written before the feed hears of an outcome, so nothing of record waits here:
-only what the screen shows catches up, within a tenth of a second.
+only what the screen shows catches up, within a tenth of a second (half a
+second in the thin-link mode).
 """
 
 from __future__ import annotations
@@ -21,9 +22,12 @@ if TYPE_CHECKING:
 
 class OutcomeFeed:
     SHOW_EVERY = 0.1
+    #: In the thin-link mode (tui/link_mode.py): progress twice a second at most.
+    SLOW_LINK_EVERY = 0.5
 
-    def __init__(self, screen: MainScreen) -> None:
+    def __init__(self, screen: MainScreen, every: float = SHOW_EVERY) -> None:
         self.screen = screen
+        self.every = every
         self._unshown: list[ItemOutcome] = []
         #: One-shot, set only while outcomes wait: nothing ticks between batches.
         self._timer: Timer | None = None
@@ -32,7 +36,7 @@ class OutcomeFeed:
 
     def add(self, run: BatchRun, outcome: ItemOutcome) -> None:
         if self._timer is None:
-            self._timer = self.screen.set_timer(self.SHOW_EVERY, lambda: self.show(run))
+            self._timer = self.screen.set_timer(self.every, lambda: self.show(run))
         self._unshown.append(outcome)
 
     def show(self, run: BatchRun) -> None:
