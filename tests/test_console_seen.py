@@ -92,8 +92,13 @@ async def test_at_80x24_enter_opens_a_full_screen_detail_view_that_scrolls(
         assert pane.region.height >= 18  # the fetched view is readable, not 4 lines
         assert "Shared with" in pane.text()
         await pilot.resize_terminal(80, 12)
+        await pilot.pause()
+        assert pane.labels.render_line(0).text.startswith("ID ")
         await pilot.press("j", "j")
-        assert pane.scroll_offset.y == 2
+        await pilot.pause()
+        assert pane.values.scroll_offset.y == 2
+        # The labels scroll with the values: the third label is on top now.
+        assert pane.labels.render_line(0).text.startswith("URL ")
         await pilot.press("escape")
         assert app.main.maximized is None and isinstance(app.focused, ItemTable)
         assert not app.main.batches.session.running  # esc closed the view, nothing else

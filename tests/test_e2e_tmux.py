@@ -52,7 +52,7 @@ def test_deactivate_an_item_by_keyboard_over_a_real_socket(
         assert "127.0.0.1" in screen() and "DEMO" not in screen()
         for _ in range(steps):
             terminal.send("j")
-        on_target = re.compile(rf"Identifier\s+{target.identifier}\s")
+        on_target = re.compile(rf"ID\s+{target.identifier}\s")
         terminal.wait_for(
             lambda: on_target.search(screen()) is not None, "the cursor on the target"
         )

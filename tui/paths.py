@@ -52,7 +52,7 @@ def styles_dir() -> Path:
     return package.parent / "styles"
 
 
-STYLESHEETS = ("app.tcss", "item_table.tcss", "main.tcss", "dialogs.tcss")
+STYLESHEETS = ("app.tcss", "item_table.tcss", "detail_pane.tcss", "main.tcss", "dialogs.tcss")
 
 
 def stylesheets() -> list[Path]:

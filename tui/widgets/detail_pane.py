@@ -1,122 +1,133 @@
-"""The detail pane beside the table: what the list said, or the fetched item."""
+"""The detail pane beside the table: what the list said, or the fetched item.
+
+Labels and values are two columns, each its own widget on the line API. Textual
+repaints a changed line from the left edge of the widget that owns it, so with the
+labels apart a cursor move repaints only the values that changed, and the footer,
+docked at the bottom, never moves: about a third of the bytes a single widget cost
+(issue 11: a cursor move over a thin link).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from rich.cells import cell_len
+from rich.console import Console
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Static
 
-from tui.api import ItemSummary, Kind
+from tui.api import ItemSummary
 from tui.safe_text import safe_text
+from tui.widgets.detail_rows import (
+    DETAIL_FOOTER,
+    SUMMARY_FOOTER,
+    Rows,
+    changed_cells,
+    detail_rows,
+    summary_rows,
+)
 
 if TYPE_CHECKING:
     from tui.api import ItemDetail
 
-MASK = "•••••••• (hidden)"
+#: The blank cells between the longest label and the values.
+LABEL_GAP = 2
 
 
-def _yes_no(flag: bool) -> str:
-    return "yes" if flag else "no"
+def _strip(text: Text, console: Console) -> Strip:
+    return Strip(list(text.render(console, end="")), text.cell_len)
 
 
-def _lines_for_summary(item: ItemSummary) -> list[tuple[str, str]]:
-    rows = [("Identifier", item.identifier), ("Name", item.name)]
-    if item.kind is Kind.PASSWORD:
-        rows += [("Username", item.username), ("URL", item.url)]
-    rows += [
-        ("Tags", item.tags or "-"),
-        ("May edit", _yes_no(item.can_write)),
-        ("Justification", "required" if item.need_justify else "no"),
-        ("Approval", "required" if item.need_approval else "no"),
-    ]
-    return rows
+def repaint_changed(widget: Widget, old: list[str], new: list[str], top: int) -> None:
+    """Refresh, on the lines in view, only the cells whose text changed."""
+    for y in range(top, min(max(len(new), len(old)), top + widget.size.height)):
+        span = changed_cells(old[y] if y < len(old) else "", new[y] if y < len(new) else "")
+        if span is not None:
+            widget.refresh(Region(span[0], y - top, span[1] - span[0], 1))
 
 
-def _secret_state(value: object) -> str:
-    return MASK if value is not None else "not set"
+class DetailLabels(Widget):
+    """The labels column; it scrolls with the values (``top`` is theirs)."""
+
+    def __init__(self, top: Callable[[], int]) -> None:
+        super().__init__()
+        self._top = top
+        self._strips: list[Strip] = []
+        self._plain: list[str] = []
+
+    def show_lines(self, strips: list[Strip]) -> None:
+        old, self._plain = self._plain, [strip.text for strip in strips]
+        self._strips = strips
+        repaint_changed(self, old, self._plain, self._top())
+
+    def render_line(self, y: int) -> Strip:
+        index = self._top() + y
+        style = self.rich_style
+        line = self._strips[index] if index < len(self._strips) else Strip([])
+        return line.apply_style(style).adjust_cell_length(self.size.width, style).simplify()
 
 
-def _shares(detail: ItemDetail) -> list[tuple[str, str]]:
-    users = ", ".join(
-        f"{share.name}{' (edit)' if share.can_edit else ''}" for share in detail.users_allowed
-    )
-    groups = ", ".join(
-        f"{share.name}{' (edit)' if share.can_edit else ''}" for share in detail.groups_allowed
-    )
-    return [("Shared with", users or "-"), ("Groups", groups or "-")]
+class DetailValues(ScrollView):
+    """The values column: it owns the scrolling, and tells the labels when it moves."""
+
+    def __init__(self, labels: DetailLabels, resized: Callable[[], None]) -> None:
+        super().__init__()
+        self._labels = labels
+        self._resized = resized
+        self._strips: list[Strip] = []
+        self._plain: list[str] = []
+
+    def show_lines(self, strips: list[Strip]) -> None:
+        old, self._plain = self._plain, [strip.text for strip in strips]
+        self._strips = strips
+        # The virtual height never drops below the column's own height: changing it
+        # is a layout pass (a full repaint), which a cursor move must not cost. The
+        # width is the column's, less a scrollbar's only where the lines need one
+        # (the scrollbar shown now may be about to go).
+        width, height = self.size
+        if len(strips) > height:
+            width -= self.styles.scrollbar_size_vertical
+        size = Size(width, max(len(strips), height))
+        if self.virtual_size != size:
+            self.virtual_size = size
+            self.refresh()
+        else:
+            repaint_changed(self, old, self._plain, int(self.scroll_offset.y))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) != round(new_value):
+            self._labels.refresh()
+
+    def on_resize(self) -> None:
+        self._resized()
+
+    def render_line(self, y: int) -> Strip:
+        index = int(self.scroll_offset.y) + y
+        style = self.rich_style
+        width = self.scrollable_content_region.width
+        line = self._strips[index] if index < len(self._strips) else Strip([])
+        return line.apply_style(style).adjust_cell_length(width, style).simplify()
 
 
-def _lines_for_detail(detail: ItemDetail) -> list[tuple[str, str]]:
-    # The item models are loaded by the fetch that made ``detail``, not at start.
-    from tui.api import ApiSecretDetail, PasswordDetail
-
-    rows = [("Identifier", detail.identifier), ("Name", detail.name), ("URL", detail.url or "-")]
-    if isinstance(detail, PasswordDetail):
-        rows += [
-            ("Username", detail.username),
-            ("Password", _secret_state(detail.password)),
-            ("TOTP seed", _secret_state(detail.secret_key)),
-            ("TOTP code", _secret_state(detail.token)),
-        ]
-    elif isinstance(detail, ApiSecretDetail):
-        rows += [
-            ("Client id", detail.client_id or "-"),
-            ("Client secret", _secret_state(detail.client_secret)),
-            ("Code", detail.identifier_code or "-"),
-            ("Method", detail.method or "-"),
-        ]
-    rows += [("Tags", detail.tags or "-"), ("Notes", detail.notes or "-")]
-    return rows + _shares(detail)
-
-
-def changed_cells(before: str, after: str) -> tuple[int, int] | None:
-    """The cells from the first that differs to the end of the longer line (None: same).
-
-    A cursor move changes the values, not the labels: repainting from the first
-    changed cell costs a few bytes where the whole line cost a few hundred."""
-    if before == after:
-        return None
-    common = min(len(before), len(after))
-    first = next((i for i in range(common) if before[i] != after[i]), common)
-    start = cell_len(before[:first])
-    return start, max(cell_len(before), cell_len(after), start + 1)
-
-
-def render_rows(rows: list[tuple[str, str]], footer: str) -> list[Text]:
-    """One Text per label/value line; values are never parsed as markup."""
-    width = max(len(label) for label, _ in rows) if rows else 0
-    lines = []
-    for label, value in rows:
-        line = Text(no_wrap=False)
-        line.append(f"{label:<{width}}  ", style="bold")
-        line.append(safe_text(value))
-        lines.append(line)
-    lines.append(Text(""))
-    lines.append(Text(footer, style="italic"))
-    return lines
-
-
-class DetailPane(ScrollView, can_focus=True):
+class DetailPane(Widget, can_focus=True):
     """Shows the cursor row; ``enter`` in the table comes here to scroll it, and
-    ``v`` fetches the full item (an audited view, asked first).
-
-    Drawn on the line API, like the table: an update compares the new lines with
-    the old ones and repaints only the cells that changed, from the first that
-    differs, with no layout pass, so a cursor move over SSH costs a few bytes per
-    line, not the whole pane.
-    """
+    ``v`` fetches the full item (an audited view, asked first)."""
 
     BINDINGS = [
-        Binding("up,k", "scroll_up", "Up", show=False, tooltip="Scroll up a line"),
-        Binding("down,j", "scroll_down", "Down", show=False, tooltip="Scroll down a line"),
-        Binding("pageup", "page_up", "Page up", show=False, tooltip="Scroll up a page"),
-        Binding("pagedown", "page_down", "Page down", show=False, tooltip="Scroll down a page"),
+        Binding("up,k", "scroll_lines(-1)", "Up", show=False, tooltip="Scroll up a line"),
+        Binding("down,j", "scroll_lines(1)", "Down", show=False, tooltip="Scroll down a line"),
+        Binding("pageup", "scroll_pages(-1)", "Page up", show=False, tooltip="Scroll up a page"),
+        Binding(
+            "pagedown", "scroll_pages(1)", "Page down", show=False, tooltip="Scroll down a page"
+        ),
         Binding(
             "escape",
             "screen.escape",
@@ -135,63 +146,71 @@ class DetailPane(ScrollView, can_focus=True):
         self.follow_settle = follow_settle
         self._window: Timer | None = None
         self._held: tuple[ItemSummary | None, bool] | None = None
-        self._texts: list[Text] = []
-        self._strips: list[Strip] = []
-        self._plain: list[str] = []
+        self._rows: Rows = []
+        self._footer_text = ""
+        self._label_width = -1
+        self.labels = DetailLabels(lambda: int(self.values.scroll_offset.y))
+        self.values = DetailValues(self.labels, self._rebuild)
+        self._footer = Static(classes="detail-footer")
         self.border_title = "Details"
 
-    def _wrap(self, width: int) -> list[Strip]:
-        console = self.app.console
-        strips: list[Strip] = []
-        for text in self._texts:
-            for line in text.wrap(console, max(width, 1)):
-                strips.append(Strip(list(line.render(console, end="")), line.cell_len))
-        return strips
+    def compose(self) -> ComposeResult:
+        yield self._footer
+        yield self.labels
+        yield self.values
 
-    def _show(self, lines: list[Text]) -> None:
+    def _show(self, rows: Rows, footer: str) -> None:
         self._held = None  # what is shown now is newer than a cursor row held back
-        self._texts = lines
+        self._rows = rows
+        labelled = any(label for label, _ in rows)
+        width = max(len(label) for label, _ in rows) + LABEL_GAP if labelled else 0
+        if width != self._label_width:
+            # A layout pass: the values' resize then rewraps them.
+            self._label_width = width
+            self.labels.display = labelled
+            self.labels.styles.width = width
+        if footer != self._footer_text:
+            self._footer_text = footer
+            self._footer.update(Text(footer, style="italic"))
+            self._footer.set_class(bool(footer), "-filled")
         self._rebuild()
 
     def _rebuild(self) -> None:
-        width = self.scrollable_content_region.width
+        width, height = self.values.size
         if width <= 0:
             return
-        strips = self._wrap(width)
-        plain = [strip.text for strip in strips]
-        old = self._plain
-        self._strips, self._plain = strips, plain
-        # The virtual height never drops below the pane's own height: changing it
-        # is a layout pass (a full repaint), which a cursor move must not cost.
-        height = max(len(plain), self.size.height)
-        if self.virtual_size != Size(width, height):
-            self.virtual_size = Size(width, height)
-            self.refresh()
-            return
-        top = int(self.scroll_offset.y)
-        for y in range(top, min(max(len(plain), len(old)), top + self.size.height)):
-            span = changed_cells(old[y] if y < len(old) else "", plain[y] if y < len(plain) else "")
-            if span is not None:
-                self.refresh(Region(span[0], y - top, span[1] - span[0], 1))
+        labels, values = self._wrap(width)
+        if len(values) > height:  # the scrollbar will take its columns
+            labels, values = self._wrap(width - self.values.styles.scrollbar_size_vertical)
+        self.values.show_lines(values)
+        self.labels.show_lines(labels)
 
-    def on_resize(self) -> None:
-        self._plain = []
-        self._rebuild()
+    def _wrap(self, width: int) -> tuple[list[Strip], list[Strip]]:
+        """The label and value lines, the values wrapped at ``width``."""
+        console = self.app.console
+        labels: list[Strip] = []
+        values: list[Strip] = []
+        for label, value in self._rows:
+            lines = Text(safe_text(value)).wrap(console, max(width, 1)) or [Text("")]
+            values.extend(_strip(line, console) for line in lines)
+            labels.append(_strip(Text.assemble((label, "bold")), console))
+            labels.extend(Strip([]) for _ in lines[1:])
+        return labels, values
 
-    def render_line(self, y: int) -> Strip:
-        index = int(self.scroll_offset.y) + y
-        style = self.rich_style
-        width = self.scrollable_content_region.width
-        if index >= len(self._strips):
-            return Strip.blank(width, style)
-        return self._strips[index].apply_style(style).adjust_cell_length(width, style)
+    def action_scroll_lines(self, lines: int) -> None:
+        self.values.scroll_relative(y=lines, animate=False)
+
+    def action_scroll_pages(self, pages: int) -> None:
+        self.values.scroll_relative(y=pages * self.values.size.height, animate=False)
 
     def text(self) -> str:
         """What the pane shows, as plain text (one line per label, unwrapped)."""
-        return "\n".join(text.plain for text in self._texts)
+        width = max((len(label) for label, _ in self._rows), default=0)
+        lines = [f"{label:<{width}}  {value}" if label else value for label, value in self._rows]
+        return "\n".join([*lines, "", self._footer_text] if self._footer_text else lines)
 
     def show_nothing(self, message: str = "No item selected") -> None:
-        self._show([Text(message, style="italic")])
+        self._show([("", message)], "")
 
     def show_item(self, item: ItemSummary | None, any_items: bool) -> None:
         """The cursor row's item as the list gave it, or why there is none."""
@@ -219,19 +238,10 @@ class DetailPane(ScrollView, can_focus=True):
             self.show_item(*held)
 
     def show_summary(self, item: ItemSummary) -> None:
-        self._show(
-            render_rows(
-                _lines_for_summary(item),
-                "From the list. v fetches the full item (asks first: senhasegura audits it).",
-            )
-        )
+        self._show(summary_rows(item), SUMMARY_FOOTER)
 
     def show_loading(self, item: ItemSummary) -> None:
-        self._show([Text(f"Fetching {item.kind.noun} {item.identifier}…")])
+        self._show([("", f"Fetching {item.kind.noun} {item.identifier}…")], "")
 
     def show_detail(self, detail: ItemDetail) -> None:
-        self._show(
-            render_rows(
-                _lines_for_detail(detail), "Fetched from the server. Secret values are never shown."
-            )
-        )
+        self._show(detail_rows(detail), DETAIL_FOOTER)

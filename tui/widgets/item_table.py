@@ -295,7 +295,7 @@ class ItemTable(TableData, ScrollView, can_focus=True):
     def _refresh_position(self, position: int) -> None:
         y = position - int(self.scroll_offset.y) + 1
         if 1 <= y < self.size.height:
-            self.refresh(Region(0, y, self.size.width, 1))
+            self.refresh(Region(0, y, self.scrollable_content_region.width, 1))
 
     def _refresh_key(self, key: str) -> None:
         """Repaint one row: only its own cached lines are forgotten, not the screenful."""
