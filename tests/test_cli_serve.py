@@ -17,12 +17,13 @@ from tui.web.server import TEXTUAL_VARIABLES, tab_command
 
 
 @pytest.fixture
-def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
-    """Where serve would have listened (nothing is served)."""
-    calls: list[tuple[str, int]] = []
+def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int, str]]:
+    """Where serve would have listened, and the URL its page gives browsers (nothing
+    is served)."""
+    calls: list[tuple[str, int, str]] = []
 
-    def run_server(host: str, port: int) -> int:
-        calls.append((host, port))
+    def run_server(host: str, port: int, public_url: str) -> int:
+        calls.append((host, port, public_url))
         return 0
 
     monkeypatch.setattr(tui.web.server, "run_server", run_server)
@@ -30,30 +31,53 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
 
 
 def test_serve_listens_on_loopback_port_8000_by_default(
-    served: list[tuple[str, int]], capsys: pytest.CaptureFixture[str]
+    served: list[tuple[str, int, str]], capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["serve"]) == 0
-    assert served == [("127.0.0.1", 8000)]
+    assert served == [("127.0.0.1", 8000, "http://127.0.0.1:8000")]
     assert capsys.readouterr().err == ""
 
 
 def test_another_address_needs_allow_remote_and_then_warns(
-    served: list[tuple[str, int]], capsys: pytest.CaptureFixture[str]
+    served: list[tuple[str, int, str]], capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["serve", "--host", "0.0.0.0"]) == 2
     err = capsys.readouterr().err
     assert served == [] and len(err.strip().splitlines()) == 1
     assert "refusing to listen on 0.0.0.0" in err and "--allow-remote" in err
-    assert main(["serve", "--host", "0.0.0.0", "--allow-remote", "--port", "8123"]) == 0
-    assert served == [("0.0.0.0", 8123)]
+    assert main(["serve", "--host", "192.0.2.7", "--allow-remote", "--port", "8123"]) == 0
+    assert served == [("192.0.2.7", 8123, "http://192.0.2.7:8123")]
     assert "no authentication" in capsys.readouterr().err
 
 
+def test_the_page_gets_an_address_a_browser_can_reach(
+    served: list[tuple[str, int, str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """textual-serve writes its listening address into the page for the assets and
+    the websocket: ``http://::1:8000`` is no URL, and 0.0.0.0 is nowhere a browser
+    elsewhere can go."""
+    assert main(["serve", "--host", "::1"]) == 0
+    assert served[-1] == ("::1", 8000, "http://[::1]:8000")
+    assert main(["serve", "--host", "0.0.0.0", "--allow-remote"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "needs --public-url" in err
+    public = ["--allow-remote", "--public-url", "https://demo.example:8443/"]
+    assert main(["serve", "--host", "0.0.0.0", *public]) == 0
+    assert served[-1] == ("0.0.0.0", 8000, "https://demo.example:8443")
+    assert "no authentication" in capsys.readouterr().err
+    for bad in ("ftp://demo.example", "demo.example:8000", "http://demo.example/tab"):
+        assert main(["serve", "--public-url", bad]) == 2
+        err = capsys.readouterr().err
+        assert len(err.strip().splitlines()) == 1 and "--public-url" in err, err
+    assert len(served) == 2
+
+
 @pytest.mark.parametrize(
-    "args", [["--port", "0"], ["--port", "70000"], ["--port", "x"], ["--bogus"], ["extra"]]
+    "args",
+    [["--port", "0"], ["--port", "70000"], ["--port", "x"], ["--bogus"], ["extra"]],
 )
 def test_bad_input_is_one_line_and_exit_2(
-    served: list[tuple[str, int]], capsys: pytest.CaptureFixture[str], args: list[str]
+    served: list[tuple[str, int, str]], capsys: pytest.CaptureFixture[str], args: list[str]
 ) -> None:
     assert main(["serve", *args]) == 2
     err = capsys.readouterr().err

@@ -61,8 +61,9 @@ def tab_command(sessions: Path, python: str = sys.executable) -> str:
     )
 
 
-def run_server(host: str, port: int) -> int:
-    """Serve until interrupted; the exit code."""
+def run_server(host: str, port: int, public_url: str) -> int:
+    """Serve until interrupted; the exit code. ``public_url`` is where browsers reach
+    it, for the page's asset and websocket addresses."""
     from textual_serve.server import Server
 
     with tempfile.TemporaryDirectory(prefix="mysafe-tui-serve-") as sessions:
@@ -71,6 +72,7 @@ def run_server(host: str, port: int) -> int:
             host=host,
             port=port,
             title=TITLE,
+            public_url=public_url,
             templates_path=TEMPLATES,
         )
         print(
