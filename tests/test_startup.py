@@ -1,0 +1,54 @@
+"""What the console's start does and does not do (issue 10's start-up), untimed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tui.api import Secret
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The console's way in, as the program and the benchmarks take it: resolve the
+# options (no config file), build the demo app. Prints what got imported.
+START = """
+import sys
+from pathlib import Path
+from tui.launch import resolve
+from tui.factory import build_app
+options = resolve(
+    url=None, client_id=None, tenant=None, ca_bundle=None, insecure=False, demo=False,
+    read_only=False, concurrency=None, environ={}, config_path=Path(sys.argv[1]),
+)
+assert options.client is None and options.first_run
+build_app(options, keep_journal=False)
+print(" ".join(sorted(sys.modules)))
+print(sys.modules.get("httpx._main", "absent"))
+"""
+
+
+def test_the_demo_starts_without_pydantic_or_httpx_command_line(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", START, str(tmp_path / "no-config.toml")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=True,
+    )
+    modules, httpx_main = done.stdout.splitlines()
+    loaded = modules.split()
+    assert "tui.app" in loaded and "httpx" in loaded
+    # pydantic (about 70 ms, 100 with the config's models) waits for a config file
+    # or a fetched item; httpx's own command line (Rich, Pygments) never comes.
+    assert [m for m in loaded if m.split(".")[0] == "pydantic"] == []
+    assert "tui.config" not in loaded
+    assert httpx_main == "None"
+
+
+def test_secret_never_shows_its_value() -> None:
+    secret = Secret("hunter2")
+    assert secret.get_secret_value() == "hunter2"
+    assert "hunter2" not in repr(secret) + str(secret) + f"{secret}"
+    assert secret == Secret("hunter2") and secret != Secret("other")
