@@ -6,7 +6,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+from textual.widget import Widget
+
 from tui.api import Secret
+from tui.app import MySafeApp
+from tui.ops import ProfileView
+from tui.simulator import Simulator
+from tui.widgets import KeyFooter
+
+from conftest import make_app, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,3 +60,25 @@ def test_secret_never_shows_its_value() -> None:
     assert secret.get_secret_value() == "hunter2"
     assert "hunter2" not in repr(secret) + str(secret) + f"{secret}"
     assert secret == Secret("hunter2") and secret != Secret("other")
+
+
+def footer_keys(app: MySafeApp) -> list[Widget]:
+    return list(app.main.query_one(KeyFooter).query("FooterKey"))
+
+
+async def test_footer_is_composed_again_only_when_its_keys_change(sim: Simulator) -> None:
+    app = make_app(sim, demo=False, profile=ProfileView(name="prod", production=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        before = footer_keys(app)
+        greyed = [k for k in before if k.has_class("-disabled")]
+        assert [str(k.render()).split() for k in greyed] == [["d", "Deactivate"], ["u", "Undo"]]
+        app.main.refresh_bindings()  # nothing shown changes: the same widgets stay
+        app.main.table().focus()
+        await pilot.pause()
+        assert footer_keys(app) == before
+        app.session.unlock("prod")
+        app.main.session_changed()  # greyed keys come alive: composed again
+        await wait_until(pilot, lambda: not any(k.has_class("-disabled") for k in footer_keys(app)))
+        assert all(k not in before for k in footer_keys(app))

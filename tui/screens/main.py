@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Key, Paste
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from tui.api import Action, ItemSummary, Kind, MySafeError
@@ -35,6 +35,7 @@ from tui.widgets import (
     DetailPane,
     FilterLine,
     ItemTable,
+    KeyFooter,
     LogPanel,
     StatusLine,
 )
@@ -81,7 +82,7 @@ class MainScreen(Screen[None]):
         yield StatusLine()
         yield BatchBar()
         yield LogPanel(self.mysafe.clock, id="log")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.session_changed()
