@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from textual.widget import Widget
 
 from tui.api import Secret
@@ -53,6 +54,28 @@ def test_the_demo_starts_without_pydantic_or_httpx_command_line(tmp_path: Path) 
     assert [m for m in loaded if m.split(".")[0] == "pydantic"] == []
     assert "tui.config" not in loaded
     assert httpx_main == "None"
+    # Nothing shown at start is imported for it: no dialog but the confirmation
+    # (its arming delay is the app's default), no other screen, no socket server.
+    assert [m for m in loaded if m.startswith("tui.dialogs.")] == ["tui.dialogs.confirm_batch"]
+    for absent in ("tui.screens.help", "tui.screens.errors", "tui.screens.audit_view"):
+        assert absent not in loaded
+    assert "tui.screens.first_run" not in loaded and "tui.simulator.server" not in loaded
+    assert "h11" not in loaded
+
+
+def test_what_is_imported_lazily_is_still_there() -> None:
+    import tui.dialogs
+    import tui.screens
+    import tui.simulator
+    from tui.dialogs.unlock import UnlockWriting
+    from tui.screens.help import HelpScreen
+    from tui.simulator.server import serve
+
+    assert tui.dialogs.UnlockWriting is UnlockWriting
+    assert tui.screens.HelpScreen is HelpScreen
+    assert tui.simulator.serve is serve
+    with pytest.raises(AttributeError):
+        _ = tui.dialogs.NoSuchDialog
 
 
 def test_secret_never_shows_its_value() -> None:

@@ -17,6 +17,7 @@ class KeyFooter(Footer):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._shown: tuple[object, ...] | None = None
+        self._recompose_pending = False
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
         if screen.app.app_focus and self.is_attached and screen is self.screen:
@@ -27,6 +28,13 @@ class KeyFooter(Footer):
             if shown == self._shown:
                 return
             self._shown = shown
+            if self._recompose_pending:
+                return  # the recompose to come reads the bindings as they are then
+            self._recompose_pending = True
         else:
             self._shown = None  # Footer composes nothing now: the next signal must
         super().bindings_changed(screen)
+
+    async def recompose(self) -> None:
+        self._recompose_pending = False
+        await super().recompose()
