@@ -9,7 +9,7 @@ import logging
 import signal
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -26,9 +26,10 @@ from tui.link_mode import LinkMode
 from tui.ops import ProfileView, Session
 from tui.paths import stylesheets
 from tui.safe_text import safe_text
-from tui.screens.errors import ErrorEntry, ErrorHistoryScreen
-from tui.screens.first_run import FirstRunScreen
 from tui.screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from tui.screens.errors import ErrorEntry
 
 THEME = "textual-dark"
 
@@ -174,6 +175,8 @@ class MySafeApp(App[None]):
                 if not demo:
                     self.quit_safely("quit")
 
+            from tui.screens.first_run import FirstRunScreen
+
             self.push_screen(FirstRunScreen(self.config_path), chosen)
 
     def _on_hangup(self, number: int, _frame: object) -> None:
@@ -291,6 +294,8 @@ class MySafeApp(App[None]):
 
     def record_error(self, context: str, message: str) -> None:
         """Add to the error history only (batch items already have their log line)."""
+        from tui.screens.errors import ErrorEntry
+
         self.errors.append(ErrorEntry(self.clock().strftime("%H:%M:%S"), context, message))
 
     # -- global actions -------------------------------------------------------------
@@ -302,6 +307,8 @@ class MySafeApp(App[None]):
         self.main.toggle_log()
 
     def action_errors(self) -> None:
+        from tui.screens.errors import ErrorHistoryScreen
+
         self.push_screen(ErrorHistoryScreen(self.errors))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:

@@ -38,9 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from tui.api.client import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
 from tui.api.endpoint import normalise_base_url
 from tui.api.errors import ConfigurationError
-from tui.api.settings import DEFAULT_MAX_LIST_BYTES, DEFAULT_REQUEST_DEADLINE
-
-MB = 1024 * 1024
+from tui.api.settings import DEFAULT_MAX_LIST_BYTES, DEFAULT_REQUEST_DEADLINE, MB
 
 Colour = Literal["red", "yellow", "green", "blue", "magenta", "cyan"]
 

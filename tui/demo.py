@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import SecretStr
+from typing import TYPE_CHECKING
 
-from tui.api import ClientSettings, MySafeClient
-from tui.launch import LaunchOptions
+from tui.api import ClientSettings, MySafeClient, Secret
 from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig
+
+if TYPE_CHECKING:
+    from tui.launch import LaunchOptions
 
 CONNECT_HINT = "DEMO data. Real server: set MYSAFE_URL, MYSAFE_CLIENT_ID, MYSAFE_CLIENT_SECRET"
 
@@ -27,7 +29,7 @@ def demo_client(simulator: Simulator, *, read_only: bool = False) -> MySafeClien
     settings = ClientSettings(
         base_url=simulator.base_url,
         client_id=DEMO_CLIENT_ID,
-        client_secret=SecretStr(DEMO_CLIENT_SECRET),
+        client_secret=Secret(DEMO_CLIENT_SECRET),
         read_only=read_only,
     )
     return MySafeClient(settings, transport=simulator.transport())

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from tui import paths
 from tui.api import MySafeClient
-from tui.launch import LaunchOptions
 from tui.link_mode import LinkMode
 from tui.ops import Journal, JournalContext, ProfileView, Session
 from tui.ops.session import random_batch_id
@@ -18,6 +17,7 @@ from tui.paths import audit_path
 
 if TYPE_CHECKING:
     from tui.app import MySafeApp
+    from tui.launch import LaunchOptions
     from tui.simulator import Simulator
 
 

@@ -14,15 +14,19 @@ import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import httpx
-from pydantic import SecretStr
 
-from tui.api import DEFAULT_CONCURRENCY, ClientSettings, ConfigurationError, TLSSettings
+from tui.api import DEFAULT_CONCURRENCY, ClientSettings, ConfigurationError, Secret, TLSSettings
 from tui.api.client import MAX_CONCURRENCY
 from tui.api.endpoint import normalise_base_url
-from tui.api.settings import DEFAULT_MAX_LIST_BYTES, DEFAULT_REQUEST_DEADLINE
-from tui.config import MB, ConfigError, ConfigFile, Profile, load_config
+from tui.api.settings import DEFAULT_MAX_LIST_BYTES, DEFAULT_REQUEST_DEADLINE, MB
+
+if TYPE_CHECKING:
+    # The config file's models are pydantic's (about 100 ms to import and build):
+    # loaded only when there is a file to read (``resolve``).
+    from tui.config import ConfigFile, Profile
 
 KEYRING_SERVICE = "mysafe-tui"
 
@@ -188,10 +192,7 @@ def resolve(
     )
     if demo:
         return demo_options
-    try:
-        config = load_config(config_path) if config_path is not None else ConfigFile()
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
+    config = _config(config_path)
     name = profile or _env(environ, "MYSAFE_PROFILE")
     if name is not None and name not in config.profiles:
         known = ", ".join(sorted(config.profiles)) or "none"
@@ -249,6 +250,28 @@ def resolve(
     )
 
 
+def _config(path: Path | None) -> ConfigFile:
+    """The config file's profiles; with no file, an empty config without pydantic."""
+    if path is None or not path.exists():
+        return _NO_CONFIG
+    from tui.config import ConfigError, load_config
+
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
+class _NoConfig:
+    """What ``resolve`` reads of an empty :class:`tui.config.ConfigFile`."""
+
+    profiles: dict[str, Profile] = {}
+    default_profile: str | None = None
+
+
+_NO_CONFIG = cast("ConfigFile", _NoConfig())
+
+
 def _server_options(
     chosen: Profile | None,
     name: str,
@@ -298,7 +321,7 @@ def _server_options(
     settings = ClientSettings(
         base_url=base_url,
         client_id=client_id,
-        client_secret=SecretStr(secret),
+        client_secret=Secret(secret),
         tenant=tenant,
         tls=tls,
         concurrency=concurrency or (chosen.concurrency if chosen else DEFAULT_CONCURRENCY),

@@ -75,18 +75,16 @@ async def bare(launched: float, rows: Sequence[tuple[str, ...]], columns: tuple[
 
 
 async def console(launched: float, mode: str, args: list[str]) -> None:
-    from pydantic import SecretStr
-
     from tui.factory import build_app
     from tui.launch import LaunchOptions
 
     if mode == "demo":
         options = LaunchOptions(None, demo_passwords=int(args[0]), demo_api_secrets=int(args[1]))
     else:
-        from tui.api import ClientSettings
+        from tui.api import ClientSettings, Secret
         from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 
-        settings = ClientSettings(args[0], DEMO_CLIENT_ID, SecretStr(DEMO_CLIENT_SECRET))
+        settings = ClientSettings(args[0], DEMO_CLIENT_ID, Secret(DEMO_CLIENT_SECRET))
         options = LaunchOptions(settings, profile_name="bench")
     app = build_app(options, keep_journal=False)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -30,6 +30,7 @@ from tui.api.errors import (
 )
 from tui.api.models import Action, ActionResult, ItemList, ItemRef, ItemSummary, Kind
 from tui.api.retry import RetryPolicy
+from tui.api.settings import Secret
 
 if TYPE_CHECKING:
     from tui.api.details import ApiSecretDetail, ItemDetail, PasswordDetail, Share
@@ -80,6 +81,7 @@ __all__ = [
     "ReadOnlyError",
     "RequestTimeoutError",
     "RetryPolicy",
+    "Secret",
     "ServerError",
     "Share",
     "TLSSettings",

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from pydantic import SecretStr
+from typing import Protocol
 
 from tui.api.endpoint import TLSSettings
 from tui.api.retry import RetryPolicy
@@ -15,12 +14,47 @@ from tui.api.retry import RetryPolicy
 #: 1.5 ms a request for httpx on a small machine) stays below the wall time.
 DEFAULT_CONCURRENCY = 16
 MAX_CONCURRENCY = 64
+MB = 1024 * 1024
 #: The most a list answer's body may hold (a list of 100 000 items is about 20 MB).
-DEFAULT_MAX_LIST_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_LIST_BYTES = 64 * MB
 #: The most any other answer's body may hold (an action, a token, one item).
-MAX_ANSWER_BYTES = 1024 * 1024
+MAX_ANSWER_BYTES = MB
 #: Seconds a request may take from start to the last byte of its answer.
 DEFAULT_REQUEST_DEADLINE = 30.0
+
+
+class SecretValue(Protocol):
+    """A secret that shows only when asked: pydantic's ``SecretStr`` (the config
+    file's) or :class:`Secret`."""
+
+    def get_secret_value(self) -> str: ...
+
+
+class Secret:
+    """A secret string that never shows in a repr, a log or a traceback's locals.
+
+    ``SecretStr``'s interface without pydantic: importing pydantic costs about
+    70 ms, and the console (the demo above all) starts without it."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def get_secret_value(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    def __str__(self) -> str:
+        return "**********"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +63,7 @@ class ClientSettings:
 
     base_url: str
     client_id: str
-    client_secret: SecretStr = field(repr=False)
+    client_secret: SecretValue = field(repr=False)
     tenant: str | None = None
     tls: TLSSettings = field(default_factory=TLSSettings)
     connect_timeout: float = 5.0

@@ -11,14 +11,13 @@ from typing import TYPE_CHECKING
 from textual.notifications import SeverityLevel
 
 from tui.api import Action, ItemRef, Kind
-from tui.dialogs import ConfirmBatch, ConfirmQuit, UnlockWriting
+from tui.dialogs.confirm_batch import ConfirmBatch
 from tui.ops import BatchPlan, BatchRecord, BatchRun, ItemOutcome, Refused, split_writable
 from tui.ops.dry_run import write_dry_run
 from tui.ops.export import export_items
 from tui.ops.wording import plural
 from tui.paths import dry_run_dir
 from tui.safe_text import safe_text
-from tui.screens.audit_view import AuditScreen
 from tui.screens.outcome_feed import OutcomeFeed
 from tui.widgets import BatchBar
 
@@ -273,6 +272,8 @@ class BatchController:
                 severity="warning",
             )
 
+        from tui.dialogs.unlock import UnlockWriting
+
         self.app.push_screen(UnlockWriting(self.session.profile.name), unlocked)
 
     def open_audit(self) -> None:
@@ -285,6 +286,8 @@ class BatchController:
             if batch is not None:
                 self.reverse(batch)
 
+        from tui.screens.audit_view import AuditScreen
+
         self.app.push_screen(AuditScreen(session), chosen)
 
     def request_quit(self) -> None:
@@ -296,6 +299,8 @@ class BatchController:
         def answer(leave: bool | None) -> None:
             if leave:
                 self.app.quit_safely("quit")
+
+        from tui.dialogs.confirm_quit import ConfirmQuit
 
         self.app.push_screen(ConfirmQuit(run.total - run.done, len(run.in_flight)), answer)
 

@@ -11,15 +11,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Key, Paste
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from tui.api import Action, ItemSummary, Kind, MySafeError
-from tui.dialogs import ConfirmFetch, ServerFilterDialog
 from tui.gc_pause import paused_gc
 from tui.screens.batch_controller import BatchController
 from tui.screens.filter_mode import FilterMode
-from tui.screens.help import HelpScreen
 from tui.screens.main_layout import (
     COLUMNS,
     MAIN_BINDINGS,
@@ -35,6 +33,7 @@ from tui.widgets import (
     DetailPane,
     FilterLine,
     ItemTable,
+    KeyFooter,
     LogPanel,
     StatusLine,
 )
@@ -81,7 +80,7 @@ class MainScreen(Screen[None]):
         yield StatusLine()
         yield BatchBar()
         yield LogPanel(self.mysafe.clock, id="log")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.session_changed()
@@ -201,6 +200,8 @@ class MainScreen(Screen[None]):
             if go:
                 self.fetch(item)
 
+        from tui.dialogs.confirm_fetch import ConfirmFetch
+
         self.app.push_screen(ConfirmFetch(item), answer)
 
     @work(group="fetch", exclusive=True, exit_on_error=False)
@@ -311,6 +312,8 @@ class MainScreen(Screen[None]):
                 self.server_filters[kind] = values
                 self.load(kind)
 
+        from tui.dialogs.server_filter import ServerFilterDialog
+
         self.app.push_screen(ServerFilterDialog(kind, self.server_filters[kind]), apply)
 
     def action_mark(self) -> None:
@@ -382,6 +385,8 @@ class MainScreen(Screen[None]):
     # -- help, log, quit, palette ---------------------------------------------------
 
     def show_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
         self.app.push_screen(HelpScreen(help_sections(self.BINDINGS, self.app.BINDINGS)))
 
     def toggle_log(self) -> None:

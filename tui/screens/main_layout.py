@@ -7,9 +7,6 @@ from collections.abc import Sequence
 from textual.binding import Binding, BindingType
 
 from tui.api import ItemSummary, Kind
-from tui.dialogs import ConfirmBatch, ConfirmFetch
-from tui.screens.audit_view import AuditScreen
-from tui.screens.help import HelpScreen, binding_rows
 from tui.widgets import FILTER_KEYS, DetailPane, ItemTable
 from tui.widgets.item_table import Column, Row
 
@@ -222,6 +219,11 @@ def help_sections(
 ) -> list[tuple[str, list[tuple[str, str]]]]:
     """Every key, by where it works, generated from the bindings of each screen,
     widget and dialog (none written by hand, so none goes stale)."""
+    from tui.dialogs.confirm_batch import ConfirmBatch
+    from tui.dialogs.confirm_fetch import ConfirmFetch
+    from tui.screens.audit_view import AuditScreen
+    from tui.screens.help import HelpScreen, binding_rows
+
     sources: list[tuple[str, Sequence[BindingType]]] = [
         ("Tables", screen_bindings),
         ("Moving in a table", ItemTable.BINDINGS),

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 from textual.app import SystemCommand
 from textual.binding import Binding
 
-from tui.screens.help import format_keys
-
 if TYPE_CHECKING:
     from tui.screens.main import MainScreen
 
 
 def key_of(binding: Binding) -> str:
+    from tui.screens.help import format_keys  # the help screen, when the palette opens
+
     return binding.key_display or format_keys(binding.key)
 
 

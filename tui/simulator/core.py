@@ -16,6 +16,7 @@ import re
 import threading
 from typing import Any, ClassVar
 
+from tui.gc_pause import paused_gc
 from tui.simulator import kong
 from tui.simulator.bodies import misbehaving
 from tui.simulator.config import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SimulatorConfig
@@ -106,13 +107,16 @@ class Simulator:
 
     def _build(self) -> None:
         try:
-            items, self._next_id = generate(
-                self.config.seed, self.config.passwords, self.config.api_secrets
-            )
-            for item in items:
-                self._items[item.kind][item.identifier] = item
-            for kind in self._items:
-                self._encoded[kind] = self._list_body(kind, {})
+            # Hundreds of thousands of objects that all live on: collections would
+            # walk them again and again and free nothing (0.45 s of 200 000 items).
+            with paused_gc():
+                items, self._next_id = generate(
+                    self.config.seed, self.config.passwords, self.config.api_secrets
+                )
+                for item in items:
+                    self._items[item.kind][item.identifier] = item
+                for kind in self._items:
+                    self._encoded[kind] = self._list_body(kind, {})
         except BaseException as exc:  # re-raised where the data is wanted
             self._build_error = exc
         finally:

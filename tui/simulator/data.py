@@ -14,6 +14,8 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.simulator.draws import BulkDraws, Draws, StreamDraws
+
 SERVICES = [
     ("GitHub", "github.com"),
     ("GitLab", "gitlab.example.com"),
@@ -70,19 +72,8 @@ PEOPLE = [
     "pedro.cardoso",
 ]
 GROUPS = ["DBA", "SRE", "Security", "Network", "DevOps", "Finance IT", "Service Desk"]
-TAGS = [
-    "prod",
-    "database",
-    "cloud",
-    "ci",
-    "network",
-    "finance",
-    "legacy",
-    "monitoring",
-    "sso",
-    "shared",
-]
 METHODS = ["get", "post", "put", "patch"]
+ROTATIONS = [30, 60, 90]
 
 #: Names that must be shown literally (markup look-alikes, non-ASCII, escape sequences).
 AWKWARD_PASSWORDS = [
@@ -97,6 +88,10 @@ AWKWARD_SECRETS = [
 ]
 
 DEMO_ENTROPY = string.ascii_letters + string.digits
+BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+#: Up to this many items in all, the data comes from the seeded stream item by item
+#: as it always has (``StreamDraws``); above, from blocks of it (``BulkDraws``).
+STREAM_LIMIT = 10_000
 
 
 @dataclass(slots=True)
@@ -126,23 +121,19 @@ class Item:
     groups_allowed: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _fake_secret(rng: random.Random, length: int = 20) -> str:
-    return "".join(rng.choices(DEMO_ENTROPY, k=length))
-
-
-def _tags(rng: random.Random, index: int) -> str:
+def _tags(draws: Draws, index: int) -> str:
     if index % 6 == 5:
         return ""
-    return ", ".join(rng.sample(TAGS, k=1 + index % 3))
+    return draws.tags(1 + index % 3)
 
 
 def _shares(
-    rng: random.Random, index: int, user_key: str
+    draws: Draws, index: int, user_key: str
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     if index % 4:
         return [], []
-    users = [{user_key: rng.choice(PEOPLE), "can_edit": index % 8 == 0}]
-    groups = [{"name": rng.choice(GROUPS), "can_edit": False}]
+    users = [{user_key: draws.choice(PEOPLE), "can_edit": index % 8 == 0}]
+    groups = [{"name": draws.choice(GROUPS), "can_edit": False}]
     return users, groups
 
 
@@ -154,7 +145,7 @@ def _flags(item: Item, index: int) -> None:
     item.can_view = index % 23 != 13
 
 
-def make_password(rng: random.Random, identifier: int, index: int, total: int) -> Item:
+def make_password(draws: Draws, identifier: int, index: int, total: int) -> Item:
     service, host = SERVICES[index % len(SERVICES)]
     env = ENVIRONMENTS[(index // len(SERVICES)) % len(ENVIRONMENTS)]
     role = ROLES[index % len(ROLES)]
@@ -169,20 +160,20 @@ def make_password(rng: random.Random, identifier: int, index: int, total: int) -
         identifier=str(identifier),
         name=name,
         url=f"https://{domain}",
-        username=f"{role}@{env}" if index % 3 else rng.choice(PEOPLE),
-        password=_fake_secret(rng),
-        notes=f"Owner: {rng.choice(GROUPS)}. Rotate every {rng.choice([30, 60, 90])} days.",
-        tags=_tags(rng, index),
+        username=f"{role}@{env}" if index % 3 else draws.choice(PEOPLE),
+        password=draws.secret(DEMO_ENTROPY, 20),
+        notes=f"Owner: {draws.choice(GROUPS)}. Rotate every {draws.choice(ROTATIONS)} days.",
+        tags=_tags(draws, index),
     )
     if index % 10 == 1:
-        item.secret_key = "".join(rng.choices("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", k=16))
-        item.token = f"{rng.randrange(1_000_000):06d}"
+        item.secret_key = draws.secret(BASE32, 16)
+        item.token = f"{draws.below(1_000_000):06d}"
     _flags(item, index)
-    item.users_allowed, item.groups_allowed = _shares(rng, index, "username")
+    item.users_allowed, item.groups_allowed = _shares(draws, index, "username")
     return item
 
 
-def make_api_secret(rng: random.Random, identifier: int, index: int, total: int) -> Item:
+def make_api_secret(draws: Draws, identifier: int, index: int, total: int) -> Item:
     service, host = SERVICES[(index * 7) % len(SERVICES)]
     env = ENVIRONMENTS[index % len(ENVIRONMENTS)]
     name = f"{service} {env} API"
@@ -191,26 +182,29 @@ def make_api_secret(rng: random.Random, identifier: int, index: int, total: int)
     if index < len(AWKWARD_SECRETS) * 11 and index % 11 == 8:
         name = AWKWARD_SECRETS[index // 11]
     domain = host if "." in host else f"{host}.{env}.example.com"
+    short = host.split(".")[0]
     item = Item(
         kind="api_secret",
         identifier=str(identifier),
         name=name,
         url=f"https://{domain}/api",
-        client_id=f"{host.split('.')[0]}-{env}-{index + 1:05d}",
-        client_secret=_fake_secret(rng, 32),
-        identifier_code=f"{host.split('.')[0][:4].upper()}{index + 1:06d}",
+        client_id=f"{short}-{env}-{index + 1:05d}",
+        client_secret=draws.secret(DEMO_ENTROPY, 32),
+        identifier_code=f"{short[:4].upper()}{index + 1:06d}",
         method=METHODS[index % len(METHODS)],
         notes=f"Issued for the {env} integration.",
-        tags=_tags(rng, index + 2),
+        tags=_tags(draws, index + 2),
     )
     _flags(item, index)
-    item.users_allowed, item.groups_allowed = _shares(rng, index, "name")
+    item.users_allowed, item.groups_allowed = _shares(draws, index, "name")
     return item
 
 
 def generate(seed: int, passwords: int, api_secrets: int) -> tuple[list[Item], int]:
     """Items for both kinds and the next free identifier (one shared counter)."""
     rng = random.Random(seed)
+    big = passwords + api_secrets > STREAM_LIMIT
+    draws: Draws = BulkDraws(rng) if big else StreamDraws(rng)
     items: list[Item] = []
     identifier = 1
     # Interleave the kinds the way a real safe's counter would, deterministically.
@@ -221,8 +215,8 @@ def generate(seed: int, passwords: int, api_secrets: int) -> tuple[list[Item], i
         index = counts[kind]
         counts[kind] += 1
         if kind == "password":
-            items.append(make_password(rng, identifier, index, passwords))
+            items.append(make_password(draws, identifier, index, passwords))
         else:
-            items.append(make_api_secret(rng, identifier, index, api_secrets))
+            items.append(make_api_secret(draws, identifier, index, api_secrets))
         identifier += 1
     return items, identifier

@@ -5,6 +5,7 @@ from tui.widgets.context_bar import ContextBar
 from tui.widgets.detail_pane import DetailPane
 from tui.widgets.filter_line import FILTER_KEYS, FilterLine
 from tui.widgets.item_table import Column, ItemTable, Row
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.log_panel import LogPanel
 from tui.widgets.status_line import StatusLine
 
@@ -16,6 +17,7 @@ __all__ = [
     "DetailPane",
     "FilterLine",
     "ItemTable",
+    "KeyFooter",
     "LogPanel",
     "Row",
     "StatusLine",

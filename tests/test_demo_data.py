@@ -1,0 +1,53 @@
+"""The demo data's two speeds (tui/simulator/draws.py): the seeded stream item by
+item up to STREAM_LIMIT items, blocks of it above; untimed."""
+
+from __future__ import annotations
+
+import hashlib
+import string
+from collections import Counter
+
+from tui.simulator.data import AWKWARD_PASSWORDS, STREAM_LIMIT, Item, generate
+from tui.simulator.draws import TAGS
+
+
+def digest(items: list[Item]) -> str:
+    return hashlib.sha256(repr(items).encode()).hexdigest()[:16]
+
+
+def test_the_stream_sizes_show_what_they_always_did() -> None:
+    # Digests of the data as made before the bulk path existed: the screenshots
+    # and the snapshot tests show the default size, other tests other sizes.
+    assert digest(generate(1, 40, 30)[0]) == "35f8b68b879dc1a7"
+    assert digest(generate(1, 2600, 0)[0]) == "6f071f450ac551c3"
+    assert digest(generate(1, 5000, 5000)[0]) == "32b3e752bae9d2da"
+
+
+def test_large_data_is_seeded_shaped_like_the_stream_and_has_every_item() -> None:
+    passwords, secrets = STREAM_LIMIT, 3000
+    items, next_id = generate(7, passwords, secrets)
+    assert next_id == passwords + secrets + 1
+    assert Counter(item.kind for item in items) == {"password": passwords, "api_secret": secrets}
+    assert [item.identifier for item in items] == [str(i) for i in range(1, next_id)]
+    kinds = "".join("p" if item.kind == "password" else "a" for item in items[:200])
+    assert "pa" in kinds and "ap" in kinds, "the kinds share one counter, interleaved"
+    assert digest(items) == digest(generate(7, passwords, secrets)[0])
+    assert digest(items) != digest(generate(8, passwords, secrets)[0])
+
+    entropy = set(string.ascii_letters + string.digits)
+    pw = [item for item in items if item.kind == "password"]
+    assert all(len(p.password or "") == 20 and set(p.password or "") <= entropy for p in pw)
+    assert len({p.password for p in pw}) == len(pw)
+    keys = [p for i, p in enumerate(pw) if i % 10 == 1]
+    assert all(len(p.secret_key or "") == 16 and len(p.token or "") == 6 for p in keys)
+    assert all(p.secret_key is None for i, p in enumerate(pw) if i % 10 != 1)
+    for i, p in enumerate(pw):
+        tags = p.tags.split(", ") if p.tags else []
+        assert len(tags) == (0 if i % 6 == 5 else 1 + i % 3) == len(set(tags))
+        assert set(tags) <= set(TAGS)
+    assert Counter(p.tags.split(", ")[0] for p in pw if p.tags).keys() == set(TAGS)
+    assert {p.name for p in pw} >= set(AWKWARD_PASSWORDS)
+    assert len({p.username for i, p in enumerate(pw) if i % 3 == 0}) > 10
+    api = [item for item in items if item.kind == "api_secret"]
+    assert all(len(a.client_secret or "") == 32 for a in api)
+    assert sum(bool(a.users_allowed) for a in api) == len(range(0, secrets, 4))
