@@ -1,9 +1,9 @@
 """Modal dialogs, each imported when first asked for (PEP 562): none is shown at
 start, and the console's first frame should not wait for them."""
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from tui.lazy import lazy_names
 from tui.ops import BatchPlan
 
 if TYPE_CHECKING:
@@ -23,10 +23,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        return getattr(import_module(f"tui.dialogs.{_WHERE[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_names(__name__, _WHERE)
 
 
 __all__ = [

@@ -1,8 +1,9 @@
 """Screens of the console, each imported when first asked for (PEP 562): only the
 main screen is shown at start."""
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from tui.lazy import lazy_names
 
 if TYPE_CHECKING:
     from tui.screens.errors import ErrorEntry, ErrorHistoryScreen
@@ -17,10 +18,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        return getattr(import_module(f"tui.screens.{_WHERE[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_names(__name__, _WHERE)
 
 
 __all__ = ["ErrorEntry", "ErrorHistoryScreen", "HelpScreen", "MainScreen"]

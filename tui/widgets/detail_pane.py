@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -53,6 +54,12 @@ def repaint_changed(widget: Widget, old: list[str], new: list[str], top: int) ->
             widget.refresh(Region(span[0], y - top, span[1] - span[0], 1))
 
 
+def column_line(strips: list[Strip], index: int, style: Style, width: int) -> Strip:
+    """Line ``index`` of a column in its style, ``width`` cells (blank past the end)."""
+    line = strips[index] if index < len(strips) else Strip([])
+    return line.apply_style(style).adjust_cell_length(width, style).simplify()
+
+
 class DetailLabels(Widget):
     """The labels column; it scrolls with the values (``top`` is theirs)."""
 
@@ -68,10 +75,7 @@ class DetailLabels(Widget):
         repaint_changed(self, old, self._plain, self._top())
 
     def render_line(self, y: int) -> Strip:
-        index = self._top() + y
-        style = self.rich_style
-        line = self._strips[index] if index < len(self._strips) else Strip([])
-        return line.apply_style(style).adjust_cell_length(self.size.width, style).simplify()
+        return column_line(self._strips, self._top() + y, self.rich_style, self.size.width)
 
 
 class DetailValues(ScrollView):
@@ -110,11 +114,8 @@ class DetailValues(ScrollView):
         self._resized()
 
     def render_line(self, y: int) -> Strip:
-        index = int(self.scroll_offset.y) + y
-        style = self.rich_style
-        width = self.scrollable_content_region.width
-        line = self._strips[index] if index < len(self._strips) else Strip([])
-        return line.apply_style(style).adjust_cell_length(width, style).simplify()
+        top, width = int(self.scroll_offset.y), self.scrollable_content_region.width
+        return column_line(self._strips, top + y, self.rich_style, width)
 
 
 class DetailPane(Widget, can_focus=True):
