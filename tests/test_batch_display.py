@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
+from textual.app import App, ComposeResult
 from textual.widgets import ProgressBar
 
 from tui.dialogs import ConfirmBatch
@@ -12,7 +14,7 @@ from tui.simulator import Simulator, SimulatorConfig
 from tui.widgets import ItemTable
 from tui.widgets.log_panel import LogPanel
 
-from conftest import make_app
+from conftest import make_app, wait_until
 
 
 async def test_a_batch_of_2000_repaints_its_progress_a_bounded_number_of_times() -> None:
@@ -43,9 +45,38 @@ async def test_a_batch_of_2000_repaints_its_progress_a_bounded_number_of_times()
         # Every row and the log were told, though the screen was updated in bulk.
         table = app.main.query_one("#table-password", ItemTable)
         assert table.marked_count == 0, "every item settled and was unmarked"
-        log = app.main.query_one("#log", LogPanel).all_lines()
+        panel = app.main.query_one("#log", LogPanel)
+        # The panel is hidden (as by default): no line was handed over (each
+        # hand-over is a layout pass); they all wait for it to be shown.
+        assert not panel.display and not panel.lines
+        log = panel.all_lines()
         assert sum("deactivated" in line for line in log) >= total
     # At most one progress update per SHOW_EVERY, plus the first and the last:
     # without coalescing it was one per answer, 2 000 of them.
     assert 0 < len(shown) <= elapsed / OutcomeFeed.SHOW_EVERY + 2
     assert len(shown) < total / 10
+
+
+async def test_a_hidden_log_takes_its_lines_when_shown_keeping_the_newest() -> None:
+    class LogApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield LogPanel(lambda: datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))
+
+    app = LogApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = app.query_one(LogPanel)
+        panel.display = False
+        await pilot.pause()
+        for number in range(LogPanel.HIDDEN_HOLD + 10):
+            panel.add(f"line {number}")
+        panel.flush()  # what its timer does
+        assert not panel.lines, "nothing handed to a hidden log"
+        panel.display = True
+        await wait_until(pilot, lambda: bool(panel.lines))
+        last = LogPanel.HIDDEN_HOLD + 9
+        assert len(panel.lines) == LogPanel.MAX_LINES
+        assert panel.lines[-1] == f"03:04:05 line {last}"
+        assert panel.lines[0] == f"03:04:05 line {last - LogPanel.MAX_LINES + 1}"
+        panel.add("shown")
+        panel.flush()
+        assert panel.lines[-1] == "03:04:05 shown"

@@ -10,10 +10,15 @@ as not sent) belongs to the batch tests and benchmarks, not to a quick test.
 
 from __future__ import annotations
 
+from typing import Any
+
+from tui.api import Kind
 from tui.dialogs import ConfirmBatch
 from tui.paths import dry_run_dir
 from tui.screens.batch_controller import DRY_RUN_SHOWN
+from tui.screens.main_layout import row_for
 from tui.simulator import Simulator, SimulatorConfig
+from tui.widgets import StatusLine
 from tui.widgets.log_panel import LogPanel
 
 from conftest import make_app, wait_until
@@ -30,6 +35,32 @@ async def test_a_100k_item_dry_run_opens_confirms_and_writes_every_request() -> 
         table = app.main.table()
         listed = sum(1 for item in sim.items("password") if item.can_view)
         assert table.row_count == listed > 90_000
+
+        # Right as a reload's rows arrive, before those off screen are built: `*`
+        # and a filter see every row (the status line counts them all).
+        seen: dict[str, object] = {}
+        set_source = table.set_source
+
+        def then_mark_all_and_filter(*args: Any) -> None:
+            set_source(*args)
+            app.main.action_mark_all()
+            seen["marked"] = table.marked_count
+            table.clear_marks()
+            table.set_filter("prod")
+            seen["prod"] = table.visible_keys()
+            table.set_filter("")
+
+        table.set_source = then_mark_all_and_filter  # type: ignore[method-assign,assignment]
+        app.main.load(Kind.PASSWORD)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table.set_source = set_source  # type: ignore[method-assign]
+        items = app.main.items[Kind.PASSWORD].values()
+        prod = [i.identifier for i in items if "prod" in " ".join(row_for(i).cells).lower()]
+        assert seen == {"marked": listed, "prod": prod} and 0 < len(prod) < listed
+        assert f"{listed} of {listed} passwords shown" in str(
+            app.main.query_one(StatusLine).content
+        )
 
         await pilot.press("asterisk", "D")
         await pilot.pause()

@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 import statistics
 import time
+from typing import Any
 
 import httpx
 from pydantic import SecretStr
+from textual.strip import Strip
 
 from tui.api import ClientSettings, ItemList, Kind, MySafeClient
 from tui.app import MySafeApp
@@ -83,13 +85,52 @@ async def inprocess(items: int) -> None:
         main = app.main
         table = main.table()
 
+        shown_at: list[float] = []
+        render_line, post_display = table.render_line, app.post_display_hook
+        painted = {"rows_set": False, "row_drawn": False}
+
+        def marked(replace: Any) -> Any:
+            def replace_marked(*args: Any) -> None:
+                replace(*args)
+                painted.update(rows_set=True, row_drawn=False)
+
+            return replace_marked
+
+        def render_line_marked(y: int) -> Strip:
+            if y >= 1 and painted["rows_set"]:
+                painted["row_drawn"] = True
+            return render_line(y)
+
+        def display_marked() -> None:
+            # The first frame after the rows were replaced that drew a row of the table.
+            if painted["rows_set"] and painted["row_drawn"]:
+                painted.update(rows_set=False, row_drawn=False)
+                shown_at.append(time.perf_counter())
+            post_display()
+
+        for name in ("set_rows", "set_source"):  # set_source: since the lazy rows
+            if hasattr(table, name):
+                setattr(table, name, marked(getattr(table, name)))
+        table.render_line = render_line_marked  # type: ignore[method-assign]
+        app.post_display_hook = display_marked  # type: ignore[method-assign]
+
         async def load() -> float:
-            """Seconds from the load's start to the screen after it."""
+            """Seconds from the load's start to the screen after it (everything
+            deferred past the first frame done: the app idle again)."""
             began = time.perf_counter()
             main.load(Kind.PASSWORD)
             await app.workers.wait_for_complete()
             await pilot.pause()
             return time.perf_counter() - began
+
+        async def first_frame() -> tuple[float, float]:
+            """Seconds from the load's start to the first frame showing its rows,
+            and to the app idle again."""
+            shown_at.clear()
+            began = time.perf_counter()
+            settled = await load() + began
+            assert shown_at, "no frame drew the rows"
+            return shown_at[0] - began, settled - began
 
         async def keys(names: list[str]) -> list[float]:
             costs = []
@@ -115,9 +156,17 @@ async def inprocess(items: int) -> None:
             return parsed
 
         main.mysafe.client.list_items = ready  # type: ignore[method-assign]
-        small_parsed = await load()
-        parsed = listed
-        big_parsed = await load()
+        small_runs, big_runs = [], []
+        small_answer = parsed
+        for _ in range(3):  # alternated: each 100 000 load replaces 40 rows
+            parsed = small_answer
+            small_runs.append(await first_frame())
+            parsed = listed
+            big_runs.append(await first_frame())
+        small_parsed = statistics.median(run[0] for run in small_runs)
+        small_settled = statistics.median(run[1] for run in small_runs)
+        big_parsed = statistics.median(run[0] for run in big_runs)
+        big_settled = statistics.median(run[1] for run in big_runs)
         main.mysafe.client.list_items = original  # type: ignore[method-assign]
 
         served.body = big
@@ -153,13 +202,20 @@ async def inprocess(items: int) -> None:
         "",
     )
     table_line(
-        "parsed data arriving to first screen",
+        "parsed data arriving to first frame (median 3)",
         big_parsed,
         "the same at 40 items",
         small_parsed,
         "≤ 0.3 s",
     )
-    table_line("answer bytes to first screen", big_bytes, "the same at 40 items", small_bytes, "")
+    table_line(
+        "parsed data arriving to idle (median 3)",
+        big_settled,
+        "the same at 40 items",
+        small_settled,
+        "",
+    )
+    table_line("answer bytes to idle", big_bytes, "the same at 40 items", small_bytes, "")
     print(
         f"  filter keystroke, table work ('{FILTER}', {shown} match): median "
         f"{ms(statistics.median(filter_work))}, max {ms(max(filter_work))} (≤ 20 ms)"

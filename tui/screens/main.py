@@ -137,15 +137,14 @@ class MainScreen(Screen[None]):
                 self.detail(kind).show_nothing(f"Could not load: {exc}")
             return
         with paused_gc():  # 100 000 rows at once: see ``tui.gc_pause``
-            self.items[kind] = {item.identifier: item for item in result.items}
+            keys = [item.identifier for item in result.items]
+            self.items[kind] = dict(zip(keys, result.items, strict=True))
             self.loaded[kind] = True
             dropped = set(table.marked_keys) - self.items[kind].keys()
-            table.set_rows([row_for(item) for item in result.items])
+            table.set_source(keys, result.items, row_for)  # rows off screen: after a frame
         if dropped:  # marks are never lost silently
             self.mysafe.say(dropped_marks(kind, dropped), severity="warning")
-        where = ""
-        if filters:
-            where = " matching " + ", ".join(f"{k}={v}" for k, v in filters.items())
+        where = " matching " + ", ".join(f"{k}={v}" for k, v in filters.items()) if filters else ""
         line = f"Loaded {len(result.items)} {kind.noun}s{where}"
         if result.skipped:
             line += f"; {result.skipped} malformed entries skipped"

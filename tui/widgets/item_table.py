@@ -11,7 +11,7 @@ Segments, so markup is never parsed and no control sequence reaches the terminal
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypeAlias
 
 from rich.segment import Segment
@@ -23,16 +23,15 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.safe_text import safe_text
 from tui.widgets.table_columns import Column, Row, fit, fit_widths
-from tui.widgets.table_data import TableData
+from tui.widgets.table_data import T, TableData
+from tui.widgets.table_lines import NO_MARK, empty_text, header_text, hidden_labels
 from tui.widgets.table_messages import Activated, CursorMoved, MarksChanged
 from tui.widgets.table_scroll import view_top
 
 __all__ = ["Column", "ItemTable", "Row"]
 
 MARK_GLYPH = "● "
-NO_MARK = "  "
 GUTTER = 2
 #: Rows sampled to size the columns (sizing on all 100 000 would cost a frame).
 WIDTH_SAMPLE = 1000
@@ -98,13 +97,26 @@ class ItemTable(TableData, ScrollView, can_focus=True):
 
     def set_rows(self, rows: Sequence[Row]) -> None:
         """Replace every row (marks and statuses of rows that remain are kept)."""
-        self.waiting_for = ""
         cursor_key = self.cursor_key  # before the old index list stops matching
         self._store_rows(rows)
+        self._rows_replaced(cursor_key)
+
+    def set_source(
+        self, keys: Sequence[str], items: Sequence[T], make_row: Callable[[T], Row]
+    ) -> None:
+        """``set_rows`` of ``make_row`` of each item, ``keys`` the rows' keys in order:
+        the rows on screen are built first, the others after the first frame (or
+        as soon as something needs them all: a sort, a filter)."""
+        cursor_key = self.cursor_key
+        self._store_source(keys, items, make_row)
+        self._rows_replaced(cursor_key)
+
+    def _rows_replaced(self, cursor_key: str | None) -> None:
+        self.waiting_for = ""
         self._laid_out_for = -1
         self._apply_filter(keep=cursor_key)
         self._post_marks()
-        # The filter's index waits for the first screen of rows to be painted.
+        # The rest of the rows and the filter's index wait for the first screen.
         self.call_after_refresh(self.filter_index)
 
     def update_row(self, key: str, cells: Sequence[str]) -> None:
@@ -174,7 +186,7 @@ class ItemTable(TableData, ScrollView, can_focus=True):
     @property
     def hidden_columns(self) -> list[str]:
         """Labels of the columns too wide for the terminal (the detail pane has them)."""
-        return [c.label for i, c in enumerate(self.columns) if self._shown and i not in self._shown]
+        return hidden_labels(self.columns, self._shown)
 
     # -- marks ----------------------------------------------------------------------
 
@@ -316,7 +328,7 @@ class ItemTable(TableData, ScrollView, can_focus=True):
         # One space before the Result column and one after it, off the scrollbar.
         status = self._status_width + 2 if self._status_width else 0
         self._shown, self._widths = fit_widths(
-            self.columns, self._rows[:WIDTH_SAMPLE], width - GUTTER - status
+            self.columns, self._first_rows(WIDTH_SAMPLE), width - GUTTER - status
         )
 
     def _styles(self) -> dict[str, Style]:
@@ -339,7 +351,7 @@ class ItemTable(TableData, ScrollView, can_focus=True):
         if position >= len(self._visible):
             return Strip.blank(width, base)
         index = self._visible[position]
-        row = self._rows[index]
+        row = self._rows[index] or self._row_at(index)
         cursor = position == self._cursor
         marked = row.key in self._marks
         cache_key = (index, width, cursor, marked)
@@ -352,31 +364,13 @@ class ItemTable(TableData, ScrollView, can_focus=True):
 
     def _header(self, width: int, base: Style) -> Strip:
         style = base + self._styles()["header"]
-        labels = []
-        hidden = self.hidden_columns
-        for i, w in zip(self._shown, self._widths, strict=True):
-            column = self.columns[i]
-            label = column.label
-            if self.sort is not None and self.sort[0] == i:
-                label += " ▼" if self.sort[1] else " ▲"
-            if column.flex and hidden:
-                # Dropped columns are said, not silently gone.
-                label += f"  (+{', '.join(hidden)} in details)"
-            labels.append(fit(label, w))
-        text = NO_MARK + " ".join(labels)
-        if self._status_width:
-            text += " " + fit("Result", self._status_width)
+        text = header_text(self.columns, self._shown, self._widths, self.sort, self._status_width)
         return Strip([Segment(text, style)]).adjust_cell_length(width, style)
 
     def _empty(self, width: int, base: Style) -> Strip:
         style = base + self._styles()["empty"]
-        if self.waiting_for:
-            message = self.waiting_for
-        elif self._rows and self._filter:
-            message = f"No items match the filter {safe_text(self._filter)!r}"
-        else:
-            message = "No items"
-        return Strip([Segment(NO_MARK + message, style)]).adjust_cell_length(width, style)
+        text = empty_text(self.waiting_for, bool(self._rows), self._filter)
+        return Strip([Segment(text, style)]).adjust_cell_length(width, style)
 
     def _row_strip(self, row: Row, width: int, base: Style, cursor: bool, marked: bool) -> Strip:
         styles = self._styles()

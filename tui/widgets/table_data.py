@@ -9,15 +9,19 @@ reads the rows straight off the widget, with no extra lookup.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
 from operator import attrgetter
+from typing import Any, TypeVar, cast
 
 from rich.cells import cell_len
 
+from tui.gc_pause import paused_gc
 from tui.safe_text import safe_cells, safe_text
 from tui.widgets.table_columns import Row
 from tui.widgets.table_query import Term, narrows, parse
+
+T = TypeVar("T")
 
 
 class TableData:
@@ -25,7 +29,12 @@ class TableData:
     the order of the sort (the server's order when there is none)."""
 
     def _init_data(self) -> None:
-        self._rows: list[Row] = []
+        #: The rows; None where a row is not built yet (``_store_source``).
+        self._rows: list[Row | None] = []
+        #: Each row's key, in row order (known before the rows are built).
+        self._keys: list[str] = []
+        #: What the rows not built yet are made from: (items, make_row).
+        self._source: tuple[Sequence[Any], Callable[[Any], Row]] | None = None
         self._position: dict[str, int] = {}
         #: Each row's cells joined and lowered, for the filter; None until first
         #: needed (``filter_index``), so a large list's first screen does not wait.
@@ -48,13 +57,50 @@ class TableData:
 
     def _store_rows(self, rows: Sequence[Row]) -> None:
         """Replace every row, keeping the marks and statuses of rows that remain."""
-        # Rows are nearly always clean already (made safe where server text enters):
-        # one pass over all their text, in C, spares 100 000 tests of one row each.
-        if all(map(str.isprintable, chain.from_iterable(map(attrgetter("cells"), rows)))):
-            self._rows = list(rows)
-        else:
-            self._rows = [Row(row.key, safe_cells(row.cells)) for row in rows]
-        self._position = {row.key: index for index, row in enumerate(self._rows)}
+        built = list(clean_rows(rows))
+        self._source = None
+        self._rows = list[Row | None](built)
+        self._keys = [row.key for row in built]
+        self._rows_changed()
+
+    def _store_source(
+        self, keys: Sequence[str], items: Sequence[T], make_row: Callable[[T], Row]
+    ) -> None:
+        """Replace every row by ``make_row`` of each item, ``keys`` their keys, each row
+        built when first needed (``_row_at``) or all at once (``_complete_rows``)."""
+        if len(keys) != len(items):
+            raise ValueError(f"{len(keys)} keys for {len(items)} items")
+        self._source = (items, make_row)
+        self._rows = [None] * len(items)
+        self._keys = list(keys)
+        self._rows_changed()
+
+    def _row_at(self, index: int) -> Row:
+        """The row at ``index``, built now if it was not."""
+        row = self._rows[index]
+        if row is None:
+            assert self._source is not None
+            items, make_row = self._source
+            row = self._rows[index] = clean_rows([make_row(items[index])])[0]
+        return row
+
+    def _complete_rows(self) -> list[Row]:
+        """Every row, those not built yet built now (what sort and filter need)."""
+        if self._source is not None:
+            items, make_row = self._source
+            # All of them again: those built already come out the same (a row
+            # replaced since, by ``_store_row``, completed the rows first).
+            with paused_gc():  # 100 000 rows at once: see ``tui.gc_pause``
+                self._rows = list[Row | None](clean_rows(list(map(make_row, items))))
+            self._source = None
+        return cast(list[Row], self._rows)  # no None left
+
+    def _first_rows(self, count: int) -> list[Row]:
+        """The first ``count`` rows in the server's order (to size the columns on)."""
+        return [self._row_at(index) for index in range(min(count, len(self._rows)))]
+
+    def _rows_changed(self) -> None:
+        self._position = dict(zip(self._keys, range(len(self._keys)), strict=True))
         self._haystack = None
         self._marks &= self._position.keys()
         self._status = {k: v for k, v in self._status.items() if k in self._position}
@@ -66,6 +112,7 @@ class TableData:
         index = self._position.get(key)
         if index is None:
             return False
+        self._complete_rows()  # or completing them would bring the old row back
         row = Row(key, safe_cells(cells))
         self._rows[index] = row
         if self._haystack is not None:
@@ -77,7 +124,8 @@ class TableData:
         """Each row's cells joined and lowered (what the filter searches), built on
         first use: for 100 000 rows that is a few tens of milliseconds."""
         if self._haystack is None:
-            self._haystack = [" ".join(row.cells).lower() for row in self._rows]
+            rows = self._complete_rows()
+            self._haystack = [" ".join(row.cells).lower() for row in rows]
         return self._haystack
 
     # -- sort -----------------------------------------------------------------------
@@ -91,7 +139,7 @@ class TableData:
             self._order = self._rank = None
             return
         column, descending = self._sort
-        rows = self._rows
+        rows = self._complete_rows()
 
         def key(index: int) -> tuple[int, int | str]:
             cells = rows[index].cells
@@ -114,11 +162,12 @@ class TableData:
         return len(self._visible)
 
     def visible_keys(self) -> list[str]:
-        return [self._rows[index].key for index in self._visible]
+        keys = self._keys
+        return [keys[index] for index in self._visible]
 
     def row(self, key: str) -> Row | None:
         index = self._position.get(key)
-        return self._rows[index] if index is not None else None
+        return self._row_at(index) if index is not None else None
 
     def status_of(self, key: str) -> str | None:
         entry = self._status.get(key)
@@ -234,15 +283,24 @@ class TableData:
         """Marked rows the filter hides."""
         if not self._marks or len(self._visible) == len(self._rows):
             return set()
-        visible = {self._rows[index].key for index in self._visible}
+        visible = set(self.visible_keys())
         return {key for key in self._marks if key not in visible}
 
     @property
     def cursor_key(self) -> str | None:
         if not self._visible:
             return None
-        return self._rows[self._visible[self._cursor]].key
+        return self._keys[self._visible[self._cursor]]
 
     @property
     def cursor_index(self) -> int:
         return self._cursor
+
+
+def clean_rows(rows: Sequence[Row]) -> Sequence[Row]:
+    """``rows`` with every cell made safe to draw (``safe_cells``)."""
+    # Rows are nearly always clean already (made safe where server text enters):
+    # one pass over all their text, in C, spares 100 000 tests of one row each.
+    if all(map(str.isprintable, chain.from_iterable(map(attrgetter("cells"), rows)))):
+        return rows
+    return [Row(row.key, safe_cells(row.cells)) for row in rows]
