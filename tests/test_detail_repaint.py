@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from textual import events
 from textual.app import App, ComposeResult
 from textual.geometry import Region
 
@@ -143,3 +144,23 @@ async def test_after_a_scrollbar_goes_the_next_move_still_repaints_only_the_chan
         pane.show_summary(item("2", "GitHub prod admin"))
         await pilot.pause()
         assert calls == [(Region(0, 0, 1, 1),)]  # the identifier's cell, nothing more
+
+
+async def test_the_wheel_over_the_labels_scrolls_the_pane() -> None:
+    app = Pane()
+    async with app.run_test(size=(40, 8)) as pilot:
+        pane = app.query_one(DetailPane)
+        pane.show_summary(item("1", "GitHub prod admin"))
+        await pilot.pause()
+        labels = pane.labels
+
+        def wheel(event: type[events.MouseScrollDown | events.MouseScrollUp]) -> None:
+            labels.post_message(event(labels, 1, 1, 0, 1, 0, False, False, False))
+
+        wheel(events.MouseScrollDown)
+        await pilot.pause()
+        assert pane.values.scroll_offset.y == 1
+        assert labels.render_line(0).text.startswith("Name ")
+        wheel(events.MouseScrollUp)
+        await pilot.pause()
+        assert pane.values.scroll_offset.y == 0

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.geometry import Region, Size
@@ -197,6 +198,15 @@ class DetailPane(Widget, can_focus=True):
             labels.append(_strip(Text.assemble((label, "bold")), console))
             labels.extend(Strip([]) for _ in lines[1:])
         return labels, values
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        # The wheel over the labels (the values scroll themselves, and stop it).
+        self.values.scroll_down(animate=False)
+        event.stop()
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self.values.scroll_up(animate=False)
+        event.stop()
 
     def action_scroll_lines(self, lines: int) -> None:
         self.values.scroll_relative(y=lines, animate=False)
