@@ -1,6 +1,6 @@
 """Bytes the console writes to its terminal, per action: what it costs on a thin link.
 
-    cd /work/wt-slow && PYTHONPATH=. python tests/benchmarks/bench_bandwidth.py \
+    PYTHONPATH=. python tests/benchmarks/bench_bandwidth.py \
         [--reps 3] [--sizes 120x40,80x24] [--colours truecolor,256] \
         [--console-args=--slow-link] [--no-anchor] [--no-batch] [--json FILE]
 
