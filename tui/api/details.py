@@ -139,19 +139,9 @@ class ListEntry(_Lenient):
         return data
 
     def summary(self) -> ItemSummary:
-        return ItemSummary(
-            self.kind,
-            self.identifier,
-            self.name,
-            self.url,
-            self.username,
-            self.tags,
-            self.identifier_code,
-            self.need_justify,
-            self.need_approval,
-            self.can_view,
-            self.can_write,
-        )
+        # By name, not by position: a field added to ItemSummary and not here fails
+        # loudly instead of shifting every value after it.
+        return ItemSummary._make(getattr(self, name) for name in ItemSummary._fields)
 
 
 def validated_summary(kind: Kind, entry: dict[str, Any]) -> ItemSummary | None:

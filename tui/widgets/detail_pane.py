@@ -89,17 +89,14 @@ class DetailValues(ScrollView):
         self._strips: list[Strip] = []
         self._plain: list[str] = []
 
-    def show_lines(self, strips: list[Strip]) -> None:
+    def show_lines(self, strips: list[Strip], width: int) -> None:
+        """Show ``strips``, wrapped at ``width`` (the column's, less a scrollbar's
+        where they need one: ``DetailPane._rebuild`` decides)."""
         old, self._plain = self._plain, [strip.text for strip in strips]
         self._strips = strips
         # The virtual height never drops below the column's own height: changing it
-        # is a layout pass (a full repaint), which a cursor move must not cost. The
-        # width is the column's, less a scrollbar's only where the lines need one
-        # (the scrollbar shown now may be about to go).
-        width, height = self.size
-        if len(strips) > height:
-            width -= self.styles.scrollbar_size_vertical
-        size = Size(width, max(len(strips), height))
+        # is a layout pass (a full repaint), which a cursor move must not cost.
+        size = Size(width, max(len(strips), self.size.height))
         if self.virtual_size != size:
             self.virtual_size = size
             self.refresh()
@@ -182,9 +179,12 @@ class DetailPane(Widget, can_focus=True):
         if width <= 0:
             return
         labels, values = self._wrap(width)
-        if len(values) > height:  # the scrollbar will take its columns
-            labels, values = self._wrap(width - self.values.styles.scrollbar_size_vertical)
-        self.values.show_lines(values)
+        if len(values) > height:
+            # The scrollbar will take its columns; the one shown now may be about
+            # to go, so the width is worked out here, not read off the column.
+            width -= self.values.styles.scrollbar_size_vertical
+            labels, values = self._wrap(width)
+        self.values.show_lines(values, width)
         self.labels.show_lines(labels)
 
     def _wrap(self, width: int) -> tuple[list[Strip], list[Strip]]:
