@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 from textual.pilot import Pilot
+from textual.widgets import ProgressBar
 
 from tui.api import ClientSettings, MySafeClient, RetryPolicy
 from tui.app import MySafeApp
@@ -111,6 +112,18 @@ async def wait_until(
 def label_counts(run: BatchRun) -> Counter[str]:
     """How many items of a finished batch ended with each label."""
     return Counter(outcome.label for outcome in run.outcomes.values())
+
+
+def record_progress(app: MySafeApp) -> list[float]:
+    """Every progress value the batch bar is given from now on (each a repaint)."""
+    bar = app.main.query_one("#batch-progress", ProgressBar)
+    shown: list[float] = []
+
+    def progress_shown(value: float) -> None:  # Textual's watch wants a function
+        shown.append(value)
+
+    app.main.watch(bar, "progress", progress_shown, init=False)
+    return shown
 
 
 def spy_toasts(app: MySafeApp) -> Toasts:

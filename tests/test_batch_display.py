@@ -6,7 +6,6 @@ import time
 from datetime import UTC, datetime
 
 from textual.app import App, ComposeResult
-from textual.widgets import ProgressBar
 
 from tui.dialogs import ConfirmBatch
 from tui.screens.outcome_feed import OutcomeFeed
@@ -14,7 +13,7 @@ from tui.simulator import Simulator, SimulatorConfig
 from tui.widgets import ItemTable
 from tui.widgets.log_panel import LogPanel
 
-from conftest import make_app, wait_until
+from conftest import make_app, record_progress, wait_until
 
 
 async def test_a_batch_of_2000_repaints_its_progress_a_bounded_number_of_times() -> None:
@@ -23,13 +22,7 @@ async def test_a_batch_of_2000_repaints_its_progress_a_bounded_number_of_times()
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        bar = app.main.query_one("#batch-progress", ProgressBar)
-        shown: list[float] = []
-
-        def progress_shown(value: float) -> None:
-            shown.append(value)
-
-        app.main.watch(bar, "progress", progress_shown, init=False)
+        shown = record_progress(app)
         await pilot.press("asterisk", "d")
         dialog = app.screen
         assert isinstance(dialog, ConfirmBatch)

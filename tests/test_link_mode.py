@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from textual.app import App, ComposeResult
-from textual.widgets import Input, ProgressBar
+from textual.widgets import Input
 
 from tui import __main__ as entry
 from tui.api import Action, ItemRef, Kind
@@ -29,7 +29,7 @@ from tui.widgets import Column, DetailPane, ItemTable, LogPanel, Row
 from tui.widgets.context_bar import ContextBar
 from tui.widgets.table_scroll import view_top
 
-from conftest import make_app, wait_until
+from conftest import make_app, record_progress, wait_until
 
 SLOW = LinkMode(True, "asked for (--slow-link or the profile)")
 
@@ -288,13 +288,7 @@ async def test_the_batch_progress_repaints_at_most_twice_a_second() -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.main.batches.feed.every == OutcomeFeed.SLOW_LINK_EVERY
-        bar = app.main.query_one("#batch-progress", ProgressBar)
-        shown: list[float] = []
-
-        def progress_shown(value: float) -> None:
-            shown.append(value)
-
-        app.main.watch(bar, "progress", progress_shown, init=False)
+        shown = record_progress(app)
         await pilot.press("asterisk", "d")
         dialog = app.screen
         assert isinstance(dialog, ConfirmBatch)
