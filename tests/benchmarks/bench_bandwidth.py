@@ -164,18 +164,23 @@ def add(samples: Samples, name: str, value: float) -> None:
     samples.setdefault(name, []).append(value)
 
 
+def table_moves(app: PtyProgram, samples: Samples, quiet: float) -> None:
+    """Start-up, then moving through the table: what the console and the anchor share."""
+    add(samples, "start-up", app.settle(1.0, limit=120, until=b"passwords shown"))
+    downs = [app.key(DOWN, quiet) for _ in range(100)]
+    add(samples, "cursor move", statistics.median(downs[:5]))
+    add(samples, "scroll step (j 61-100)", statistics.median(downs[60:]))
+    add(samples, "100 rows with j (sum)", sum(downs))
+    add(samples, "page down", statistics.median(app.key(PAGE_DOWN, quiet) for _ in range(5)))
+    add(samples, "100 rows with j held (30/s)", app.held(DOWN, 100, KEY_REPEAT, quiet))
+
+
 def console_run(
     samples: Samples, colours: str, size: tuple[int, int], args: list[str], quiet: float
 ) -> None:
     argv = [sys.executable, "-m", "tui", "--demo", "--demo-items", str(ITEMS), *args]
     with program(argv, colours, size) as app:
-        add(samples, "start-up", app.settle(1.0, limit=120, until=b"passwords shown"))
-        downs = [app.key(DOWN, quiet) for _ in range(100)]
-        add(samples, "cursor move", statistics.median(downs[:5]))
-        add(samples, "scroll step (j 61-100)", statistics.median(downs[60:]))
-        add(samples, "100 rows with j (sum)", sum(downs))
-        add(samples, "page down", statistics.median(app.key(PAGE_DOWN, quiet) for _ in range(5)))
-        add(samples, "100 rows with j held (30/s)", app.held(DOWN, 100, KEY_REPEAT, quiet))
+        table_moves(app, samples, quiet)
         add(samples, "open the filter", app.key(b"/", quiet))
         add(
             samples,
@@ -263,13 +268,7 @@ def anchor_run(
 ) -> None:
     argv = [sys.executable, str(HERE / "datatable_anchor.py"), "--items", str(ITEMS)]
     with program(argv, colours, size) as app:
-        add(samples, "start-up", app.settle(1.0, limit=120, until=b"passwords shown"))
-        downs = [app.key(DOWN, quiet) for _ in range(100)]
-        add(samples, "cursor move", statistics.median(downs[:5]))
-        add(samples, "scroll step (j 61-100)", statistics.median(downs[60:]))
-        add(samples, "100 rows with j (sum)", sum(downs))
-        add(samples, "page down", statistics.median(app.key(PAGE_DOWN, quiet) for _ in range(5)))
-        add(samples, "100 rows with j held (30/s)", app.held(DOWN, 100, KEY_REPEAT, quiet))
+        table_moves(app, samples, quiet)
         app.settle(1.0)
         add(samples, "10 s idle, table focused", app.window(10))
 
