@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import fcntl
-import os
-import pty
-import select
-import struct
-import subprocess
 import sys
-import termios
 import time
+
+from bench_bandwidth import program
 
 from tui.simulator import Simulator, SimulatorConfig
 
@@ -25,57 +20,24 @@ def listed_passwords(items: int) -> int:
 def terminal_bytes(items: int) -> None:
     """Bytes out at start-up, for one cursor move, and while idle, at 120x40."""
     # The status line's words ("95652 of 95652 passwords shown"), from the simulator's count.
-    expected = f"of {listed_passwords(items)} passwords"
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MYSAFE_")}
-    env["TERM"] = "xterm-256color"
+    expected = f"of {listed_passwords(items)} passwords".encode()
+    argv = [sys.executable, "-m", "tui", "--demo", "--demo-items", str(items)]
     began = time.monotonic()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tui", "--demo", "--demo-items", str(items)],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        close_fds=True,
-    )
-    os.close(slave)
-
-    seen = bytearray()
-
-    def drain(quiet: float, limit: float, until: bytes = b"") -> int:
-        total, deadline, last = 0, time.monotonic() + limit, time.monotonic()
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([master], [], [], 0.05)
-            if ready:
-                try:
-                    chunk = os.read(master, 65536)
-                except OSError:
-                    break
-                total += len(chunk)
-                seen.extend(chunk)
-                last = time.monotonic()
-            elif time.monotonic() - last > quiet and (not until or until in seen):
-                break
-        return total
-
-    try:
-        # Start-up, both lists loaded (the status line shows the full count), then quiet.
-        start = drain(quiet=1.0, limit=120, until=expected.encode())
+    # A pty counting every byte, its XDG folders (journal, log) in a temporary one.
+    with program(argv, "truecolor", (120, 40)) as app:
+        try:
+            # Start-up, both lists loaded (the status line shows the full count), then quiet.
+            start = app.settle(1.0, limit=120, until=expected)
+            found = True
+        except TimeoutError:
+            start, found = len(app.seen), False
         loaded = time.monotonic() - began
-        found = expected.encode() in seen
-        os.write(master, b"j")
-        move = drain(quiet=0.5, limit=5)
-        os.write(master, b"j")
-        second = drain(quiet=0.5, limit=5)
-        idle = drain(quiet=3.0, limit=3.0)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        os.close(master)
+        move = app.key(b"j", 0.5)
+        second = app.key(b"j", 0.5)
+        idle = app.window(3.0)
     print(f"\nreal terminal (pty, 120x40, --demo-items {items}):")
     print(
-        f"  {'found' if found else 'NEVER SAW'} {expected!r} after {loaded:.1f} s "
+        f"  {'found' if found else 'NEVER SAW'} {expected.decode()!r} after {loaded:.1f} s "
         f"(1 s of quiet included); start-up bytes {start}"
     )
     print(f"  bytes for one cursor move: {move} and {second}; bytes in 3 s idle: {idle}")
