@@ -1,5 +1,6 @@
-"""The demo data's two speeds (tui/simulator/draws.py): the seeded stream item by
-item up to STREAM_LIMIT items, blocks of it above; untimed."""
+"""The demo data's two ways (tui/simulator/draws.py, catalogue.py): the seeded
+stream item by item up to STREAM_LIMIT items; above, a slot of seeded bytes per
+item, each item made when first asked for; untimed."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import hashlib
 import string
 from collections import Counter
 
+from tui.simulator.catalogue import demo_catalogues
 from tui.simulator.data import AWKWARD_PASSWORDS, STREAM_LIMIT, Item, generate
 from tui.simulator.draws import TAGS
 
@@ -23,16 +25,23 @@ def test_the_stream_sizes_show_what_they_always_did() -> None:
     assert digest(generate(1, 5000, 5000)[0]) == "32b3e752bae9d2da"
 
 
+def every_item(seed: int, passwords: int, secrets: int) -> tuple[list[Item], int]:
+    """All the demo's items in identifier order, each made."""
+    catalogues, next_id = demo_catalogues(seed, passwords, secrets)
+    items = [*catalogues["password"].values(), *catalogues["api_secret"].values()]
+    return sorted(items, key=lambda item: int(item.identifier)), next_id
+
+
 def test_large_data_is_seeded_shaped_like_the_stream_and_has_every_item() -> None:
     passwords, secrets = STREAM_LIMIT, 3000
-    items, next_id = generate(7, passwords, secrets)
+    items, next_id = every_item(7, passwords, secrets)
     assert next_id == passwords + secrets + 1
     assert Counter(item.kind for item in items) == {"password": passwords, "api_secret": secrets}
     assert [item.identifier for item in items] == [str(i) for i in range(1, next_id)]
     kinds = "".join("p" if item.kind == "password" else "a" for item in items[:200])
     assert "pa" in kinds and "ap" in kinds, "the kinds share one counter, interleaved"
-    assert digest(items) == digest(generate(7, passwords, secrets)[0])
-    assert digest(items) != digest(generate(8, passwords, secrets)[0])
+    assert digest(items) == digest(every_item(7, passwords, secrets)[0])
+    assert digest(items) != digest(every_item(8, passwords, secrets)[0])
 
     entropy = set(string.ascii_letters + string.digits)
     pw = [item for item in items if item.kind == "password"]

@@ -19,8 +19,9 @@ from typing import Any, ClassVar
 from tui.gc_pause import paused_gc
 from tui.simulator import kong
 from tui.simulator.bodies import misbehaving
+from tui.simulator.catalogue import Catalogue, demo_catalogues
 from tui.simulator.config import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SimulatorConfig
-from tui.simulator.data import Item, generate
+from tui.simulator.data import Item
 from tui.simulator.envelope import (
     app_error,
     entity,
@@ -28,7 +29,6 @@ from tui.simulator.envelope import (
     json_answer,
     json_body,
     json_response,
-    list_entry,
     matches,
 )
 from tui.simulator.faults import BODY_FAULTS, FAULT_NAMES, FaultConfig, FaultInjector, ScriptedFault
@@ -88,7 +88,7 @@ class Simulator:
     def __init__(self, config: SimulatorConfig | None = None) -> None:
         self.config = config or SimulatorConfig()
         self.config.faults.validate()
-        self._items: dict[str, dict[str, Item]] = {"password": {}, "api_secret": {}}
+        self._items: dict[str, Catalogue] = {"password": Catalogue(), "api_secret": Catalogue()}
         self._next_id = 1
         #: Unfiltered list answers encoded in advance, by kind (see ``_build``).
         self._encoded: dict[str, bytes] = {}
@@ -100,7 +100,7 @@ class Simulator:
         self.request_log: list[tuple[str, str, int | str]] = []
         self.base_url = NOMINAL_BASE_URL
         self._requests = 0
-        # 100 000 demo items take seconds to make and to encode: a thread does it,
+        # 100 000 demo items take a second to list and encode: a thread does it,
         # so whoever built the simulator (the console, before its first frame) does
         # not wait; requests and the methods below wait for it (``_ready``).
         threading.Thread(target=self._build, name="simulator-data", daemon=True).start()
@@ -110,11 +110,9 @@ class Simulator:
             # Hundreds of thousands of objects that all live on: collections would
             # walk them again and again and free nothing (0.45 s of 200 000 items).
             with paused_gc():
-                items, self._next_id = generate(
+                self._items, self._next_id = demo_catalogues(
                     self.config.seed, self.config.passwords, self.config.api_secrets
                 )
-                for item in items:
-                    self._items[item.kind][item.identifier] = item
                 for kind in self._items:
                     self._encoded[kind] = self._list_body(kind, {})
         except BaseException as exc:  # re-raised where the data is wanted
@@ -156,6 +154,11 @@ class Simulator:
     def items(self, kind: str) -> list[Item]:
         self._ready()
         return list(self._items[kind].values())
+
+    def identifiers(self, kind: str) -> list[str]:
+        """The identifiers of ``kind``, in order, without making any item."""
+        self._ready()
+        return list(self._items[kind])
 
     def get(self, kind: str, identifier: str) -> Item:
         self._ready()
@@ -271,13 +274,16 @@ class Simulator:
         return json_answer(200, body or self._list_body(kind, filters), request_id)
 
     def _list_body(self, kind: str, filters: dict[str, str]) -> bytes:
-        entries = [
-            list_entry(item)
-            for item in self._items[kind].values()
-            if item.can_view
-            and (item.active or self.config.list_inactive)
-            and (not filters or matches(item, filters))
-        ]
+        def wanted(item: Item) -> bool:
+            return (
+                item.can_view
+                and (item.active or self.config.list_inactive)
+                and (not filters or matches(item, filters))
+            )
+
+        # With no filter, an item never made (so never changed) is listed as it was
+        # generated, without being made.
+        entries = self._items[kind].entries(wanted, unchanged_too=not filters)
         payload = envelope(200, "")
         payload[str(MESSAGES[kind]["list_key"])] = entries
         return json_body(payload)

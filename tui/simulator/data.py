@@ -14,7 +14,7 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.simulator.draws import BulkDraws, Draws, StreamDraws
+from tui.simulator.draws import Draws, StreamDraws
 
 SERVICES = [
     ("GitHub", "github.com"),
@@ -90,7 +90,8 @@ AWKWARD_SECRETS = [
 DEMO_ENTROPY = string.ascii_letters + string.digits
 BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 #: Up to this many items in all, the data comes from the seeded stream item by item
-#: as it always has (``StreamDraws``); above, from blocks of it (``BulkDraws``).
+#: as it always has (``StreamDraws``); above, each item from its own slot of random
+#: bytes (``SlotDraws``), made when first asked for (``tui.simulator.catalogue``).
 STREAM_LIMIT = 10_000
 
 
@@ -121,7 +122,7 @@ class Item:
     groups_allowed: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _tags(draws: Draws, index: int) -> str:
+def draw_tags(draws: Draws, index: int) -> str:
     if index % 6 == 5:
         return ""
     return draws.tags(1 + index % 3)
@@ -137,15 +138,17 @@ def _shares(
     return users, groups
 
 
-def _flags(item: Item, index: int) -> None:
+def _flags(item: Item, index: int) -> Item:
     # Spread the awkward cases so every screenful of the demo shows some.
     item.need_justify = index % 5 == 3
     item.need_approval = index % 9 == 4
     item.can_write = index % 7 != 2
     item.can_view = index % 23 != 13
+    return item
 
 
-def make_password(draws: Draws, identifier: int, index: int, total: int) -> Item:
+def listed_password(draws: Draws, identifier: int, index: int, total: int) -> Item:
+    """A password with only what a list shows made, less its tags (drawn last)."""
     service, host = SERVICES[index % len(SERVICES)]
     env = ENVIRONMENTS[(index // len(SERVICES)) % len(ENVIRONMENTS)]
     role = ROLES[index % len(ROLES)]
@@ -161,19 +164,25 @@ def make_password(draws: Draws, identifier: int, index: int, total: int) -> Item
         name=name,
         url=f"https://{domain}",
         username=f"{role}@{env}" if index % 3 else draws.choice(PEOPLE),
-        password=draws.secret(DEMO_ENTROPY, 20),
-        notes=f"Owner: {draws.choice(GROUPS)}. Rotate every {draws.choice(ROTATIONS)} days.",
-        tags=_tags(draws, index),
     )
+    return _flags(item, index)
+
+
+def make_password(draws: Draws, identifier: int, index: int, total: int) -> Item:
+    # The draws in the order the seeded stream has always been read.
+    item = listed_password(draws, identifier, index, total)
+    item.password = draws.secret(DEMO_ENTROPY, 20)
+    item.notes = f"Owner: {draws.choice(GROUPS)}. Rotate every {draws.choice(ROTATIONS)} days."
+    item.tags = draw_tags(draws, index)
     if index % 10 == 1:
         item.secret_key = draws.secret(BASE32, 16)
         item.token = f"{draws.below(1_000_000):06d}"
-    _flags(item, index)
     item.users_allowed, item.groups_allowed = _shares(draws, index, "username")
     return item
 
 
-def make_api_secret(draws: Draws, identifier: int, index: int, total: int) -> Item:
+def listed_api_secret(identifier: int, index: int, total: int) -> Item:
+    """An API secret with only what a list shows made (nothing drawn)."""
     service, host = SERVICES[(index * 7) % len(SERVICES)]
     env = ENVIRONMENTS[index % len(ENVIRONMENTS)]
     name = f"{service} {env} API"
@@ -182,29 +191,31 @@ def make_api_secret(draws: Draws, identifier: int, index: int, total: int) -> It
     if index < len(AWKWARD_SECRETS) * 11 and index % 11 == 8:
         name = AWKWARD_SECRETS[index // 11]
     domain = host if "." in host else f"{host}.{env}.example.com"
-    short = host.split(".")[0]
     item = Item(
-        kind="api_secret",
-        identifier=str(identifier),
-        name=name,
-        url=f"https://{domain}/api",
-        client_id=f"{short}-{env}-{index + 1:05d}",
-        client_secret=draws.secret(DEMO_ENTROPY, 32),
-        identifier_code=f"{short[:4].upper()}{index + 1:06d}",
-        method=METHODS[index % len(METHODS)],
-        notes=f"Issued for the {env} integration.",
-        tags=_tags(draws, index + 2),
+        kind="api_secret", identifier=str(identifier), name=name, url=f"https://{domain}/api"
     )
-    _flags(item, index)
+    return _flags(item, index)
+
+
+def make_api_secret(draws: Draws, identifier: int, index: int, total: int) -> Item:
+    item = listed_api_secret(identifier, index, total)
+    env = ENVIRONMENTS[index % len(ENVIRONMENTS)]
+    short = SERVICES[(index * 7) % len(SERVICES)][1].split(".")[0]
+    item.client_id = f"{short}-{env}-{index + 1:05d}"
+    item.client_secret = draws.secret(DEMO_ENTROPY, 32)
+    item.identifier_code = f"{short[:4].upper()}{index + 1:06d}"
+    item.method = METHODS[index % len(METHODS)]
+    item.notes = f"Issued for the {env} integration."
+    item.tags = draw_tags(draws, index + 2)
     item.users_allowed, item.groups_allowed = _shares(draws, index, "name")
     return item
 
 
 def generate(seed: int, passwords: int, api_secrets: int) -> tuple[list[Item], int]:
-    """Items for both kinds and the next free identifier (one shared counter)."""
+    """Items for both kinds and the next free identifier (one shared counter), from
+    the seeded stream: the demo's data up to ``STREAM_LIMIT`` items."""
     rng = random.Random(seed)
-    big = passwords + api_secrets > STREAM_LIMIT
-    draws: Draws = BulkDraws(rng) if big else StreamDraws(rng)
+    draws = StreamDraws(rng)
     items: list[Item] = []
     identifier = 1
     # Interleave the kinds the way a real safe's counter would, deterministically.
