@@ -335,7 +335,7 @@ async def test_errors_become_toasts_log_lines_and_history(sim: Simulator) -> Non
     toasts = spy_toasts(app)
     async with running(app) as pilot:
         gone, refused, flaky, slow = writable(sim)[:4]
-        del sim._items["password"][gone]  # deleted on the server after listing
+        sim.delete("password", gone)  # deleted on the server after listing
         sim.get("password", refused).can_write = False  # permission changed after listing
         for key, expected in (
             (gone, "1005: Password not found"),

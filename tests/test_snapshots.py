@@ -129,7 +129,7 @@ def test_finished_mixed_batch_with_log(snap_compare: Snap, size: str) -> None:
         writable = [k for k in keys_shown if sim.get("password", k).can_write]
         refused, gone, inactive, broken = writable[1:5]
         sim.get("password", refused).can_write = False  # 1006
-        del sim._items["password"][gone]  # 1005
+        sim.delete("password", gone)  # 1005
         sim.set_active("password", inactive, False)  # already inactive
         table.move_cursor_to(keys_shown[0])
         await pilot.press("d")

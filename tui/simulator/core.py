@@ -172,6 +172,11 @@ class Simulator:
         self._ready()
         self._items[kind][identifier].active = active
 
+    def delete(self, kind: str, identifier: str) -> None:
+        """The item deleted on the server (as by another user): from now on 1005."""
+        self._ready()
+        del self._items[kind][identifier]
+
     def add_item(self, kind: str, **fields: Any) -> str:
         self._ready()
         identifier = str(self._next_id)
