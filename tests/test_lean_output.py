@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import random
+import statistics
 
 import pyte
+import pytest
 from rich.console import Console
 from rich.control import Control
 from rich.segment import Segment
@@ -12,6 +14,8 @@ from rich.style import Style
 from textual.strip import Strip
 
 from tui.lean_output import DEFAULT, LeanOutput, Pen, apply, change
+
+from pty_terminal import Terminal, clean_env
 
 Cell = tuple[str, str, str, bool, bool, bool, bool, bool, bool]
 Seen = tuple[list[list[Cell]], tuple[int, int]]
@@ -176,3 +180,59 @@ def test_random_updates_draw_the_same_screens() -> None:
     writes = [random_update(rng) for _ in range(300)]
     sent = same_screens(writes)
     assert sent < sum(len(write.encode()) for write in writes)
+
+
+# -- the real program ---------------------------------------------------------------
+
+#: The console with the lean output left out (the driver Textual picks, as it is).
+WITHOUT_LEAN = (
+    "-c",
+    "import sys, tui.lean_driver as lean; lean.lean_driver = lambda driver: driver; "
+    "from tui.__main__ import main; sys.exit(main(sys.argv[1:]))",
+)
+KEYS = [b"j"] * 12 + [b"\x1b[6~", b"/", b"p", b"r", b"\x1b", b"l", b"l", b"G", b"?", b"\x1b"]
+
+
+@pytest.mark.e2e
+def test_the_real_programs_output_draws_the_same_screens() -> None:
+    """What the console writes, through LeanOutput after the fact, key by key."""
+    terminal = Terminal(["--demo", "--slow-link"], clean_env(), run=WITHOUT_LEAN)
+    ends = []
+    try:
+        terminal.read_until(b"passwords shown")
+        terminal.drain(quiet=1.0)
+        ends.append(len(terminal.output))
+        for key in KEYS:
+            terminal.send(key)
+            terminal.drain(quiet=0.3)
+            ends.append(len(terminal.output))
+    finally:
+        terminal.stop()
+    output = bytes(terminal.output)
+    writes = [
+        output[start:end].decode().replace("\r\n", "\n")
+        for start, end in zip([0, *ends], ends, strict=False)
+    ]
+    plain, lean, lean_output = Screen((120, 40)), Screen((120, 40)), LeanOutput()
+    for key, write in zip([b"start", *KEYS], writes, strict=True):
+        assert lean.feed(lean_output.shorten(write)) == plain.feed(write), key
+
+
+@pytest.mark.e2e
+def test_a_cursor_move_over_a_thin_link_is_at_most_0_6_kb() -> None:
+    """bench_bandwidth's "cursor move" at 120x40 in 256 colours: the first five j."""
+    env = clean_env()
+    env.pop("COLORTERM", None)
+    terminal = Terminal(["--demo", "--demo-items", "1000", "--slow-link"], env)
+    moves = []
+    try:
+        terminal.read_until(b"passwords shown")
+        terminal.drain(quiet=1.0)
+        for _ in range(5):
+            before = len(terminal.output)
+            terminal.send(b"j")
+            terminal.drain(quiet=0.3)
+            moves.append(len(terminal.output) - before)
+    finally:
+        terminal.stop()
+    assert statistics.median(moves) <= 600, moves
