@@ -12,17 +12,25 @@ import subprocess
 import sys
 import termios
 import time
+from collections.abc import Sequence
 
 import pytest
 
 
 class Terminal:
-    def __init__(self, args: list[str], env: dict[str, str], size: tuple[int, int] = (120, 40)):
+    def __init__(
+        self,
+        args: list[str],
+        env: dict[str, str],
+        size: tuple[int, int] = (120, 40),
+        run: Sequence[str] = ("-m", "tui"),
+    ):
+        """``python <run> <args>``: by default the program as installed."""
         self.master, slave = pty.openpty()
         columns, rows = size
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tui", *args],
+            [sys.executable, *run, *args],
             stdin=slave,
             stdout=slave,
             stderr=slave,

@@ -20,6 +20,7 @@ from tui.api import Action, ItemRef, Kind
 from tui.app import MySafeApp
 from tui.dialogs import ConfirmBatch
 from tui.launch import LaunchOptions
+from tui.lean_driver import LeanLinuxDriver
 from tui.link_mode import LinkMode, decide, limit_colours, terminal_colours
 from tui.ops import BatchPlan
 from tui.paths import stylesheets
@@ -186,6 +187,7 @@ async def test_the_header_says_so_and_nothing_animates(sim: Simulator) -> None:
         assert all(table.jump_scroll for table in app.main.query(ItemTable))
         assert all(pane.follow_settle > 0 for pane in app.main.query(DetailPane))
         assert app.main.batches.feed.every == OutcomeFeed.SLOW_LINK_EVERY
+        assert app.driver_class is LeanLinuxDriver  # (a test's driver is Textual's headless one)
         log = app.main.query_one(LogPanel).all_lines()
         assert any("Slow-link mode: asked for" in line for line in log)
     plain = make_app(sim)
@@ -194,6 +196,7 @@ async def test_the_header_says_so_and_nothing_animates(sim: Simulator) -> None:
         assert "SLOW LINK" not in str(plain.main.query_one(ContextBar).content)
         assert plain.animation_level != "none"
         assert not any(table.jump_scroll for table in plain.main.query(ItemTable))
+        assert plain.driver_class is not LeanLinuxDriver
 
 
 async def blinking(sim: Simulator, link: LinkMode | None) -> list[bool]:
@@ -288,6 +291,7 @@ async def test_the_batch_progress_repaints_at_most_twice_a_second() -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.main.batches.feed.every == OutcomeFeed.SLOW_LINK_EVERY
+        assert app.driver_class is LeanLinuxDriver  # (a test's driver is Textual's headless one)
         shown = record_progress(app)
         await pilot.press("asterisk", "d")
         dialog = app.screen

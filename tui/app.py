@@ -119,6 +119,10 @@ class MySafeApp(App[None]):
         self.link = link or LinkMode()
         if self.link.slow:
             self.animation_level = "none"
+            # Fewer bytes for the same screen (tui/lean_output.py).
+            from tui.lean_driver import lean_driver
+
+            self.driver_class = lean_driver(self.driver_class)
 
     @property
     def slow_link(self) -> bool:

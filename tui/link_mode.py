@@ -13,8 +13,9 @@ otherwise; ``tests/test_link_mode.py`` checks the rule against Textual's own.
 What the mode changes in the console (tui/app.py and the widgets): at most 256
 colours (here, before Textual is imported, through Textual's documented
 ``TEXTUAL_COLOR_SYSTEM``), no animations, no blinking cursors, the batch progress
-repainted at most twice a second, jump scrolling in the tables, and "SLOW LINK"
-in the header. This module imports neither Textual nor Rich.
+repainted at most twice a second, jump scrolling in the tables, no style or
+position sequence written that changes nothing on the screen (tui/lean_output.py),
+and "SLOW LINK" in the header. This module imports neither Textual nor Rich.
 """
 
 from __future__ import annotations
