@@ -13,7 +13,7 @@ from tui.simulator import Simulator, SimulatorConfig
 from tui.simulator.catalogue import Catalogue, demo_catalogues
 from tui.simulator.data import STREAM_LIMIT, Item
 from tui.simulator.draws import STRIDE, SlotDraws
-from tui.simulator.envelope import list_entry
+from tui.simulator.envelope import entry_json, list_body, list_entry
 
 PASSWORDS, SECRETS = STREAM_LIMIT, 2000
 
@@ -23,7 +23,7 @@ def visible(item: Item) -> bool:
 
 
 def listed(catalogue: Catalogue) -> list[dict[str, Any]]:
-    return catalogue.entries(visible, unchanged_too=True)
+    return [json.loads(entry) for entry in catalogue.entries(visible, unchanged_too=True)]
 
 
 @pytest.mark.parametrize("kind", ["password", "api_secret"])
@@ -75,6 +75,36 @@ def test_a_change_to_an_item_never_made_shows_in_the_next_list() -> None:
     assert shown() == [i for i in before if i != target]
     sim.set_active("api_secret", target, True)
     assert shown() == before
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "[bold]Payroll[/] admin",
+        "Café São Paulo — 東京 VPN",
+        'quote " back\\slash',
+        "\ud800 lone",
+        "\x1b[2J",
+    ],
+)
+def test_a_list_written_as_text_is_the_json_of_its_entries(name: str) -> None:
+    item = Item(kind="password", identifier="7", name=name, url="https://u", tags="a, b")
+    item.can_write = False
+    body = json.loads(list_body("password_on_list", [entry_json(item), entry_json(item)]))
+    assert body["password_on_list"] == [list_entry(item)] * 2
+    assert list_entry(item) == {
+        "identifier": "7",
+        "name": name,
+        "url": "https://u",
+        "username": "",
+        "tags": "a, b",
+        "need_justify": "0",
+        "need_approval": "0",
+        "can_view": True,
+        "can_write": False,
+    }
+    assert body["response"]["status"] == 200 and body["code"] == 200
+    assert json.loads(list_body("api_secret_on_list", []))["api_secret_on_list"] == []
 
 
 def test_an_item_drawing_more_than_its_slot_is_refused() -> None:

@@ -15,23 +15,24 @@ import array
 import random
 import sys
 from collections.abc import Callable, Iterator, MutableMapping
-from typing import Any
 
 from tui.simulator.data import (
     STREAM_LIMIT,
     Item,
+    api_secret_listing,
     draw_tags,
+    flags_for,
     generate,
-    listed_api_secret,
-    listed_password,
     make_api_secret,
     make_password,
+    password_listing,
 )
 from tui.simulator.draws import STRIDE, SlotDraws
-from tui.simulator.envelope import list_entry
+from tui.simulator.envelope import api_secret_entry, entry_json, password_entry
 
-#: A list entry of an item never made, from its index (None: the user may not see it).
-Listing = Callable[[int], dict[str, Any] | None]
+#: The list entry (JSON text) of an item never made, from its index (None: the user
+#: may not see it).
+Listing = Callable[[int], str | None]
 
 
 class Catalogue(MutableMapping[str, Item]):
@@ -88,12 +89,12 @@ class Catalogue(MutableMapping[str, Item]):
     def __len__(self) -> int:
         return len(self._order)
 
-    def entries(self, wanted: Callable[[Item], bool], unchanged_too: bool) -> list[dict[str, Any]]:
-        """List entries in order, of each made item ``wanted``; and of each item never
+    def entries(self, wanted: Callable[[Item], bool], unchanged_too: bool) -> list[str]:
+        """List entries (JSON texts) in order, of each made item ``wanted``; and of each item never
         made, listed from its index (when ``unchanged_too`` says an unchanged,
         active item the user may see is wanted) or else made and judged."""
         made, unmade, listing = self._made, self._unmade, self._listing
-        found: list[dict[str, Any]] = []
+        found: list[str] = []
         for identifier in self._order:
             index = unmade.get(identifier)
             if index is not None and unchanged_too and listing is not None:
@@ -103,7 +104,7 @@ class Catalogue(MutableMapping[str, Item]):
                 continue
             item = made.get(identifier) or self[identifier]
             if wanted(item):
-                found.append(list_entry(item))
+                found.append(entry_json(item))
         return found
 
 
@@ -134,21 +135,25 @@ def demo_catalogues(
         draws = SlotDraws(secret_bytes, index * STRIDE)
         return make_api_secret(draws, int(secret_ids[index]), index, api_secrets)
 
-    def password_listing(index: int) -> dict[str, Any] | None:
-        draws = SlotDraws(password_bytes, index * STRIDE)
-        item = listed_password(draws, int(password_ids[index]), index, passwords)
-        if not item.can_view:
+    def password_listed(index: int) -> str | None:
+        flags = flags_for(index)
+        if not flags.can_view:
             return None
-        item.tags = draw_tags(draws, index)
-        return list_entry(item)
+        draws = SlotDraws(password_bytes, index * STRIDE)
+        name, url, username = password_listing(draws, index, passwords)
+        tags = draw_tags(draws, index)
+        return password_entry(password_ids[index], name, url, username, tags, flags)
 
-    def secret_listing(index: int) -> dict[str, Any] | None:
-        item = listed_api_secret(int(secret_ids[index]), index, api_secrets)
-        return list_entry(item) if item.can_view else None
+    def secret_listed(index: int) -> str | None:
+        flags = flags_for(index)
+        if not flags.can_view:
+            return None
+        name, _url = api_secret_listing(index, api_secrets)
+        return api_secret_entry(secret_ids[index], name, flags)
 
     catalogues = {
-        "password": Catalogue.lazy(password_ids, password, password_listing),
-        "api_secret": Catalogue.lazy(secret_ids, secret, secret_listing),
+        "password": Catalogue.lazy(password_ids, password, password_listed),
+        "api_secret": Catalogue.lazy(secret_ids, secret, secret_listed),
     }
     return catalogues, total + 1
 

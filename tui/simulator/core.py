@@ -27,8 +27,8 @@ from tui.simulator.envelope import (
     entity,
     envelope,
     json_answer,
-    json_body,
     json_response,
+    list_body,
     matches,
 )
 from tui.simulator.faults import BODY_FAULTS, FAULT_NAMES, FaultConfig, FaultInjector, ScriptedFault
@@ -289,9 +289,7 @@ class Simulator:
         # With no filter, an item never made (so never changed) is listed as it was
         # generated, without being made.
         entries = self._items[kind].entries(wanted, unchanged_too=not filters)
-        payload = envelope(200, "")
-        payload[str(MESSAGES[kind]["list_key"])] = entries
-        return json_body(payload)
+        return list_body(str(MESSAGES[kind]["list_key"]), entries)
 
     def _lookup(self, kind: str, identifier: str, request_id: str) -> Item | SimResponse:
         if not identifier:

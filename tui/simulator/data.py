@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import string
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from tui.simulator.draws import Draws, StreamDraws
 
@@ -138,17 +138,27 @@ def _shares(
     return users, groups
 
 
-def _flags(item: Item, index: int) -> Item:
+class Flags(NamedTuple):
+    """What an item asks of the user and allows them, as a list shows it."""
+
+    need_justify: bool
+    need_approval: bool
+    can_view: bool
+    can_write: bool
+
+
+def flags_for(index: int) -> Flags:
     # Spread the awkward cases so every screenful of the demo shows some.
-    item.need_justify = index % 5 == 3
-    item.need_approval = index % 9 == 4
-    item.can_write = index % 7 != 2
-    item.can_view = index % 23 != 13
+    return Flags(index % 5 == 3, index % 9 == 4, index % 23 != 13, index % 7 != 2)
+
+
+def _with_flags(item: Item, index: int) -> Item:
+    item.need_justify, item.need_approval, item.can_view, item.can_write = flags_for(index)
     return item
 
 
-def listed_password(draws: Draws, identifier: int, index: int, total: int) -> Item:
-    """A password with only what a list shows made, less its tags (drawn last)."""
+def password_listing(draws: Draws, index: int, total: int) -> tuple[str, str, str]:
+    """A password's name, URL and username: what a list shows, less tags and flags."""
     service, host = SERVICES[index % len(SERVICES)]
     env = ENVIRONMENTS[(index // len(SERVICES)) % len(ENVIRONMENTS)]
     role = ROLES[index % len(ROLES)]
@@ -158,31 +168,32 @@ def listed_password(draws: Draws, identifier: int, index: int, total: int) -> It
     if index < len(AWKWARD_PASSWORDS) * 9 and index % 9 == 6:
         name = AWKWARD_PASSWORDS[index // 9]
     domain = host if "." in host else f"{host}.{env}.example.com"
-    item = Item(
-        kind="password",
-        identifier=str(identifier),
-        name=name,
-        url=f"https://{domain}",
-        username=f"{role}@{env}" if index % 3 else draws.choice(PEOPLE),
-    )
-    return _flags(item, index)
+    username = f"{role}@{env}" if index % 3 else draws.choice(PEOPLE)
+    return name, f"https://{domain}", username
 
 
 def make_password(draws: Draws, identifier: int, index: int, total: int) -> Item:
     # The draws in the order the seeded stream has always been read.
-    item = listed_password(draws, identifier, index, total)
-    item.password = draws.secret(DEMO_ENTROPY, 20)
-    item.notes = f"Owner: {draws.choice(GROUPS)}. Rotate every {draws.choice(ROTATIONS)} days."
-    item.tags = draw_tags(draws, index)
+    name, url, username = password_listing(draws, index, total)
+    item = Item(
+        kind="password",
+        identifier=str(identifier),
+        name=name,
+        url=url,
+        username=username,
+        password=draws.secret(DEMO_ENTROPY, 20),
+        notes=f"Owner: {draws.choice(GROUPS)}. Rotate every {draws.choice(ROTATIONS)} days.",
+        tags=draw_tags(draws, index),
+    )
     if index % 10 == 1:
         item.secret_key = draws.secret(BASE32, 16)
         item.token = f"{draws.below(1_000_000):06d}"
     item.users_allowed, item.groups_allowed = _shares(draws, index, "username")
-    return item
+    return _with_flags(item, index)
 
 
-def listed_api_secret(identifier: int, index: int, total: int) -> Item:
-    """An API secret with only what a list shows made (nothing drawn)."""
+def api_secret_listing(index: int, total: int) -> tuple[str, str]:
+    """An API secret's name and URL (nothing drawn)."""
     service, host = SERVICES[(index * 7) % len(SERVICES)]
     env = ENVIRONMENTS[index % len(ENVIRONMENTS)]
     name = f"{service} {env} API"
@@ -191,24 +202,27 @@ def listed_api_secret(identifier: int, index: int, total: int) -> Item:
     if index < len(AWKWARD_SECRETS) * 11 and index % 11 == 8:
         name = AWKWARD_SECRETS[index // 11]
     domain = host if "." in host else f"{host}.{env}.example.com"
-    item = Item(
-        kind="api_secret", identifier=str(identifier), name=name, url=f"https://{domain}/api"
-    )
-    return _flags(item, index)
+    return name, f"https://{domain}/api"
 
 
 def make_api_secret(draws: Draws, identifier: int, index: int, total: int) -> Item:
-    item = listed_api_secret(identifier, index, total)
+    name, url = api_secret_listing(index, total)
     env = ENVIRONMENTS[index % len(ENVIRONMENTS)]
     short = SERVICES[(index * 7) % len(SERVICES)][1].split(".")[0]
-    item.client_id = f"{short}-{env}-{index + 1:05d}"
-    item.client_secret = draws.secret(DEMO_ENTROPY, 32)
-    item.identifier_code = f"{short[:4].upper()}{index + 1:06d}"
-    item.method = METHODS[index % len(METHODS)]
-    item.notes = f"Issued for the {env} integration."
-    item.tags = draw_tags(draws, index + 2)
+    item = Item(
+        kind="api_secret",
+        identifier=str(identifier),
+        name=name,
+        url=url,
+        client_id=f"{short}-{env}-{index + 1:05d}",
+        client_secret=draws.secret(DEMO_ENTROPY, 32),
+        identifier_code=f"{short[:4].upper()}{index + 1:06d}",
+        method=METHODS[index % len(METHODS)],
+        notes=f"Issued for the {env} integration.",
+        tags=draw_tags(draws, index + 2),
+    )
     item.users_allowed, item.groups_allowed = _shares(draws, index, "name")
-    return item
+    return _with_flags(item, index)
 
 
 def generate(seed: int, passwords: int, api_secrets: int) -> tuple[list[Item], int]:

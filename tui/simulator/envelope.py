@@ -7,12 +7,14 @@ case-insensitive substring match (``tag`` matches any one of the item's tags).
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from tui.simulator import kong
-from tui.simulator.data import Item
+from tui.simulator.data import Flags, Item
 from tui.simulator.messages import SimResponse
 
 
@@ -67,23 +69,54 @@ def app_error(message: str, request_id: str, status: int = 400) -> SimResponse:
     return json_response(status, payload, request_id)
 
 
-def list_entry(item: Item) -> dict[str, Any]:
-    flags = {
-        "need_justify": "1" if item.need_justify else "0",
-        "need_approval": "1" if item.need_approval else "0",
-        "can_view": item.can_view,
-        "can_write": item.can_write,
-    }
+#: A JSON string in C, non-ASCII written as ``\u`` escapes (as PHP's json_encode
+#: writes them; a lone surrogate too).
+_quote = encode_basestring_ascii
+
+
+@functools.cache  # sixteen of them
+def _flags_json(flags: Flags) -> str:
+    justify, approval, view, write = flags
+    return (
+        f'"need_justify": "{int(justify)}", "need_approval": "{int(approval)}", '
+        f'"can_view": {"true" if view else "false"}, "can_write": {"true" if write else "false"}'
+    )
+
+
+def password_entry(
+    identifier: str, name: str, url: str, username: str, tags: str, flags: Flags
+) -> str:
+    """A password's entry in a list, as JSON text (lists are written as text: at
+    100 000 items, building dicts to encode them took as long again)."""
+    return (
+        f'{{"identifier": {_quote(identifier)}, "name": {_quote(name)}, "url": {_quote(url)}, '
+        f'"username": {_quote(username)}, "tags": {_quote(tags)}, {_flags_json(flags)}}}'
+    )
+
+
+def api_secret_entry(identifier: str, name: str, flags: Flags) -> str:
+    """An API secret's entry in a list, as JSON text."""
+    return f'{{"identifier": {_quote(identifier)}, "name": {_quote(name)}, {_flags_json(flags)}}}'
+
+
+def entry_json(item: Item) -> str:
+    """``item``'s entry in a list, as JSON text."""
+    flags = Flags(item.need_justify, item.need_approval, item.can_view, item.can_write)
     if item.kind == "password":
-        return {
-            "identifier": item.identifier,
-            "name": item.name,
-            "url": item.url,
-            "username": item.username,
-            "tags": item.tags,
-            **flags,
-        }
-    return {"identifier": item.identifier, "name": item.name, **flags}
+        return password_entry(item.identifier, item.name, item.url, item.username, item.tags, flags)
+    return api_secret_entry(item.identifier, item.name, flags)
+
+
+def list_entry(item: Item) -> dict[str, Any]:
+    """``item``'s entry in a list, decoded."""
+    entry: dict[str, Any] = json.loads(entry_json(item))
+    return entry
+
+
+def list_body(list_key: str, entries: Iterable[str]) -> bytes:
+    """A list answer's body around its entries' JSON texts."""
+    head = json.dumps(envelope(200, ""))
+    return f"{head[:-1]}, {_quote(list_key)}: [{', '.join(entries)}]}}".encode()
 
 
 def entity(item: Item) -> dict[str, Any]:
