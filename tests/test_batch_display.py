@@ -6,11 +6,12 @@ import time
 from datetime import UTC, datetime
 
 from textual.app import App, ComposeResult
+from textual.widgets import Static
 
 from tui.dialogs import ConfirmBatch
 from tui.screens.outcome_feed import OutcomeFeed
 from tui.simulator import Simulator, SimulatorConfig
-from tui.widgets import ItemTable
+from tui.widgets import BatchBar, ItemTable, StatusLine
 from tui.widgets.log_panel import LogPanel
 
 from conftest import make_app, record_progress, wait_until
@@ -73,3 +74,31 @@ async def test_a_hidden_log_takes_its_lines_when_shown_keeping_the_newest() -> N
         panel.add("shown")
         panel.flush()
         assert panel.lines[-1] == "03:04:05 shown"
+
+
+async def test_a_running_batch_shows_in_the_status_lines_place_and_resizes_nothing() -> None:
+    sim = Simulator(SimulatorConfig(passwords=60, api_secrets=0))
+    app = make_app(sim, concurrency=2)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = app.main.query_one(StatusLine)
+        bar = app.main.query_one(BatchBar)
+        table = app.main.query_one("#table-password", ItemTable)
+        row, table_size = status.region.y, table.size
+        assert status.display and not bar.display
+        sim.faults.latency = 0.25  # 48 items, 2 at a time: seconds to watch it run
+        await pilot.press("asterisk", "d")
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmBatch)
+        await pilot.press(*str(len(dialog.plan.refs)), "enter")
+        await wait_until(pilot, lambda: bar.display and bar.region.height == 1)
+        assert not status.display
+        assert bar.region.y == row, "the bar takes the status line's row"
+        assert table.size == table_size, "the tables keep their size"
+        assert "esc stops" in str(app.main.query_one("#batch-label", Static).render())
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await wait_until(pilot, lambda: status.display and not bar.display)
+        assert status.region.y == row and table.size == table_size
+        assert "marked" in str(status.render())

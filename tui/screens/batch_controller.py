@@ -19,7 +19,7 @@ from tui.ops.wording import plural
 from tui.paths import dry_run_dir
 from tui.safe_text import safe_text
 from tui.screens.outcome_feed import OutcomeFeed
-from tui.widgets import BatchBar
+from tui.widgets import BottomLine
 
 if TYPE_CHECKING:
     from tui.app import MySafeApp
@@ -313,7 +313,7 @@ class BatchController:
         self.screen.log_line(
             f"Batch {run.batch_id}: {what}{run.plan.action.value} {run.total} {noun}{why}"
         )
-        self.screen.query_one(BatchBar).begin(run)
+        self.screen.query_one(BottomLine).begin(run)
         self.screen.refresh_bindings()
 
     def item_done(self, run: BatchRun, outcome: ItemOutcome) -> None:
@@ -331,7 +331,7 @@ class BatchController:
             self.screen.log_line(
                 f"Unmarked {len(run.plan.refused)} left out as not editable by you"
             )
-        self.screen.query_one(BatchBar).end()
+        self.screen.query_one(BottomLine).end()
         if run.plan.resumes:
             self.interrupted = [b for b in self.interrupted if b.batch_id != run.plan.resumes]
         if run.state != "done":

@@ -29,6 +29,7 @@ from tui.screens.main_status import dropped_marks, refusal, status_parts
 from tui.screens.palette import palette_commands
 from tui.widgets import (
     BatchBar,
+    BottomLine,
     ContextBar,
     DetailPane,
     FilterLine,
@@ -77,8 +78,7 @@ class MainScreen(Screen[None]):
                     yield ItemTable(COLUMNS[kind], id=f"table-{kind.value}", jump_scroll=slow)
                     settle = DetailPane.SLOW_LINK_SETTLE if slow else 0.0
                     yield DetailPane(id=f"detail-{kind.value}", follow_settle=settle)
-        yield StatusLine()
-        yield BatchBar()
+        yield BottomLine(StatusLine())
         yield LogPanel(self.mysafe.clock, id="log")
         yield KeyFooter()
 

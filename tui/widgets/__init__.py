@@ -1,6 +1,6 @@
 """Widgets of the console."""
 
-from tui.widgets.batch_bar import BatchBar
+from tui.widgets.batch_bar import BatchBar, BottomLine
 from tui.widgets.context_bar import ContextBar
 from tui.widgets.detail_pane import DetailPane
 from tui.widgets.filter_line import FILTER_KEYS, FilterLine
@@ -12,6 +12,7 @@ from tui.widgets.status_line import StatusLine
 __all__ = [
     "FILTER_KEYS",
     "BatchBar",
+    "BottomLine",
     "Column",
     "ContextBar",
     "DetailPane",

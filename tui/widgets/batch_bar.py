@@ -1,9 +1,11 @@
-"""The running batch: what it does, how far it is, and that esc stops it."""
+"""The running batch: what it does, how far it is, and that esc stops it; shown in
+the status line's place (``BottomLine``)."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
 from textual.widgets import ProgressBar, Static
 
 from tui.api import Action
@@ -19,9 +21,6 @@ class BatchBar(Horizontal):
         # A total from the start: an indeterminate bar animates even while hidden.
         yield ProgressBar(total=1, id="batch-progress", show_eta=True)
 
-    def on_mount(self) -> None:
-        self.display = False
-
     @staticmethod
     def _verb(run: BatchRun) -> str:
         return "Deactivating" if run.plan.action is Action.DEACTIVATE else "Activating"
@@ -29,7 +28,6 @@ class BatchBar(Horizontal):
     def begin(self, run: BatchRun) -> None:
         self.query_one(ProgressBar).update(total=run.total, progress=0)
         self.query_one("#batch-label", Static).update(f"{self._verb(run)} {run.total} · esc stops")
-        self.display = True
 
     def advance(self, run: BatchRun) -> None:
         self.query_one(ProgressBar).update(progress=run.done)
@@ -39,5 +37,24 @@ class BatchBar(Horizontal):
             text = f"{self._verb(run)} {run.done}/{run.total} · esc stops"
         self.query_one("#batch-label", Static).update(text, layout=False)
 
+
+class BottomLine(Vertical):
+    """The row under the tables: ``status``, or while a batch runs its ``BatchBar``
+    in the same place. A batch starting or ending so leaves the tables' size alone:
+    when the bar took a row of its own, resizing the tables and detail panes as it
+    came and went cost about 0.1 s of a 1 000-item batch's 1.8 s."""
+
+    def __init__(self, status: Widget) -> None:
+        super().__init__(id="bottom-line")
+        self._status = status
+
+    def compose(self) -> ComposeResult:
+        yield self._status
+        yield BatchBar()
+
+    def begin(self, run: BatchRun) -> None:
+        self.query_one(BatchBar).begin(run)
+        self.add_class("-batch")
+
     def end(self) -> None:
-        self.display = False
+        self.remove_class("-batch")
