@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -96,6 +97,39 @@ def make_app(
         monotonic=monotonic,
         link=link,
     )
+
+
+@asynccontextmanager
+async def running(app: MySafeApp, size: tuple[int, int] = (120, 40)) -> AsyncIterator[Pilot[None]]:
+    """The console started and its lists loaded."""
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await settle(app, pilot)
+        yield pilot
+
+
+async def settle(app: MySafeApp, pilot: Pilot[None]) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def slow_batch_app() -> tuple[Simulator, MySafeApp]:
+    """A console over 60 passwords, sending 2 requests at a time (for
+    ``start_slow_batch``)."""
+    sim = Simulator(SimulatorConfig(passwords=60, api_secrets=0))
+    return sim, make_app(sim, concurrency=2)
+
+
+async def start_slow_batch(app: MySafeApp, sim: Simulator, pilot: Pilot[None]) -> None:
+    """Every row marked and their deactivation confirmed, the simulator slowed to
+    0.25 s an answer: with 60 passwords (48 writable) and concurrency 2, a batch
+    that runs for seconds, to be watched (or stopped with esc)."""
+    from tui.dialogs import ConfirmBatch
+
+    sim.faults.latency = 0.25
+    await pilot.press("asterisk", "d")
+    dialog = app.screen
+    assert isinstance(dialog, ConfirmBatch)
+    await pilot.press(*str(len(dialog.plan.refs)), "enter")
 
 
 async def wait_until(

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import pytest
 from rich.console import Console
@@ -18,19 +16,15 @@ from tui.screens.help import HelpScreen
 from tui.simulator import Simulator, SimulatorConfig
 from tui.widgets import DetailPane, ItemTable, LogPanel
 
-from conftest import ManualClock, label_counts, make_app, spy_toasts, wait_until
-
-
-@asynccontextmanager
-async def running(app: MySafeApp, size: tuple[int, int] = (120, 40)) -> AsyncIterator[Pilot[None]]:
-    async with app.run_test(size=size, notifications=True) as pilot:
-        await settle(app, pilot)
-        yield pilot
-
-
-async def settle(app: MySafeApp, pilot: Pilot[None]) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+from conftest import (
+    ManualClock,
+    label_counts,
+    make_app,
+    running,
+    settle,
+    spy_toasts,
+    wait_until,
+)
 
 
 def table(app: MySafeApp) -> ItemTable:

@@ -14,7 +14,14 @@ from tui.simulator import Simulator, SimulatorConfig
 from tui.widgets import BatchBar, ItemTable, StatusLine
 from tui.widgets.log_panel import LogPanel
 
-from conftest import make_app, record_progress, wait_until
+from conftest import (
+    make_app,
+    record_progress,
+    running,
+    slow_batch_app,
+    start_slow_batch,
+    wait_until,
+)
 
 
 async def test_a_batch_of_2000_repaints_its_progress_a_bounded_number_of_times() -> None:
@@ -77,21 +84,14 @@ async def test_a_hidden_log_takes_its_lines_when_shown_keeping_the_newest() -> N
 
 
 async def test_a_running_batch_shows_in_the_status_lines_place_and_resizes_nothing() -> None:
-    sim = Simulator(SimulatorConfig(passwords=60, api_secrets=0))
-    app = make_app(sim, concurrency=2)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+    sim, app = slow_batch_app()
+    async with running(app, size=(100, 30)) as pilot:
         status = app.main.query_one(StatusLine)
         bar = app.main.query_one(BatchBar)
         table = app.main.query_one("#table-password", ItemTable)
         row, table_size = status.region.y, table.size
         assert status.display and not bar.display
-        sim.faults.latency = 0.25  # 48 items, 2 at a time: seconds to watch it run
-        await pilot.press("asterisk", "d")
-        dialog = app.screen
-        assert isinstance(dialog, ConfirmBatch)
-        await pilot.press(*str(len(dialog.plan.refs)), "enter")
+        await start_slow_batch(app, sim, pilot)
         await wait_until(pilot, lambda: bar.display and bar.region.height == 1)
         assert not status.display
         assert bar.region.y == row, "the bar takes the status line's row"

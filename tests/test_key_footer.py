@@ -8,11 +8,9 @@ from typing import Any
 from textual.app import App, ComposeResult
 from textual.widget import Widget
 
-from tui.dialogs import ConfirmBatch
-from tui.simulator import Simulator, SimulatorConfig
 from tui.widgets import KeyFooter
 
-from conftest import make_app, wait_until
+from conftest import running, slow_batch_app, start_slow_batch, wait_until
 
 
 class KeysApp(App[None]):
@@ -72,11 +70,8 @@ async def test_a_key_composed_greyed_is_composed_again_to_be_clickable() -> None
 
 
 async def test_a_batch_greys_the_console_keys_without_composing_the_footer() -> None:
-    sim = Simulator(SimulatorConfig(passwords=60, api_secrets=0))
-    app = make_app(sim, concurrency=2)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+    sim, app = slow_batch_app()
+    async with running(app, size=(120, 40)) as pilot:
         footer = app.main.query_one(KeyFooter)
         keys = list(footer.query("FooterKey"))
 
@@ -84,11 +79,7 @@ async def test_a_batch_greys_the_console_keys_without_composing_the_footer() -> 
             return {str(getattr(k, "action", "")) for k in keys if k.has_class("-disabled")}
 
         before = greyed()
-        sim.faults.latency = 0.25  # 48 items, 2 at a time: seconds to watch it run
-        await pilot.press("asterisk", "d")
-        dialog = app.screen
-        assert isinstance(dialog, ConfirmBatch)
-        await pilot.press(*str(len(dialog.plan.refs)), "enter")
+        await start_slow_batch(app, sim, pilot)
         await wait_until(pilot, lambda: "deactivate" in greyed())
         assert list(footer.query("FooterKey")) == keys, "the same widgets"
         await pilot.press("escape")

@@ -20,8 +20,8 @@ from tui.ops import (
 from tui.simulator import Simulator, SimulatorConfig
 from tui.widgets import LogPanel
 
-from conftest import make_app, spy_toasts, wait_until
-from test_app import go_to, posts, running, settle, table, writable
+from conftest import make_app, running, settle, spy_toasts, wait_until
+from test_app import go_to, posts, table, writable
 
 
 def journal(path: Path) -> Journal:
