@@ -7,7 +7,7 @@ The guards have one owner: every front end builds a :class:`BatchPlan` and asks
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tui.api import Action, ItemRef
 from tui.ops.wording import plural
@@ -55,6 +55,16 @@ class BatchPlan:
     in_doubt: Mapping[tuple[str, str], str] = field(default_factory=dict)
     #: Nothing is sent: the requests are written out instead.
     dry_run: bool = False
+    #: Items whose outcome is uncertain (a lost answer, then "already"): left out
+    #: of ``refs`` unless the operator includes them on purpose
+    #: (:meth:`including_uncertain`), and listed apart in the confirmation.
+    uncertain: Sequence[ItemRef] = ()
+
+    def including_uncertain(self) -> BatchPlan:
+        """This plan with its uncertain items sent too (the operator asked)."""
+        if not self.uncertain:
+            return self
+        return replace(self, refs=[*self.refs, *self.uncertain], uncertain=())
 
 
 def split_writable(
