@@ -198,7 +198,8 @@ async def test_audit_view_lists_batches_exports_one_and_reverses_it(
     assert sorted(row["identifier"] for row in exported) == sorted(keys[:2])
     assert all(row["outcome"] == "deactivated" for row in exported)
     header = (tmp_path / "exports" / "batch-b0001.csv").read_text().splitlines()[0]
-    assert header.startswith("time,operator,profile,host,batch_id,reason,kind,identifier")
+    assert header.startswith("time,operator,profile,host,server,batch_id,reason,kind,identifier")
+    assert all(row["server"].startswith("https://mysafe.simulator.invalid:443") for row in exported)
 
 
 def test_the_csv_export_carries_no_formula_and_no_terminal_escape() -> None:

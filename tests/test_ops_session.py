@@ -23,7 +23,9 @@ from tui.ops import (
     load_batches,
     read_records,
 )
+from tui.ops.target import Target
 from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig
+from tui.simulator.core import NOMINAL_BASE_URL
 
 from conftest import FAST_RETRY
 
@@ -31,7 +33,10 @@ FIXED = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
 
 
 def journal(path: Path) -> Journal:
-    return Journal(path, JournalContext("demo", "sim", "alice"), clock=lambda: FIXED)
+    """A journal as the simulator's sessions write it (bound to its target)."""
+    written = Journal(path, JournalContext("demo", "sim", "alice"), clock=lambda: FIXED)
+    written.target = Target.of_url(NOMINAL_BASE_URL, client_id=DEMO_CLIENT_ID)
+    return written
 
 
 def session_for(

@@ -17,7 +17,9 @@ from tui.ops import (
     load_batches,
     read_records,
 )
-from tui.simulator import Simulator, SimulatorConfig
+from tui.ops.target import Target
+from tui.simulator import DEMO_CLIENT_ID, Simulator, SimulatorConfig
+from tui.simulator.core import NOMINAL_BASE_URL
 from tui.widgets import LogPanel
 
 from conftest import make_app, running, settle, spy_toasts, wait_until
@@ -25,7 +27,10 @@ from test_app import go_to, posts, table, writable
 
 
 def journal(path: Path) -> Journal:
-    return Journal(path, JournalContext("demo", "sim", "op"))
+    """A journal as the simulator's sessions write it (bound to its target)."""
+    written = Journal(path, JournalContext("demo", "sim", "op"))
+    written.target = Target.of_url(NOMINAL_BASE_URL, client_id=DEMO_CLIENT_ID)
+    return written
 
 
 def dead_batch(path: Path, refs: list[ItemRef]) -> None:
@@ -280,6 +285,7 @@ async def test_a_batch_made_on_another_server_is_not_reversed_here(
 ) -> None:
     path = tmp_path / "audit.jsonl"
     elsewhere = Journal(path, JournalContext("prod", "vault.example.com", "op"))
+    elsewhere.target = Target.of_url("https://vault.example.com", client_id="op-key")
     [ref, *_] = refs_of(sim, writable(sim)[:1])
     elsewhere.batch_started("far00001", Action.DEACTIVATE, [ref])
     elsewhere.intent(ref, Action.DEACTIVATE, "far00001")
@@ -295,7 +301,11 @@ async def test_a_batch_made_on_another_server_is_not_reversed_here(
         await pilot.press("u")
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmBatch)
-        assert any("Reverse it from there" in line for line in log(app))
+        assert any(
+            "belongs to https://vault.example.com:443 (key op-key); this session is on "
+            "https://mysafe.simulator.invalid:443 (key" in line
+            for line in log(app)
+        )
     assert posts(sim) == []
 
 

@@ -49,13 +49,14 @@ def build_session(
             color=options.color,
             insecure=options.client.tls.insecure,
         )
+    demo = options.client is None
     context = JournalContext.current(name, client.host)
-    keep = Journal(journal or audit_path(), context) if keep_journal else None
+    keep = Journal(journal or audit_path(demo=demo), context) if keep_journal else None
     return Session(
         client,
         profile=profile,
         journal=keep,
-        demo=options.client is None,
+        demo=demo,
         read_only=options.read_only,
         new_batch_id=new_batch_id,
     )

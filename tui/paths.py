@@ -39,8 +39,10 @@ def config_path() -> Path:
     return config_dir() / "config.toml"
 
 
-def audit_path() -> Path:
-    return state_dir() / "audit.jsonl"
+def audit_path(*, demo: bool = False) -> Path:
+    """The audit journal. The demo keeps its own, so that demo and real batches
+    never meet: no demo batch is offered for resume or undo on a real server."""
+    return state_dir() / ("demo-audit.jsonl" if demo else "audit.jsonl")
 
 
 def styles_dir() -> Path:

@@ -8,8 +8,8 @@ exactly as the console's export writes them. Reading the journal needs no server
 from __future__ import annotations
 
 import sys
-from collections import defaultdict
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -18,7 +18,8 @@ from tui.cli.errors import EXIT_CODES_HELP, CliError, ExitCode, report
 from tui.cli.options import CSV, JSON, JSONL, TABLE, chosen_format, format_option, wants_json
 from tui.cli.output import write_json_array, write_json_lines, write_table
 from tui.ops import BatchRecord, load_batches, read_records
-from tui.ops.export import FIELDS, csv_text
+from tui.ops.export import csv_text, rows_by_batch
+from tui.ops.target import Target, describe
 from tui.paths import audit_path
 
 
@@ -43,18 +44,15 @@ def _started(batch: BatchRecord) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-def rows_by_batch() -> tuple[dict[str, list[dict[str, Any]]], dict[str, str]]:
-    """Every outcome row, per batch (one pass over the journal), and each batch's host."""
-    rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    hosts: dict[str, str] = {}
-    for record in read_records(audit_path()):
-        phase = record.get("phase")
-        batch_id = str(record.get("batch_id"))
-        if phase == "outcome":
-            rows[batch_id].append({name: record.get(name) for name in FIELDS})
-        elif phase == "batch":
-            hosts[batch_id] = str(record.get("host") or "")
-    return rows, hosts
+def rows_and_hosts(journal: Path) -> tuple[dict[str, list[dict[str, Any]]], dict[str, str]]:
+    """Every outcome row, per batch, and each batch's host."""
+    records = list(read_records(journal))
+    hosts = {
+        str(r.get("batch_id")): str(r.get("host") or "")
+        for r in records
+        if r.get("phase") == "batch"
+    }
+    return rows_by_batch(records), hosts
 
 
 def batch_entry(batch: BatchRecord, host: str, items: list[dict[str, Any]]) -> dict[str, Any]:
@@ -64,6 +62,7 @@ def batch_entry(batch: BatchRecord, host: str, items: list[dict[str, Any]]) -> d
         "operator": batch.operator,
         "profile": batch.profile,
         "host": host,
+        "target": batch.target.as_record() if batch.target else None,
         "action": batch.action.value,
         "reason": batch.reason,
         "undoes": batch.undoes,
@@ -77,13 +76,17 @@ def batch_entry(batch: BatchRecord, host: str, items: list[dict[str, Any]]) -> d
 
 
 def select(
-    batches: list[BatchRecord], batch_id: str | None, since: datetime | None, profile: str | None
+    batches: list[BatchRecord],
+    batch_id: str | None,
+    since: datetime | None,
+    profile: str | None,
+    journal: Path,
 ) -> list[BatchRecord]:
     chosen = batches
     if batch_id is not None:
         chosen = [batch for batch in chosen if batch.batch_id == batch_id]
         if not chosen:
-            raise CliError(f"no batch {batch_id!r} in the audit journal {audit_path()}")
+            raise CliError(f"no batch {batch_id!r} in the audit journal {journal}")
     if profile is not None:
         chosen = [batch for batch in chosen if batch.profile == profile]
     if since is not None:
@@ -100,16 +103,20 @@ def write_people(entries: list[dict[str, Any]], with_items: bool) -> None:
         when = str(entry["time"])[:16].replace("T", " ")
         end = f"{entry['state'] or 'no end on record'}: {entry['summary']}".rstrip(": ")
         who = f"{entry['operator']}@{entry['profile']}"
-        rows.append((when, entry["batch_id"], who, what, end, entry["reason"]))
-    write_table(sys.stdout, ("time (utc)", "batch", "who", "what", "end", "reason"), rows, flex=4)
+        target = Target.from_record(entry["target"])
+        server = target.url if target else "unknown"
+        rows.append((when, entry["batch_id"], who, server, what, end, entry["reason"]))
+    columns = ("time (utc)", "batch", "who", "server", "what", "end", "reason")
+    write_table(sys.stdout, columns, rows, flex=5)
     if with_items:
         for entry in entries:
+            target = Target.from_record(entry["target"])
+            sys.stdout.write(f"\nbatch {entry['batch_id']} made on {describe(target)}\n")
             items = [
                 (row["identifier"], row["name"], row["result"], row["message"])
                 for row in entry["items"]
             ]
             if items:
-                sys.stdout.write(f"\nbatch {entry['batch_id']}:\n")
                 write_table(sys.stdout, ("id", "name", "outcome", "message"), items, flex=3)
 
 
@@ -126,7 +133,7 @@ def write_people(entries: list[dict[str, Any]], with_items: bool) -> None:
 @click.option("--batch", "batch_id", metavar="ID", help="only this batch")
 @click.option("--since", metavar="ISO", help="only batches started at or after (UTC if no zone)")
 @click.option("--profile", help="only batches made on this profile")
-@click.option("--demo", is_flag=True, help="only batches made on the demo simulator")
+@click.option("--demo", is_flag=True, help="the demo's journal (batches made on the simulator)")
 @format_option(TABLE, JSON, JSONL, CSV)
 def audit(
     batch_id: str | None,
@@ -136,21 +143,22 @@ def audit(
     output_format: str | None,
 ) -> int:
     fmt = chosen_format(output_format)
+    journal = audit_path(demo=demo)
     try:
         since_time = parse_since(since)
         try:
-            batches = load_batches(audit_path())
-            rows, hosts = rows_by_batch()
+            batches = load_batches(journal)
+            rows, hosts = rows_and_hosts(journal)
         except OSError as exc:
             raise CliError(
-                f"cannot read the audit journal {audit_path()}: {exc.strerror or exc}",
+                f"cannot read the audit journal {journal}: {exc.strerror or exc}",
                 exit_code=ExitCode.FAILED,
                 kind="journal",
             ) from None
-        chosen = select(batches, batch_id, since_time, "demo" if demo else profile)
+        chosen = select(batches, batch_id, since_time, profile, journal)
     except CliError as error:
         return report(error, as_json=wants_json(fmt))
-    entries = [batch_entry(b, hosts.get(b.batch_id, ""), rows[b.batch_id]) for b in chosen]
+    entries = [batch_entry(b, hosts.get(b.batch_id, ""), rows.get(b.batch_id, [])) for b in chosen]
     if fmt == JSON:
         write_json_array(sys.stdout, entries)
     elif fmt == JSONL:

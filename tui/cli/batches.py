@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import click
@@ -55,8 +55,9 @@ class BatchRequest:
     yes: bool = False
     dry_run: bool = False
     unlock: str | None = None
-    #: The batch this one reverts (``undo``).
-    undoes: str | None = None
+    #: The core's plan when this batch follows up a journal batch (``undo``,
+    #: ``resume``): what it reverts or resumes, what was in doubt, its vault.
+    follows: BatchPlan | None = None
     #: Look the ids up in the list (names, can_write); undo has them from the journal.
     look_up: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
@@ -252,8 +253,8 @@ def _confirm(session: Session, plan: BatchPlan, guard: Interruption) -> None:
     question = f"{plan.action.value.capitalize()} {count} {noun} on {where}?"
     if plan.refused:
         question += f" ({len(plan.refused)} more kept back: can_write is false)"
-    if plan.undoes:
-        question = f"Undo of batch {plan.undoes}: {question}"
+    if plan.purpose:
+        question = f"{plan.purpose}: {question}"
     try:
         with guard.prompting():
             agreed = click.confirm(question, default=False, err=True)
@@ -281,12 +282,11 @@ async def send(session: Session, guard: Interruption, request: BatchRequest) -> 
         await look_up(session, kind, request.refs) if request.look_up else (request.refs, {})
     )
     allowed, kept = split_writable(refs, writable)
-    plan = BatchPlan(
-        request.action,
-        allowed,
-        refused=kept,
-        purpose=f"Undo of batch {request.undoes}" if request.undoes else "",
-        undoes=request.undoes,
+    follows = request.follows
+    plan = (
+        replace(follows, refs=allowed, refused=kept)
+        if follows is not None
+        else BatchPlan(request.action, allowed, refused=kept)
     )
     if allowed:
         # The limit alone: a production profile is still locked here, and unlocking

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
-from tui.api import Action, ItemRef
+from tui.api import Action
 from tui.cli.batches import BatchRequest, confirmation_refusal, send, write_refusal
 from tui.cli.errors import EXIT_CODES_HELP, CliError, refused, report, warn
 from tui.cli.ids import KIND_WORDS, read_ids
@@ -24,7 +25,9 @@ from tui.cli.options import (
 )
 from tui.cli.running import Interruption, build, run
 from tui.launch import LaunchOptions
-from tui.ops import Session
+from tui.ops import BatchPlan, BatchRecord, Refused, Session, load_batches
+from tui.ops.target import Target
+from tui.paths import audit_path
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -130,20 +133,73 @@ deactivate = change_command(Action.DEACTIVATE)
 activate = change_command(Action.ACTIVATE)
 
 
+def made_on_option(function: F) -> F:
+    return click.option(
+        "--made-on",
+        metavar="URL",
+        help=(
+            "for a batch recorded before batches kept their server: the server it was "
+            "made on (must be this session's)"
+        ),
+    )(function)
+
+
+def made_on_target(url: str | None) -> Target | None:
+    if url is None:
+        return None
+    try:
+        return Target.of_url(url)
+    except ValueError as exc:
+        raise CliError(f"--made-on: {exc}") from None
+
+
+def find_batch(session: Session, batch_id: str) -> BatchRecord:
+    """``batch_id`` from the session's journal, or a one-line error that says where
+    it is when it is in the other journal (the demo's, or the real one)."""
+    try:
+        batches = session.past_batches()
+    except OSError as exc:
+        raise CliError(f"cannot read the audit journal: {exc.strerror or exc}") from None
+    batch = next((b for b in batches if b.batch_id == batch_id), None)
+    if batch is not None:
+        return batch
+    where = session.journal_path() or "(no journal)"
+    other = audit_path(demo=not session.demo)
+    with contextlib.suppress(OSError):
+        if any(b.batch_id == batch_id for b in load_batches(other)):
+            hint = "a demo batch: use --demo" if not session.demo else "not a demo batch"
+            raise refused(
+                f"no batch {batch_id!r} in the audit journal {where}: it is {hint} "
+                f"(journal {other}); nothing was sent"
+            )
+    raise CliError(f"no batch {batch_id!r} in the audit journal {where}")
+
+
+def follow_up(plan_of: Callable[[], BatchPlan]) -> BatchPlan:
+    """The core's plan for an undo or resume, or its refusal as exit 2."""
+    try:
+        return plan_of()
+    except Refused as exc:
+        raise refused(str(exc)) from None
+
+
 @click.command(
     "undo",
     short_help="reverse what a batch changed, from the audit journal",
     epilog=EPILOG,
     help=(
         "Reactivate (or deactivate again) exactly what batch BATCH_ID changed or may have "
-        "changed, as the journal tells it; console batches too. Give the profile the batch "
-        "was made on. The same guards as deactivate apply."
+        "changed, as the journal tells it; console batches too. Only on the server (and "
+        "tenant and access key) the batch was made on; anywhere else it is refused. The "
+        "same guards as deactivate apply."
     ),
 )
 @click.argument("batch_id")
+@made_on_option
 @batch_options
 def undo(
     batch_id: str,
+    made_on: str | None,
     reason: str,
     yes: bool,
     dry_run: bool,
@@ -154,39 +210,82 @@ def undo(
     fmt = chosen_format(output_format)
 
     def request(options: LaunchOptions, session: Session) -> BatchRequest:
-        try:
-            batches = session.past_batches()
-        except OSError as exc:
-            raise CliError(f"cannot read the audit journal: {exc.strerror or exc}") from None
-        batch = next((b for b in batches if b.batch_id == batch_id), None)
-        if batch is None:
-            where = session.journal_path() or "(no journal)"
-            raise CliError(f"no batch {batch_id!r} in the audit journal {where}")
-        profile = session.profile.name
-        if batch.profile and batch.profile != profile:
-            hint = "--demo" if batch.profile == "demo" else f"--profile {batch.profile}"
-            raise refused(
-                f"batch {batch_id} was made on profile {batch.profile!r}, not {profile!r}: "
-                f"undo it with {hint}; nothing was sent"
-            )
+        batch = find_batch(session, batch_id)
+        plan = follow_up(lambda: session.reverse_plan(batch, made_on=made_on_target(made_on)))
         if batch.undone_by:
             warn(
                 f"batch {batch_id} was already undone by {', '.join(batch.undone_by)}; "
                 "sending again (activate and deactivate are idempotent)"
             )
-        plan = session.reverse_plan(batch)
-        refs: list[ItemRef] = list(plan.refs)
         return BatchRequest(
             plan.action,
-            refs,
+            list(plan.refs),
             fmt,
             reason,
             yes,
             dry_run,
             unlock,
-            undoes=batch_id,
+            follows=plan,
             look_up=False,
             extra={"undoes": batch_id},
         )
 
     return execute(Connection.take(values), fmt, request)
+
+
+@click.command(
+    "resume",
+    short_help="send what an interrupted batch left, from the audit journal",
+    epilog=EPILOG,
+    help=(
+        "Finish batch BATCH_ID, interrupted by a stop, a signal, a crash or a kill: the "
+        "items it never sent, and those it sent without an answer (their idempotent "
+        "answer now settles them). Only on the server (and tenant and access key) the "
+        "batch was made on, and by one process at a time. The same guards as deactivate "
+        "apply."
+    ),
+)
+@click.argument("batch_id")
+@made_on_option
+@batch_options
+def resume(
+    batch_id: str,
+    made_on: str | None,
+    reason: str,
+    yes: bool,
+    dry_run: bool,
+    output_format: str | None,
+    unlock: str | None,
+    **values: Any,
+) -> int:
+    fmt = chosen_format(output_format)
+
+    def request(options: LaunchOptions, session: Session) -> BatchRequest:
+        batch = find_batch(session, batch_id)
+        plan = follow_up(lambda: session.resume_plan(batch, made_on=made_on_target(made_on)))
+        if not batch.resumable:
+            raise refused(f"{not_resumable(batch)}; nothing was sent")
+        return BatchRequest(
+            plan.action,
+            list(plan.refs),
+            fmt,
+            reason,
+            yes,
+            dry_run,
+            unlock,
+            follows=plan,
+            look_up=False,
+            extra={"resumes": batch_id},
+        )
+
+    return execute(Connection.take(values), fmt, request)
+
+
+def not_resumable(batch: BatchRecord) -> str:
+    if batch.resumed_by:
+        return f"batch {batch.batch_id} was resumed already by {', '.join(batch.resumed_by)}"
+    if not batch.left():
+        return f"batch {batch.batch_id} has nothing left to send"
+    if batch.state is None:
+        return f"batch {batch.batch_id} is still running (process {batch.pid})"
+    return f"batch {batch.batch_id} ended {batch.state}: nothing to resume"

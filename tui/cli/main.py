@@ -19,7 +19,7 @@ import click
 
 from tui import __version__
 from tui.cli.audit import audit
-from tui.cli.changing import activate, deactivate, undo
+from tui.cli.changing import activate, deactivate, resume, undo
 from tui.cli.errors import EXIT_CODES_HELP, PROG, CliError, ExitCode, one_line, report
 from tui.cli.listing import list_command
 from tui.cli.options import ENVIRONMENT_HELP
@@ -138,6 +138,6 @@ def make_cli(console: click.Command | None = None) -> DefaultGroup:
         group.add_command(console, DEFAULT)
     # ``simulate`` is a front end of the simulator (and imports neither Textual nor Rich);
     # ``serve`` loads textual-serve only when it runs.
-    for command in (list_command, deactivate, activate, undo, audit, simulate, serve):
+    for command in (list_command, deactivate, activate, undo, resume, audit, simulate, serve):
         group.add_command(command)
     return group

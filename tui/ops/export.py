@@ -12,12 +12,14 @@ import csv
 import io
 import json
 import os
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from tui.api import ItemSummary
 from tui.ops.records import read_records
+from tui.ops.target import Target, describe
 from tui.safe_text import safe_text
 
 FIELDS = [
@@ -25,6 +27,8 @@ FIELDS = [
     "operator",
     "profile",
     "host",
+    #: The batch's vault (scheme, host, port, path), "target unknown" for older ones.
+    "server",
     "batch_id",
     "reason",
     "kind",
@@ -52,12 +56,24 @@ def spreadsheet_cell(value: object) -> str:
     return text
 
 
+def rows_by_batch(records: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Every outcome as an export row, per batch, in one pass over the journal."""
+    rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    servers: dict[str, str] = {}
+    for record in records:
+        phase = record.get("phase")
+        batch_id = str(record.get("batch_id"))
+        if phase == "batch":
+            servers[batch_id] = describe(Target.from_record(record.get("target")))
+        elif phase == "outcome":
+            row = {field: record.get(field) for field in FIELDS}
+            row["server"] = servers.get(batch_id, describe(None))
+            rows[batch_id].append(row)
+    return rows
+
+
 def batch_rows(records: list[dict[str, Any]], batch_id: str) -> list[dict[str, Any]]:
-    return [
-        {field: record.get(field) for field in FIELDS}
-        for record in records
-        if record.get("phase") == "outcome" and record.get("batch_id") == batch_id
-    ]
+    return rows_by_batch(records).get(batch_id, [])
 
 
 def csv_text(rows: list[dict[str, Any]]) -> str:

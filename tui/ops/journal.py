@@ -22,8 +22,13 @@ from typing import Any
 
 from tui.api import Action, ItemRef
 from tui.ops.outcomes import ItemOutcome
+from tui.ops.target import Target
 
 Clock = Callable[[], datetime]
+
+#: The records that bind what follows to a vault: a batch's plan, an unlock, a lock.
+#: (Intents and outcomes name their batch, which names its target.)
+TARGETED_PHASES = frozenset({"batch", "unlock", "lock"})
 
 
 class JournalError(Exception):
@@ -76,6 +81,9 @@ class Journal:
         self._clock = clock
         self._write = write
         self._fd: int | None = None
+        #: The vault the session writing here acts on (set by the session), stamped
+        #: on the records that bind what follows to it.
+        self.target: Target | None = None
         #: False when the file may end inside a line (a torn tail, a failed write).
         self._at_line_start = True
         #: Outcome records that could not be written yet.
@@ -136,15 +144,16 @@ class Journal:
     # -- records --------------------------------------------------------------------
 
     def _stamp(self, record: dict[str, Any]) -> bytes:
-        return encode_record(
-            {
-                "time": self._clock().astimezone(UTC).isoformat(timespec="milliseconds"),
-                "operator": self.context.operator,
-                "profile": self.context.profile,
-                "host": self.context.host,
-                **record,
-            }
-        )
+        stamped = {
+            "time": self._clock().astimezone(UTC).isoformat(timespec="milliseconds"),
+            "operator": self.context.operator,
+            "profile": self.context.profile,
+            "host": self.context.host,
+        }
+        target = self.target
+        if target is not None and record.get("phase") in TARGETED_PHASES:
+            stamped["target"] = target.as_record()
+        return encode_record({**stamped, **record})
 
     def _flush_backlog(self) -> None:
         while self.backlog:

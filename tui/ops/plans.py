@@ -55,6 +55,9 @@ class BatchPlan:
     in_doubt: Mapping[tuple[str, str], str] = field(default_factory=dict)
     #: Nothing is sent: the requests are written out instead.
     dry_run: bool = False
+    #: The batch this one resumes or undoes has no target on record, and the
+    #: operator named this server as the one it was made on.
+    origin_named: bool = False
     #: Items whose outcome is uncertain (a lost answer, then "already"): left out
     #: of ``refs`` unless the operator includes them on purpose
     #: (:meth:`including_uncertain`), and listed apart in the confirmation.

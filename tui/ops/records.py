@@ -15,6 +15,7 @@ from typing import Any
 
 from tui.api import Action, ItemRef, Kind
 from tui.ops.outcomes import LEGACY_LABELS, SETTLED, UNDOABLE, Result
+from tui.ops.target import Target
 
 Key = tuple[str, str]
 
@@ -79,6 +80,8 @@ class BatchRecord:
     operator: str = ""
     profile: str = ""
     host: str = ""
+    #: The vault it was made on; None for batches recorded before targets were kept.
+    target: Target | None = None
     undoes: str | None = None
     resumes: str | None = None
     pid: object = None
@@ -170,6 +173,7 @@ def load_batches(path: Path) -> list[BatchRecord]:
                 operator=str(record.get("operator") or ""),
                 profile=str(record.get("profile") or ""),
                 host=str(record.get("host") or ""),
+                target=Target.from_record(record.get("target")),
                 undoes=record.get("undoes"),
                 resumes=record.get("resumes"),
                 pid=record.get("pid"),

@@ -18,10 +18,12 @@ from pathlib import Path
 
 from tui.api import Action, ItemRef, MySafeClient
 from tui.ops.journal import Journal, JournalError
+from tui.ops.locks import BatchLocks, LockHeld, LockUnavailable
 from tui.ops.outcomes import Result, in_doubt
 from tui.ops.plans import BatchPlan, ProfileView, limit_refusal, reason_refusal
 from tui.ops.records import BatchRecord, load_batches
 from tui.ops.runner import BatchListener, BatchRun, Runner
+from tui.ops.target import Target, describe
 
 #: How long a quit waits for requests in flight before it records them in doubt.
 SHUTDOWN_GRACE = 10.0
@@ -42,6 +44,11 @@ def counter_ids(prefix: str = "b") -> Callable[[], str]:
     """Batch ids b0001, b0002, ... (tests and screenshots)."""
     numbers = itertools.count(1)
     return lambda: f"{prefix}{next(numbers):04d}"
+
+
+def _doing(plan: BatchPlan) -> str:
+    """What a batch following ``plan`` does to the batch it follows up, for a lock."""
+    return "being resumed" if plan.resumes else "being undone"
 
 
 def inverse(action: Action) -> Action:
@@ -94,6 +101,18 @@ class Session:
         self.history: list[BatchRun] = []
         self._undone: set[str] = set()
         self._runner = Runner(client, journal, lambda: self.listener)
+        #: The vault this session's batches belong to (every batch record says so).
+        self.target = Target.of_settings(client.settings)
+        if journal is not None:
+            journal.target = self.target
+        self.locks = (
+            BatchLocks(journal.path.parent / "locks", self.target, clock=clock)
+            if journal is not None
+            else None
+        )
+        #: Interrupted batches of other vaults (or of none on record), found at start:
+        #: told about, never resumed here.
+        self.interrupted_elsewhere: list[BatchRecord] = []
 
     # -- read-only and unlocking ------------------------------------------------------
 
@@ -171,8 +190,10 @@ class Session:
             undoes=plan.undoes,
             resumes=plan.resumes,
             in_doubt=plan.in_doubt,
+            origin_named=plan.origin_named,
         )
         run = BatchRun(self.new_batch_id(), plan, reason.strip(), self.clock())
+        self._claim(run)
         run.doubt_origins = dict(plan.in_doubt)
         self.running = run
         self.history.append(run)
@@ -181,12 +202,65 @@ class Session:
         self._task = asyncio.get_running_loop().create_task(self._execute(run))
         return run
 
+    def _claim(self, run: BatchRun) -> None:
+        """Hold the locks of ``run`` and of the batch it resumes or undoes, then check
+        once more, under the lock, that the journal still allows it; else Refused."""
+        locks = self.locks
+        plan = run.plan
+        origin = plan.resumes or plan.undoes
+        if locks is None:
+            return
+        # Its own lock keeps another process from resuming it while it runs. When it
+        # cannot be made (an unusable state directory), neither can the journal: the
+        # batch then ends with nothing sent, which the journal's failure tells.
+        with contextlib.suppress(LockUnavailable):
+            locks.acquire(run.batch_id, "being sent")
+        if origin is None:
+            return
+        try:
+            locks.acquire(origin, _doing(plan))
+            self._recheck(plan, origin)
+        except (LockHeld, LockUnavailable, Refused) as exc:
+            locks.release(run.batch_id)
+            locks.release(origin)
+            raise Refused(str(exc)) from None
+
+    def _recheck(self, plan: BatchPlan, origin: str) -> None:
+        """The batch ``plan`` follows up, as the journal has it now (another process
+        may have acted on it since the plan was made)."""
+        if any(run.batch_id == origin for run in self.history):
+            return  # this session's own batch: same vault, and no one else's to take
+        batch = next((b for b in self.past_batches() if b.batch_id == origin), None)
+        if batch is None:
+            raise Refused(f"Batch {origin} is not in the audit journal; nothing was sent.")
+        foreign = self.foreign(batch, named=plan.origin_named)
+        if foreign:
+            raise Refused(foreign)
+        if plan.resumes and batch.resumed_by:
+            raise Refused(
+                f"Batch {origin} was resumed already by batch {', '.join(batch.resumed_by)}; "
+                "nothing was sent."
+            )
+
+    def _release(self, run: BatchRun) -> None:
+        if self.locks is not None:
+            for batch_id in (run.batch_id, run.plan.resumes, run.plan.undoes):
+                if batch_id is not None and not self._still_needed(batch_id, run):
+                    self.locks.release(batch_id)
+
+    def _still_needed(self, batch_id: str, ended: BatchRun) -> bool:
+        running = self.running
+        if running is None or running is ended:
+            return False
+        return batch_id in (running.batch_id, running.plan.resumes, running.plan.undoes)
+
     async def _execute(self, run: BatchRun) -> None:
         try:
             await self._runner.execute(run)
         finally:
             if self.running is run:
                 self.running = None
+            self._release(run)
 
     async def wait(self) -> None:
         """Until the running batch (if any) has ended."""
@@ -244,6 +318,8 @@ class Session:
 
     def close(self) -> None:
         self.abandon()
+        if self.locks is not None:
+            self.locks.release_all()
         if self.journal is not None:
             try:
                 self.journal.close()
@@ -329,13 +405,25 @@ class Session:
                 batch.state = "interrupted"
             except JournalError:
                 break  # the reader derives the same from the intents; shown elsewhere
-        return [batch for batch in batches if batch.resumable]
+        return self._sort_interrupted(batches)
 
     def interrupted(self) -> list[BatchRecord]:
-        return [batch for batch in self.past_batches() if batch.resumable]
+        """This vault's batches with something left to resume, oldest first (those of
+        other vaults are kept in ``interrupted_elsewhere``)."""
+        return self._sort_interrupted(self.past_batches())
 
-    def resume_plan(self, batch: BatchRecord) -> BatchPlan:
-        """What is left of ``batch``: the items in doubt settle by their idempotent answer."""
+    def _sort_interrupted(self, batches: list[BatchRecord]) -> list[BatchRecord]:
+        resumable = [batch for batch in batches if batch.resumable]
+        self.interrupted_elsewhere = [b for b in resumable if b.target != self.target]
+        return [batch for batch in resumable if batch.target == self.target]
+
+    def resume_plan(self, batch: BatchRecord, *, made_on: Target | None = None) -> BatchPlan:
+        """What is left of ``batch``: the items in doubt settle by their idempotent answer.
+
+        Refused when ``batch`` belongs to another vault (see :meth:`foreign`)."""
+        foreign = self.foreign(batch, named=self._named(batch, made_on))
+        if foreign:
+            raise Refused(foreign)
         origins = batch.doubt_origins()
         left = batch.left()
         doubt = len(origins)
@@ -345,29 +433,46 @@ class Session:
             purpose=f"Resume of batch {batch.batch_id}" + (f" ({doubt} in doubt)" if doubt else ""),
             resumes=batch.batch_id,
             in_doubt=origins,
+            origin_named=self._named(batch, made_on),
         )
 
-    def foreign(self, batch: BatchRecord) -> str | None:
-        """Why a batch from the journal may not be reversed here (another server)."""
-        if self.journal is None:
-            return None
-        here = self.journal.context
-        if (batch.profile and batch.profile != here.profile) or (
-            batch.host and batch.host != here.host
-        ):
+    def _named(self, batch: BatchRecord, made_on: Target | None) -> bool:
+        """Whether the operator named this server as the one ``batch`` (of no target on
+        record) was made on."""
+        return batch.target is None and made_on is not None and made_on.server == self.target.server
+
+    def foreign(self, batch: BatchRecord, *, named: bool = False) -> str | None:
+        """Why ``batch`` may not be resumed, retried or undone here: it belongs to
+        another vault, or (recorded before targets were kept) to one nobody named.
+        ``named``: the operator said this server is the one it was made on."""
+        here = describe(self.target)
+        if batch.target is None:
+            if named:
+                return None
             return (
-                f"Batch {batch.batch_id} was made on profile {batch.profile} ({batch.host}); "
-                f"this session is {here.profile} ({here.host}). Reverse it from there."
+                f"Batch {batch.batch_id} has no target on record (it was written before "
+                f"batches kept one); this session is on {here}. Name the server it was made "
+                "on to act on it here; nothing was sent."
+            )
+        if batch.target != self.target:
+            return (
+                f"Batch {batch.batch_id} belongs to {describe(batch.target)}; this session "
+                f"is on {here}. Act on it from there; nothing was sent."
             )
         return None
 
-    def reverse_plan(self, batch: BatchRecord) -> BatchPlan:
-        """Undo a batch from the journal (of any session): what it changed, reversed."""
+    def reverse_plan(self, batch: BatchRecord, *, made_on: Target | None = None) -> BatchPlan:
+        """Undo a batch from the journal (of any session of this vault): what it
+        changed, reversed. Refused when ``batch`` belongs to another vault."""
+        foreign = self.foreign(batch, named=self._named(batch, made_on))
+        if foreign:
+            raise Refused(foreign)
         return BatchPlan(
             inverse(batch.action),
             batch.undoable(),
             purpose=f"Undo of batch {batch.batch_id}",
             undoes=batch.batch_id,
+            origin_named=self._named(batch, made_on),
         )
 
     def journal_path(self) -> Path | None:

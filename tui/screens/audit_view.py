@@ -26,7 +26,7 @@ SHOWN = 500
 
 
 def describe(batch: BatchRecord) -> str:
-    """One line: time (UTC), id, who, what, how it ended."""
+    """One line: time (UTC), id, who and on which server, what, how it ended."""
     when = batch.time[:16].replace("T", " ") + " UTC" if batch.time else "-"
     what = f"{batch.action.value} {batch.total}"
     if batch.undoes:
@@ -36,7 +36,9 @@ def describe(batch: BatchRecord) -> str:
     state = batch.state or "no end on record"
     end = f"{state}: {batch.summary}" if batch.summary else state
     reason = f" · reason: {batch.reason}" if batch.reason else ""
-    return f"{when}  {batch.batch_id}  {batch.operator}@{batch.profile}  {what}  {end}{reason}"
+    server = batch.target.url if batch.target else "target unknown"
+    who = f"{batch.operator}@{batch.profile}"
+    return f"{when}  {batch.batch_id}  {who} on {server}  {what}  {end}{reason}"
 
 
 class AuditScreen(ModalScreen[BatchRecord | None]):

@@ -6,6 +6,7 @@ into dialogs, rows, log lines and toasts. It is the screen's listener.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual.notifications import SeverityLevel
@@ -89,18 +90,7 @@ class BatchController:
         if refused:
             self.app.say(refused, severity="warning")
             return
-        plan = BatchPlan(
-            plan.action,
-            plan.refs,
-            hidden=plan.hidden,
-            refused=plan.refused,
-            purpose=plan.purpose,
-            require_reason=self.session.profile.require_reason,
-            undoes=plan.undoes,
-            resumes=plan.resumes,
-            in_doubt=plan.in_doubt,
-            dry_run=plan.dry_run,
-        )
+        plan = replace(plan, require_reason=self.session.profile.require_reason)
 
         def confirmed(reason: str | None) -> None:
             if reason is None:
@@ -175,11 +165,11 @@ class BatchController:
         self.confirm_and_run(self.session.undo_plan(run))
 
     def reverse(self, batch: BatchRecord) -> None:
-        foreign = self.session.foreign(batch)
-        if foreign:
-            self.app.say(foreign, severity="warning")
+        try:
+            plan = self.session.reverse_plan(batch)
+        except Refused as exc:
+            self.app.say(str(exc), severity="warning")
             return
-        plan = self.session.reverse_plan(batch)
         if not plan.refs:
             self.app.say(f"Batch {batch.batch_id} changed nothing; nothing to reverse.")
             return
@@ -229,6 +219,14 @@ class BatchController:
         except OSError as exc:
             self.app.report(exc, "Reading the audit journal")
             return
+        elsewhere = len(self.session.interrupted_elsewhere)
+        if elsewhere:
+            self.app.say(
+                f"{elsewhere} interrupted {'batch' if elsewhere == 1 else 'batches'} of other "
+                "servers (or of none on record) left as they are: they resume only where "
+                "they were made. A lists them.",
+                severity="warning",
+            )
         for batch in self.interrupted:
             doubt = len(batch.in_doubt())
             extra = f", {doubt} of them in doubt (sent, no answer)" if doubt else ""
@@ -249,7 +247,12 @@ class BatchController:
         if not all(self.screen.loaded.values()):
             self.app.say("Resume refused: wait until the lists have loaded.", severity="warning")
             return
-        self.confirm_and_run(self.session.resume_plan(self.interrupted[0]))
+        try:
+            plan = self.session.resume_plan(self.interrupted[0])
+        except Refused as exc:
+            self.app.say(f"Resume refused: {exc}", severity="warning")
+            return
+        self.confirm_and_run(plan)
 
     def unlock(self) -> None:
         if not self.session.read_only:
