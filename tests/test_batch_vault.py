@@ -18,8 +18,18 @@ import pytest
 from pydantic import SecretStr
 
 from tui.api import Action, ClientSettings, ItemRef, Kind, MySafeClient
-from tui.dialogs import ConfirmBatch
-from tui.ops import BatchPlan, Journal, JournalContext, Refused, Session, counter_ids, load_batches
+from tui.dialogs import ConfirmBatch, NameServer
+from tui.ops import (
+    BatchPlan,
+    ItemOutcome,
+    Journal,
+    JournalContext,
+    Refused,
+    Result,
+    Session,
+    counter_ids,
+    load_batches,
+)
 from tui.ops.target import Target
 from tui.paths import audit_path
 from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig
@@ -149,12 +159,14 @@ def test_a_batch_recorded_before_targets_is_acted_on_only_where_the_operator_nam
 
     done = invoke(["resume", "old00001", "--yes", "--format", "table"], server_env(first.url))
     assert done.exit_code == 2
-    assert "no target on record" in only_line(done.stderr)
+    assert "no target on record" in only_line(done.stderr) and "--made-on URL" in done.stderr
     done = invoke(
         ["resume", "old00001", "--yes", "--made-on", second.url, "--format", "table"],
         server_env(first.url),
     )
-    assert done.exit_code == 2 and "no target on record" in only_line(done.stderr)
+    line = only_line(done.stderr)
+    assert done.exit_code == 2 and f"made on {second.url}, as you say" in line
+    assert f"this session is on {first.url}" in line
     done = invoke(
         ["resume", "old00001", "--yes", "--made-on", "not a url", "--format", "table"],
         server_env(first.url),
@@ -287,3 +299,41 @@ async def test_the_console_offers_and_runs_nothing_of_another_vault(
         assert not isinstance(app.screen, ConfirmBatch)
     assert not [entry for entry in sim.request_log if "/active" in entry[1]]
     assert not [entry for entry in sim.request_log if "/inactive" in entry[1]]
+
+
+async def test_the_console_reverses_a_batch_of_no_target_only_on_the_server_named(
+    sim: Simulator, tmp_path: Path
+) -> None:
+    path = tmp_path / "audit.jsonl"
+    old = Journal(path, JournalContext("demo", "sim", "op"))  # as written before targets
+    keys = [i.identifier for i in sim.items("password") if i.can_write and i.active][:2]
+    for key in keys:
+        sim.set_active("password", key, False)
+    refs = [ItemRef(Kind.PASSWORD, key) for key in keys]
+    old.batch_started("old00001", Action.DEACTIVATE, refs, pid=2**22 + 5)
+    for ref in refs:
+        old.intent(ref, Action.DEACTIVATE, "old00001")
+        old.outcome(ItemOutcome(ref, Action.DEACTIVATE, Result.CHANGED, "ok", 200), "old00001")
+    old.batch_finished("old00001", "2 deactivated", state="done", left=0)
+    old.close()
+    app = make_app(sim, audit=Journal(path, JournalContext("demo", "sim", "op")))
+    async with running(app) as pilot:
+        await pilot.press("A")
+        await pilot.pause()
+        await pilot.press("u")
+        await wait_until(pilot, lambda: isinstance(app.screen, NameServer))
+        await pilot.press(*"https://vault.example.com", "enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, NameServer))
+        lines = app.main.query_one("#log", LogPanel).all_lines
+        assert any("was made on https://vault.example.com:443, as you say" in x for x in lines())
+        assert not isinstance(app.screen, ConfirmBatch)
+        await pilot.press("A")
+        await pilot.pause()
+        await pilot.press("u")
+        await wait_until(pilot, lambda: isinstance(app.screen, NameServer))
+        await pilot.press(*"https://MySafe.simulator.invalid/", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmBatch))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: all(sim.is_active("password", key) for key in keys))
+    [_, undo] = load_batches(path)
+    assert undo.undoes == "old00001" and undo.target == app.session.target

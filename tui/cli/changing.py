@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import click
 
@@ -30,6 +30,13 @@ from tui.ops.target import Target
 from tui.paths import audit_path
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class PlanOf(Protocol):
+    """``Session.reverse_plan`` or ``Session.resume_plan``."""
+
+    def __call__(self, batch: BatchRecord, *, made_on: Target | None = None) -> BatchPlan: ...
+
 
 EPILOG = f"{EXIT_CODES_HELP}\n\n{ENVIRONMENT_HELP}"
 
@@ -175,12 +182,13 @@ def find_batch(session: Session, batch_id: str) -> BatchRecord:
     raise CliError(f"no batch {batch_id!r} in the audit journal {where}")
 
 
-def follow_up(plan_of: Callable[[], BatchPlan]) -> BatchPlan:
-    """The core's plan for an undo or resume, or its refusal as exit 2."""
+def follow_up(batch: BatchRecord, made_on: str | None, plan_of: PlanOf) -> BatchPlan:
+    """The core's plan for an undo or resume of ``batch``, or its refusal as exit 2."""
     try:
-        return plan_of()
+        return plan_of(batch, made_on=made_on_target(made_on))
     except Refused as exc:
-        raise refused(str(exc)) from None
+        unnamed = batch.target is None and made_on is None
+        raise refused(f"{exc}{' Name it with --made-on URL.' if unnamed else ''}") from None
 
 
 @click.command(
@@ -211,7 +219,7 @@ def undo(
 
     def request(options: LaunchOptions, session: Session) -> BatchRequest:
         batch = find_batch(session, batch_id)
-        plan = follow_up(lambda: session.reverse_plan(batch, made_on=made_on_target(made_on)))
+        plan = follow_up(batch, made_on, session.reverse_plan)
         if batch.undone_by:
             warn(
                 f"batch {batch_id} was already undone by {', '.join(batch.undone_by)}; "
@@ -262,7 +270,7 @@ def resume(
 
     def request(options: LaunchOptions, session: Session) -> BatchRequest:
         batch = find_batch(session, batch_id)
-        plan = follow_up(lambda: session.resume_plan(batch, made_on=made_on_target(made_on)))
+        plan = follow_up(batch, made_on, session.resume_plan)
         if not batch.resumable:
             raise refused(f"{not_resumable(batch)}; nothing was sent")
         return BatchRequest(

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from tui.dialogs.confirm_batch import TYPED_THRESHOLD, ConfirmBatch
     from tui.dialogs.confirm_fetch import ConfirmFetch
     from tui.dialogs.confirm_quit import ConfirmQuit
+    from tui.dialogs.name_server import NameServer
     from tui.dialogs.server_filter import ServerFilterDialog
     from tui.dialogs.unlock import UnlockWriting
 
@@ -18,6 +19,7 @@ _WHERE = {
     "ConfirmBatch": "confirm_batch",
     "ConfirmFetch": "confirm_fetch",
     "ConfirmQuit": "confirm_quit",
+    "NameServer": "name_server",
     "ServerFilterDialog": "server_filter",
     "UnlockWriting": "unlock",
 }
@@ -32,6 +34,7 @@ __all__ = [
     "ConfirmBatch",
     "ConfirmFetch",
     "ConfirmQuit",
+    "NameServer",
     "ServerFilterDialog",
     "UnlockWriting",
 ]

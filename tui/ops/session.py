@@ -421,7 +421,7 @@ class Session:
         """What is left of ``batch``: the items in doubt settle by their idempotent answer.
 
         Refused when ``batch`` belongs to another vault (see :meth:`foreign`)."""
-        foreign = self.foreign(batch, named=self._named(batch, made_on))
+        foreign = self.foreign(batch, made_on=made_on)
         if foreign:
             raise Refused(foreign)
         origins = batch.doubt_origins()
@@ -441,14 +441,22 @@ class Session:
         record) was made on."""
         return batch.target is None and made_on is not None and made_on.server == self.target.server
 
-    def foreign(self, batch: BatchRecord, *, named: bool = False) -> str | None:
+    def foreign(
+        self, batch: BatchRecord, *, named: bool = False, made_on: Target | None = None
+    ) -> str | None:
         """Why ``batch`` may not be resumed, retried or undone here: it belongs to
         another vault, or (recorded before targets were kept) to one nobody named.
-        ``named``: the operator said this server is the one it was made on."""
+        ``named``: the operator said this server is the one it was made on;
+        ``made_on``: the server they named, to check."""
         here = describe(self.target)
         if batch.target is None:
-            if named:
+            if named or self._named(batch, made_on):
                 return None
+            if made_on is not None:
+                return (
+                    f"Batch {batch.batch_id} was made on {made_on.url}, as you say; this "
+                    f"session is on {here}. Act on it from there; nothing was sent."
+                )
             return (
                 f"Batch {batch.batch_id} has no target on record (it was written before "
                 f"batches kept one); this session is on {here}. Name the server it was made "
@@ -464,7 +472,7 @@ class Session:
     def reverse_plan(self, batch: BatchRecord, *, made_on: Target | None = None) -> BatchPlan:
         """Undo a batch from the journal (of any session of this vault): what it
         changed, reversed. Refused when ``batch`` belongs to another vault."""
-        foreign = self.foreign(batch, named=self._named(batch, made_on))
+        foreign = self.foreign(batch, made_on=made_on)
         if foreign:
             raise Refused(foreign)
         return BatchPlan(

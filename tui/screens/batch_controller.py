@@ -16,6 +16,7 @@ from tui.dialogs.confirm_batch import ConfirmBatch
 from tui.ops import BatchPlan, BatchRecord, BatchRun, ItemOutcome, Refused, split_writable
 from tui.ops.dry_run import write_dry_run
 from tui.ops.export import export_items
+from tui.ops.target import Target
 from tui.ops.wording import plural
 from tui.paths import dry_run_dir
 from tui.safe_text import safe_text
@@ -164,9 +165,19 @@ class BatchController:
             return
         self.confirm_and_run(self.session.undo_plan(run))
 
-    def reverse(self, batch: BatchRecord) -> None:
+    def reverse(self, batch: BatchRecord, made_on: Target | None = None) -> None:
+        if batch.target is None and made_on is None:
+            # Recorded before batches kept their server: the operator names it first.
+            def named(target: Target | None) -> None:
+                if target is not None:
+                    self.reverse(batch, target)
+
+            from tui.dialogs.name_server import NameServer
+
+            self.app.push_screen(NameServer(batch.batch_id, self.session.target), named)
+            return
         try:
-            plan = self.session.reverse_plan(batch)
+            plan = self.session.reverse_plan(batch, made_on=made_on)
         except Refused as exc:
             self.app.say(str(exc), severity="warning")
             return
