@@ -25,15 +25,6 @@ def test_the_import_contracts_in_pyproject_are_kept() -> None:
     assert "BROKEN" not in result.stdout and "KEPT" in result.stdout
 
 
-def test_no_module_is_over_400_lines() -> None:
-    long = {
-        str(path.relative_to(ROOT)): count
-        for path in (ROOT / "tui").rglob("*.py")
-        if (count := len(path.read_text(encoding="utf-8").splitlines())) > 400
-    }
-    assert long == {}
-
-
 def test_no_private_textual_api() -> None:
     private = re.compile(
         r"from textual\.?[\w.]* import [^\n]*\b_\w|textual\.\w+\._|\._(?:compositor|driver|nodes|registry)\b"

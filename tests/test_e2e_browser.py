@@ -35,7 +35,7 @@ def loaded(tab: BrowserTab) -> bool:
 
 
 def journals(tmp_path: Path) -> list[Path]:
-    return list(tmp_path.glob("mysafe-tui-serve-*/tab-*/state/mysafe-tui/audit.jsonl"))
+    return list(tmp_path.glob("mysafe-tui-serve-*/tab-*/state/mysafe-tui/demo-audit.jsonl"))
 
 
 def ended_outcome(tab: BrowserTab, trail: Path) -> dict[str, object]:

@@ -85,7 +85,7 @@ def test_filter_mark_and_deactivate_through_sshd(
     terminal.send("q")
     terminal.wait_for(lambda: not terminal.running(), "the program and the login to end")
 
-    trail = isolated_dirs / "xdg_state_home" / "mysafe-tui" / "audit.jsonl"
+    trail = isolated_dirs / "xdg_state_home" / "mysafe-tui" / "demo-audit.jsonl"
     [batch] = load_batches(trail)
     assert batch.state == "done", batch.summary
     outcomes = [r for r in read_records(trail) if r["phase"] == "outcome"]

@@ -144,7 +144,7 @@ class Journal:
     # -- records --------------------------------------------------------------------
 
     def _stamp(self, record: dict[str, Any]) -> bytes:
-        stamped = {
+        stamped: dict[str, Any] = {
             "time": self._clock().astimezone(UTC).isoformat(timespec="milliseconds"),
             "operator": self.context.operator,
             "profile": self.context.profile,
