@@ -11,6 +11,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,12 +35,27 @@ from tui.ops import (
 )
 from tui.ops.target import Target
 from tui.paths import audit_path
-from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig
+from tui.simulator import (
+    DEMO_CLIENT_ID,
+    DEMO_CLIENT_SECRET,
+    FaultConfig,
+    Simulator,
+    SimulatorConfig,
+)
 from tui.widgets import LogPanel
 
 from conftest import FAST_RETRY, make_app, running, wait_until
 from served import ServedSimulator
-from test_cli_support import invoke, only_line, served, server_env, writable, writes
+from test_cli_support import (
+    invoke,
+    only_line,
+    process_env,
+    run_tui,
+    served,
+    server_env,
+    writable,
+    writes,
+)
 
 # -- the target itself -----------------------------------------------------------------
 
@@ -337,3 +355,45 @@ async def test_the_console_reverses_a_batch_of_no_target_only_on_the_server_name
         await wait_until(pilot, lambda: all(sim.is_active("password", key) for key in keys))
     [_, undo] = load_batches(path)
     assert undo.undoes == "old00001" and undo.target == app.session.target
+
+
+def test_a_batch_stopped_by_sigint_resumes_only_on_its_own_server(tmp_path: Path) -> None:
+    """The issue's case: a command-line batch interrupted, then resumed from elsewhere."""
+    slow = SimulatorConfig(seed=1, faults=FaultConfig(latency=0.05))
+    with ServedSimulator(Simulator(slow)) as first, served() as second:
+        ids = writable(first.simulator, 24)
+        key = {"MYSAFE_CLIENT_ID": DEMO_CLIENT_ID, "MYSAFE_CLIENT_SECRET": DEMO_CLIENT_SECRET}
+        env = process_env(tmp_path, {**key, "MYSAFE_URL": first.url})
+        args = ["deactivate", "passwords", "--ids", ",".join(ids), "--yes", "--format", "jsonl"]
+        child = subprocess.Popen(
+            [sys.executable, "-m", "tui", *args, "--concurrency", "2"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        assert child.stdout is not None and child.stderr is not None
+        batch_id = json.loads(child.stdout.readline())["batch_id"]
+        child.send_signal(signal.SIGINT)
+        child.communicate(timeout=30)
+        assert child.returncode == 130
+        sent_before = len(writes(first.simulator))
+
+        elsewhere = run_tui(
+            ["resume", batch_id, "--yes", "--format", "table"], {**env, "MYSAFE_URL": second.url}
+        )
+        assert elsewhere.returncode == 2
+        assert f"belongs to {first.url}" in elsewhere.stderr
+        assert f"is on {second.url}" in elsewhere.stderr
+        in_demo = run_tui(["resume", batch_id, "--demo", "--yes", "--format", "table"], env)
+        assert in_demo.returncode == 2 and "not a demo batch" in in_demo.stderr
+        assert writes(second.simulator) == []
+        assert len(writes(first.simulator)) == sent_before
+
+        here = run_tui(["resume", batch_id, "--yes", "--format", "json"], env)
+        assert here.returncode == 0, here.stderr
+        assert not any(first.simulator.is_active("password", ident) for ident in ids)
+        sent = [path.rsplit("/", 1)[1] for _, path, _ in writes(first.simulator)]
+        assert sorted(set(sent)) == sorted(ids)
+        assert len(sent) == len(ids), "nothing settled was sent twice"
+        assert writes(second.simulator) == []

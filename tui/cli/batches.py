@@ -248,7 +248,9 @@ def _confirm(session: Session, plan: BatchPlan, guard: Interruption) -> None:
     count = len(plan.refs)
     noun = plan.refs[0].kind.noun + ("s" if count != 1 else "")
     where = (
-        "the demo simulator" if session.demo else f"{session.profile.name} ({session.client.host})"
+        "the demo simulator"
+        if session.demo
+        else f"{session.profile.name} ({session.target.describe()})"
     )
     question = f"{plan.action.value.capitalize()} {count} {noun} on {where}?"
     if plan.refused:
