@@ -50,7 +50,8 @@ def build_session(
             insecure=options.client.tls.insecure,
         )
     demo = options.client is None
-    context = JournalContext.current(name, client.host)
+    # Host and port: "which server" must be exact in the journal (the target says more).
+    context = JournalContext.current(name, client.server)
     keep = Journal(journal or audit_path(demo=demo), context) if keep_journal else None
     return Session(
         client,
