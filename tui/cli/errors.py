@@ -39,7 +39,8 @@ class ExitCode(IntEnum):
     CONNECTION = 3
     #: The client id or secret was refused, or the token was.
     AUTHENTICATION = 4
-    #: SIGINT or SIGTERM: what was sent has its outcome written first.
+    #: A signal (INT, TERM, HUP, QUIT, USR1, USR2, ALRM): what was sent has its
+    #: outcome written first.
     INTERRUPTED = 130
 
 
@@ -50,7 +51,8 @@ exit codes:
   2    bad usage or configuration, or a guard refused: nothing was sent
   3    the server could not be reached, or its TLS certificate is not trusted
   4    authentication failed (client id or secret refused, token refused)
-  130  interrupted (SIGINT/SIGTERM): outcomes of what was sent are written first"""
+  130  interrupted by a signal (INT, TERM, HUP, QUIT, ...): outcomes of what was sent
+       are written first"""
 
 
 class CliError(Exception):

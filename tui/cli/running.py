@@ -1,10 +1,15 @@
 """Running a command on a session: signals, and a truthful end however it ends.
 
-SIGINT or SIGTERM during a batch stops it (nothing more is sent, requests in
-flight get the session's stop grace to answer, then are recorded in doubt);
-before a batch it cancels the command. Either way the session is
-shut down (outcomes written, journal closed) and the client closed before the
-exit code, 130, is returned. A second signal stops waiting for the first.
+Every catchable signal that would otherwise end the process (SIGINT, SIGTERM,
+SIGHUP when an SSH link drops under a scripted run, SIGQUIT, SIGUSR1, SIGUSR2,
+SIGALRM) stops a batch as SIGINT does (nothing more is sent, requests in flight
+get the session's stop grace to answer, then are recorded in doubt); before a
+batch it cancels the command. Either way the session is shut down (outcomes
+written, journal closed) and the client closed before the exit code, 130, is
+returned. A second signal stops waiting for the first. After a hangup whose
+terminal is gone, output goes to /dev/null: the journal, not the dead terminal,
+is where the outcomes must land. (SIGPIPE stays ignored, as Python sets it: a
+closed pipe is a write error the output code handles.)
 """
 
 from __future__ import annotations
@@ -14,13 +19,22 @@ import contextlib
 import signal
 from collections.abc import Awaitable, Callable, Iterator
 
+from tui import hangup
 from tui.api import MySafeError
 from tui.cli.errors import CliError, ExitCode, from_api_error
 from tui.factory import build_session
 from tui.launch import LaunchOptions
 from tui.ops import Session
 
-SIGNALS = (signal.SIGINT, signal.SIGTERM)
+SIGNALS = (
+    signal.SIGINT,
+    signal.SIGTERM,
+    signal.SIGHUP,
+    signal.SIGQUIT,
+    signal.SIGUSR1,
+    signal.SIGUSR2,
+    signal.SIGALRM,
+)
 
 
 class Interruption:
@@ -37,6 +51,8 @@ class Interruption:
         return self.signal_name is not None
 
     def _on_signal(self, number: int) -> None:
+        if number == signal.SIGHUP and hangup.terminal_lost():
+            hangup.discard_terminal_output()  # every later write would fail with EIO
         first = self.signal_name is None
         self.signal_name = self.signal_name or signal.Signals(number).name
         if first and self.session.running is not None:
