@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from pydantic import SecretStr
 from textual.pilot import Pilot
 from textual.widgets import ProgressBar
@@ -21,6 +23,14 @@ from tui.demo import CONNECT_HINT
 from tui.link_mode import LinkMode
 from tui.ops import BatchRun, Journal, ProfileView, Session, counter_ids
 from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig
+
+# Property tests are derandomized by default (CI and every plain run): the same
+# examples on every machine, so the suite cannot fail at random. A random run, as
+# long as wanted, is on demand: HYPOTHESIS_PROFILE=random python -m pytest -k fuzz
+# (repeat it, or raise the tests' max_examples, for a longer search).
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.register_profile("random", derandomize=False, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 FIXED_TIME = datetime(2026, 11, 22, 3, 0, 0, tzinfo=UTC)
 FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.001, max_delay=0.005, deadline=5)

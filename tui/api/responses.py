@@ -6,6 +6,7 @@ when to retry, these decide what an answer says.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -76,6 +77,10 @@ def summaries(kind: Kind, entries: list[Any]) -> tuple[list[ItemSummary], int]:
     return items, skipped
 
 
+#: RFC 7235's token68: what a bearer token may be (a JWT is).
+TOKEN68 = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+
+
 def parse_token(response: httpx.Response) -> tuple[str, float]:
     """The bearer token and its lifetime in seconds from a token endpoint answer."""
     status, headers, content = response_parts(response)
@@ -95,6 +100,14 @@ def parse_token(response: httpx.Response) -> tuple[str, float]:
     token_type = body.get("token_type", "Bearer")
     if not isinstance(token_type, str) or token_type.lower() != "bearer":
         raise UnexpectedResponseError("the token endpoint offered a token that is not Bearer")
+    if not TOKEN68.fullmatch(token.strip()):
+        # It goes into an Authorization header, which takes token68 text only (RFC 7235
+        # 2.1, RFC 6750 2.1). Never quoted here: a token is a secret.
+        raise UnexpectedResponseError(
+            "the token endpoint offered an access token that is not token68 text "
+            "(letters, digits, -._~+/ and trailing =)",
+            status=status,
+        )
     return token.strip(), _lifetime(body.get("expires_in"))
 
 
