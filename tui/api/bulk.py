@@ -103,9 +103,12 @@ async def run_batch(
                 try:
                     before(ref)
                 except Exception as exc:  # e.g. the audit trail cannot be written
+                    # Nothing left for the server: not attempted, never "failed".
                     refused = NotSentError(f"the request was not sent: {exc}")
-                    failed = Outcome(ref, action, OutcomeStatus.FAILED, str(refused), error=refused)
-                    report(index, failed)
+                    kept = Outcome(
+                        ref, action, OutcomeStatus.NOT_ATTEMPTED, str(refused), error=refused
+                    )
+                    report(index, kept)
                     continue
             try:
                 result = await operation(ref)

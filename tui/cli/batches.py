@@ -148,7 +148,8 @@ class Printer:
         self.request = request
         self.format = request.output_format
         self.batch_id: str | None = None
-        self._journal_warned = False
+        #: Journal failures told once each (one per record would flood stderr).
+        self._journal_warned: set[str] = set()
         #: Refused items not printed yet (JSONL prints them with the batch's id).
         self._kept: list[ItemOutcome] = []
 
@@ -180,8 +181,8 @@ class Printer:
         pass
 
     def journal_failed(self, message: str) -> None:
-        if not self._journal_warned:
-            self._journal_warned = True
+        if message not in self._journal_warned:
+            self._journal_warned.add(message)
             warn(message)
 
     # -- the end ------------------------------------------------------------------------

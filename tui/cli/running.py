@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import sys
 from collections.abc import Awaitable, Callable, Iterator
 
 from tui import hangup
@@ -25,6 +26,9 @@ from tui.cli.errors import CliError, ExitCode, from_api_error
 from tui.factory import build_session
 from tui.launch import LaunchOptions
 from tui.ops import Session
+
+#: How long a command keeps trying to write outcomes a full disk refused, at its end.
+JOURNAL_PATIENCE = 10.0
 
 SIGNALS = (
     signal.SIGINT,
@@ -119,9 +123,21 @@ async def _guarded(session: Session, body: Body) -> int:
     finally:
         guard.uninstall()
         try:
-            await session.shutdown(guard.signal_name or "exit")
+            await session.shutdown(guard.signal_name or "exit", journal_patience=JOURNAL_PATIENCE)
         finally:
             await session.client.aclose()
+    unwritten = session.unwritten_records()
+    if unwritten:
+        # The last copy of these records is in this process: hand them over.
+        sys.stderr.writelines(unwritten)
+        sys.stderr.flush()
+        raise CliError(
+            f"the audit journal could not be written for {JOURNAL_PATIENCE:g} s: its last "
+            f"{len(unwritten)} records are above on stderr as JSON lines; append them to "
+            f"{session.journal_path()} when there is room",
+            exit_code=ExitCode.FAILED,
+            kind="journal",
+        )
     if guard.interrupted:
         raise CliError(
             f"interrupted by {guard.signal_name}; what was sent has its outcome in the "

@@ -155,6 +155,10 @@ class Journal:
             stamped["target"] = target.as_record()
         return encode_record({**stamped, **record})
 
+    def flush(self) -> None:
+        """Write the records kept back; JournalError if the file still refuses."""
+        self._flush_backlog()
+
     def _flush_backlog(self) -> None:
         while self.backlog:
             self._append(self.backlog[0])

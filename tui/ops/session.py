@@ -30,6 +30,8 @@ SHUTDOWN_GRACE = 10.0
 #: How long a stop (the console's esc) waits for requests in flight before it
 #: cancels them and records them in doubt.
 STOP_GRACE = 3.0
+#: How often records kept back by a failing journal are tried again at shutdown.
+JOURNAL_RETRY_EVERY = 0.25
 
 
 class Refused(Exception):
@@ -295,8 +297,14 @@ class Session:
             task.cancel()
             await asyncio.wait({task})
 
-    async def shutdown(self, reason: str = "quit", grace: float | None = None) -> None:
-        """Stop, wait a bounded time for requests in flight, record the rest, close."""
+    async def shutdown(
+        self, reason: str = "quit", grace: float | None = None, *, journal_patience: float = 0.0
+    ) -> None:
+        """Stop, wait a bounded time for requests in flight, record the rest, close.
+
+        Outcomes the journal could not take yet (a full disk) are tried again for
+        ``journal_patience`` seconds before the journal is closed; what is still
+        unwritten then is left in :meth:`unwritten_records` for the front end."""
         run = self.running
         task = self._task
         if run is not None and task is not None and not task.done():
@@ -307,7 +315,37 @@ class Session:
             except asyncio.CancelledError:
                 self.abandon()
                 raise
+        await self._drain_journal(journal_patience)
         self.close()
+
+    async def _drain_journal(self, patience: float) -> None:
+        """Write the records kept back, trying again until ``patience`` runs out."""
+        journal = self.journal
+        if journal is None or not journal.backlog or patience <= 0:
+            return
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + patience
+        told = False
+        while journal.backlog:
+            try:
+                journal.flush()
+            except JournalError as exc:
+                if loop.time() >= deadline:
+                    return
+                if not told and self.listener is not None:
+                    told = True
+                    with contextlib.suppress(Exception):
+                        self.listener.journal_failed(
+                            f"{exc}; {len(journal.backlog)} records kept in memory, "
+                            f"trying again for {patience:g} s"
+                        )
+                await asyncio.sleep(min(JOURNAL_RETRY_EVERY, max(0.0, deadline - loop.time())))
+
+    def unwritten_records(self) -> list[str]:
+        """Journal records that could not be written, as JSON lines (after close)."""
+        if self.journal is None:
+            return []
+        return [record.decode("utf-8", "replace") for record in self.journal.backlog]
 
     def abandon(self) -> None:
         """The last resort when no loop is left: record what is in flight as in doubt."""
