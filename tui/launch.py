@@ -1,11 +1,21 @@
 """From command line, environment and config file to what the app connects to.
 
 Precedence: flags over environment over the profile in ``config.toml``. The
-client secret comes from ``MYSAFE_CLIENT_SECRET``, then the OS keyring (when the
-optional ``keyring`` package is installed), then the config file (only if the file
-is readable by its owner alone), and never from the command line, where ``ps``
-and shell history would keep it. With no server anywhere, or with ``--demo``, the
-app runs against the embedded simulator.
+client secret comes from ``MYSAFE_CLIENT_SECRET`` (or ``SENHASEGURA_CLIENT_SECRET``),
+then the OS keyring (when the optional ``keyring`` package is installed), then the
+config file (only if the file is readable by its owner alone), and never from the
+command line, where ``ps`` and shell history would keep it.
+
+Each ``MYSAFE_*`` variable of the server (URL, client id and secret, tenant) has a
+twin under the name the official senhasegura tools use, ``SENHASEGURA_*``. This
+tool's own name wins when both are set; when they differ, a warning names both
+variables and the one used (never a value).
+
+``--demo`` runs against the embedded simulator. Without it, the simulator is used
+only where the caller allows an implicit demo (the console's first run) and only
+when nothing at all is configured: a client id or secret without a server is a
+mistake (someone meant a real server), and a command with no server is refused,
+so that a job that lost its environment never reports a demo's changes as real.
 """
 
 from __future__ import annotations
@@ -104,6 +114,55 @@ def _env(environ: Mapping[str, str], variable: str) -> str | None:
     return value.strip()
 
 
+#: This tool's variables and their twins in the official senhasegura tools; ours win.
+ENV_TWINS = {
+    "MYSAFE_URL": "SENHASEGURA_URL",
+    "MYSAFE_CLIENT_ID": "SENHASEGURA_CLIENT_ID",
+    "MYSAFE_CLIENT_SECRET": "SENHASEGURA_CLIENT_SECRET",
+    "MYSAFE_TENANT": "SENHASEGURA_TENANT",
+}
+
+
+def _env_twin(
+    environ: Mapping[str, str], variable: str, warnings: list[str], *, strip: bool = True
+) -> str | None:
+    """``variable`` or else its ``SENHASEGURA_*`` twin (see :data:`ENV_TWINS`).
+
+    Both are checked for whitespace. When both hold different values, ``variable``
+    is used and a warning naming the two (never their values) joins ``warnings``.
+    ``strip=False`` keeps the value as set (a secret is used byte for byte).
+    """
+    twin = ENV_TWINS[variable]
+    values: dict[str, str] = {}
+    for name in (variable, twin):
+        value = _env(environ, name)
+        if value is not None:
+            values[name] = value if strip else environ[name]
+    if len(values) == 2 and values[variable] != values[twin]:
+        warnings.append(f"{variable} and {twin} are both set and differ; using {variable}")
+    return values.get(variable, values.get(twin))
+
+
+def _credentials_set(environ: Mapping[str, str], client_id_flag: str | None) -> list[str]:
+    """Where a client id or secret was given (flag or variable names, no values)."""
+    given = ["--client-id"] if client_id_flag is not None else []
+    for variable in ("MYSAFE_CLIENT_ID", "MYSAFE_CLIENT_SECRET"):
+        for name in (variable, ENV_TWINS[variable]):
+            if environ.get(name):
+                given.append(name)
+    return given
+
+
+def no_server_message(config_path: Path | None) -> str:
+    """How to name a server, for a command that was given none."""
+    where = config_path or "config.toml"
+    return (
+        "no server named: pass --url URL or --profile NAME, set MYSAFE_URL (or "
+        f"SENHASEGURA_URL), or add a profile to {where}; --demo runs on the embedded "
+        "simulator"
+    )
+
+
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -169,6 +228,7 @@ def resolve(
     config_path: Path | None = None,
     max_batch: int | None = None,
     slow_link: bool | None = None,
+    implicit_demo: bool = False,
 ) -> LaunchOptions:
     """The options to start with, or a one-line :class:`UsageError`.
 
@@ -176,9 +236,14 @@ def resolve(
     environment that names the same server as one or more profiles gets those
     profiles' guards (production, read-only, batch limit, reason), whether or not a
     profile was named: how the server was named never removes a guard.
+
+    With no server named (no URL, no profile) the result is the demo, marked
+    ``first_run``, only when ``implicit_demo`` (the console's first run) and no
+    client id or secret was given; otherwise a :class:`UsageError`. Commands pass
+    False: they use the simulator only with ``demo`` (``--demo``).
     """
     url = _flag(url, "--url")
-    client_id = _flag(client_id, "--client-id")
+    client_id_flag = client_id = _flag(client_id, "--client-id")
     tenant = _flag(tenant, "--tenant")
     profile = _flag(profile, "--profile")
     demo_options = LaunchOptions(
@@ -200,9 +265,10 @@ def resolve(
             f"no profile {name!r} in {config_path} (profiles: {known}); "
             "add a [profiles.NAME] table or pick another"
         )
-    url = url or _env(environ, "MYSAFE_URL")
-    client_id = client_id or _env(environ, "MYSAFE_CLIENT_ID")
-    tenant = tenant or _env(environ, "MYSAFE_TENANT")
+    warnings: list[str] = []
+    url = url or _env_twin(environ, "MYSAFE_URL", warnings)
+    client_id = client_id or _env_twin(environ, "MYSAFE_CLIENT_ID", warnings)
+    tenant = tenant or _env_twin(environ, "MYSAFE_TENANT", warnings)
     if url is None and name is None and config.profiles:
         if config.default_profile:
             name = config.default_profile
@@ -212,6 +278,16 @@ def resolve(
             return LaunchOptions(None, choices=tuple(sorted(config.profiles)), slow_link=slow_link)
     chosen: Profile | None = config.profiles.get(name) if name else None
     if url is None and chosen is None:
+        # No URL, no profile: the config has no profiles (else one was picked above).
+        given = _credentials_set(environ, client_id_flag)
+        if given:
+            raise UsageError(
+                f"a client id or secret ({', '.join(given)}) but no server named: pass "
+                "--url URL or --profile NAME, set MYSAFE_URL (or SENHASEGURA_URL), or add "
+                f"a profile to {config_path or 'config.toml'}"
+            )
+        if not implicit_demo:
+            raise UsageError(no_server_message(config_path))
         return replace(demo_options, first_run=not config.profiles)
     label = name or "default"
     if url is not None:
@@ -247,6 +323,7 @@ def resolve(
         max_batch=max_batch,
         keyring_user=name or label,
         slow_link=slow_link,
+        warnings=warnings,
     )
 
 
@@ -288,14 +365,15 @@ def _server_options(
     max_batch: int | None,
     keyring_user: str,
     slow_link: bool | None = None,
+    warnings: list[str] | None = None,
 ) -> LaunchOptions:
+    told = warnings if warnings is not None else []
     if not client_id:
         raise UsageError(
-            "no client id: pass --client-id, set MYSAFE_CLIENT_ID, or add it to the profile"
+            "no client id: pass --client-id, set MYSAFE_CLIENT_ID (or SENHASEGURA_CLIENT_ID), "
+            "or add it to the profile"
         )
-    from_env = environ.get("MYSAFE_CLIENT_SECRET")
-    if from_env and not from_env.strip():
-        raise UsageError("MYSAFE_CLIENT_SECRET holds only whitespace; set the secret or unset it")
+    from_env = _env_twin(environ, "MYSAFE_CLIENT_SECRET", told, strip=False)
     secret = (
         from_env
         or keyring_secret(keyring_user)
@@ -303,7 +381,8 @@ def _server_options(
     )
     if not secret:
         raise UsageError(
-            "no client secret: set MYSAFE_CLIENT_SECRET, store it in the OS keyring "
+            "no client secret: set MYSAFE_CLIENT_SECRET (or SENHASEGURA_CLIENT_SECRET), store "
+            "it in the OS keyring "
             f"(service {KEYRING_SERVICE!r}, user {keyring_user!r}), or put client_secret in a "
             "config file only you can read (never on the command line)"
         )
@@ -340,7 +419,7 @@ def _server_options(
         require_reason=bool(chosen and chosen.require_reason),
         color=chosen.color if chosen else "blue",
         theme=chosen.theme if chosen else "textual-dark",
-        warnings=tenant_warnings(base_url, tenant),
+        warnings=(*told, *tenant_warnings(base_url, tenant)),
         slow_link=slow_link,
     )
 
