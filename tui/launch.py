@@ -32,6 +32,8 @@ from tui.api import DEFAULT_CONCURRENCY, ClientSettings, ConfigurationError, Sec
 from tui.api.client import MAX_CONCURRENCY
 from tui.api.endpoint import normalise_base_url
 from tui.api.settings import DEFAULT_MAX_LIST_BYTES, DEFAULT_REQUEST_DEADLINE, MB
+from tui.environment import UsageError as UsageError  # raised here, caught by the front ends
+from tui.environment import credentials_given, env_twin, env_value, flag_value, no_server_message
 
 if TYPE_CHECKING:
     # The config file's models are pydantic's (about 100 ms to import and build):
@@ -39,10 +41,6 @@ if TYPE_CHECKING:
     from tui.config import ConfigFile, Profile
 
 KEYRING_SERVICE = "mysafe-tui"
-
-
-class UsageError(Exception):
-    """Bad command-line, environment or config input: one line, exit code 2."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,82 +83,6 @@ def keyring_secret(profile: str) -> str | None:
     except Exception:  # no backend, locked keyring: fall through to the next source
         return None
     return value or None
-
-
-def _flag(value: str | None, flag: str) -> str | None:
-    """A flag's value, stripped; None when the flag was not given.
-
-    An explicitly empty flag (``--url ""``) is a mistake, not "unset": it must not
-    quietly fall back to another source (or to the demo).
-    """
-    if value is None:
-        return None
-    if not value.strip():
-        raise UsageError(f"{flag} is empty; give a value or leave the flag out")
-    return value.strip()
-
-
-def _env(environ: Mapping[str, str], variable: str) -> str | None:
-    """An environment variable's value, stripped; None when unset or empty.
-
-    ``MYSAFE_URL=`` is how shells often "unset" a variable, so empty counts as
-    unset; whitespace only is a mistake and says so.
-    """
-    value = environ.get(variable)
-    if not value:
-        return None
-    if not value.strip():
-        raise UsageError(f"{variable} holds only whitespace; set a value or unset it")
-    return value.strip()
-
-
-#: This tool's variables and their twins in the official senhasegura tools; ours win.
-ENV_TWINS = {
-    "MYSAFE_URL": "SENHASEGURA_URL",
-    "MYSAFE_CLIENT_ID": "SENHASEGURA_CLIENT_ID",
-    "MYSAFE_CLIENT_SECRET": "SENHASEGURA_CLIENT_SECRET",
-    "MYSAFE_TENANT": "SENHASEGURA_TENANT",
-}
-
-
-def _env_twin(
-    environ: Mapping[str, str], variable: str, warnings: list[str], *, strip: bool = True
-) -> str | None:
-    """``variable`` or else its ``SENHASEGURA_*`` twin (see :data:`ENV_TWINS`).
-
-    Both are checked for whitespace. When both hold different values, ``variable``
-    is used and a warning naming the two (never their values) joins ``warnings``.
-    ``strip=False`` keeps the value as set (a secret is used byte for byte).
-    """
-    twin = ENV_TWINS[variable]
-    values: dict[str, str] = {}
-    for name in (variable, twin):
-        value = _env(environ, name)
-        if value is not None:
-            values[name] = value if strip else environ[name]
-    if len(values) == 2 and values[variable] != values[twin]:
-        warnings.append(f"{variable} and {twin} are both set and differ; using {variable}")
-    return values.get(variable, values.get(twin))
-
-
-def _credentials_set(environ: Mapping[str, str], client_id_flag: str | None) -> list[str]:
-    """Where a client id or secret was given (flag or variable names, no values)."""
-    given = ["--client-id"] if client_id_flag is not None else []
-    for variable in ("MYSAFE_CLIENT_ID", "MYSAFE_CLIENT_SECRET"):
-        for name in (variable, ENV_TWINS[variable]):
-            if environ.get(name):
-                given.append(name)
-    return given
-
-
-def no_server_message(config_path: Path | None) -> str:
-    """How to name a server, for a command that was given none."""
-    where = config_path or "config.toml"
-    return (
-        "no server named: pass --url URL or --profile NAME, set MYSAFE_URL (or "
-        f"SENHASEGURA_URL), or add a profile to {where}; --demo runs on the embedded "
-        "simulator"
-    )
 
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -242,10 +164,10 @@ def resolve(
     client id or secret was given; otherwise a :class:`UsageError`. Commands pass
     False: they use the simulator only with ``demo`` (``--demo``).
     """
-    url = _flag(url, "--url")
-    client_id_flag = client_id = _flag(client_id, "--client-id")
-    tenant = _flag(tenant, "--tenant")
-    profile = _flag(profile, "--profile")
+    url = flag_value(url, "--url")
+    client_id_flag = client_id = flag_value(client_id, "--client-id")
+    tenant = flag_value(tenant, "--tenant")
+    profile = flag_value(profile, "--profile")
     demo_options = LaunchOptions(
         None,
         read_only=read_only,
@@ -258,7 +180,7 @@ def resolve(
     if demo:
         return demo_options
     config = _config(config_path)
-    name = profile or _env(environ, "MYSAFE_PROFILE")
+    name = profile or env_value(environ, "MYSAFE_PROFILE")
     if name is not None and name not in config.profiles:
         known = ", ".join(sorted(config.profiles)) or "none"
         raise UsageError(
@@ -266,9 +188,9 @@ def resolve(
             "add a [profiles.NAME] table or pick another"
         )
     warnings: list[str] = []
-    url = url or _env_twin(environ, "MYSAFE_URL", warnings)
-    client_id = client_id or _env_twin(environ, "MYSAFE_CLIENT_ID", warnings)
-    tenant = tenant or _env_twin(environ, "MYSAFE_TENANT", warnings)
+    url = url or env_twin(environ, "MYSAFE_URL", warnings)
+    client_id = client_id or env_twin(environ, "MYSAFE_CLIENT_ID", warnings)
+    tenant = tenant or env_twin(environ, "MYSAFE_TENANT", warnings)
     if url is None and name is None and config.profiles:
         if config.default_profile:
             name = config.default_profile
@@ -279,7 +201,7 @@ def resolve(
     chosen: Profile | None = config.profiles.get(name) if name else None
     if url is None and chosen is None:
         # No URL, no profile: the config has no profiles (else one was picked above).
-        given = _credentials_set(environ, client_id_flag)
+        given = credentials_given(environ, client_id_flag)
         if given:
             raise UsageError(
                 f"a client id or secret ({', '.join(given)}) but no server named: pass "
@@ -373,7 +295,7 @@ def _server_options(
             "no client id: pass --client-id, set MYSAFE_CLIENT_ID (or SENHASEGURA_CLIENT_ID), "
             "or add it to the profile"
         )
-    from_env = _env_twin(environ, "MYSAFE_CLIENT_SECRET", told, strip=False)
+    from_env = env_twin(environ, "MYSAFE_CLIENT_SECRET", told, strip=False)
     secret = (
         from_env
         or keyring_secret(keyring_user)
