@@ -184,11 +184,14 @@ def spy_toasts(app: MySafeApp) -> Toasts:
 
 @pytest.fixture(autouse=True)
 def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every config, state and log path of the app points into this test's folder."""
+    """Every config, state and log path of the app points into this test's folder,
+    and no server variable of the machine's (``MYSAFE_*``, ``SENHASEGURA_*``) is seen."""
     for name in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
         folder = tmp_path / name.lower()
         folder.mkdir()
         monkeypatch.setenv(name, str(folder))
+    for name in [n for n in os.environ if n.startswith(("MYSAFE_", "SENHASEGURA_"))]:
+        monkeypatch.delenv(name)
     return tmp_path
 
 

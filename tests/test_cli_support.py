@@ -78,7 +78,8 @@ def served(**config: Any) -> Iterator[ServedSimulator]:
 
 def process_env(tmp_path: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """A clean environment for a child process, every file under ``tmp_path``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MYSAFE_", "XDG_"))}
+    prefixes = ("MYSAFE_", "SENHASEGURA_", "XDG_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
     for name in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
         folder = tmp_path / "child" / name.lower()
         folder.mkdir(parents=True, exist_ok=True)

@@ -319,7 +319,10 @@ def test_blank_values_are_one_line_usage_errors(overrides: dict[str, Any], named
 
 
 def test_an_empty_environment_variable_counts_as_unset() -> None:
-    assert resolve(**launch(environ={"MYSAFE_URL": "", "MYSAFE_CLIENT_ID": ""})).demo
+    # Empty is unset: nothing is configured, which the console may take as its
+    # first-run demo (and an empty client id is no credential without a server).
+    blank = {"MYSAFE_URL": "", "MYSAFE_CLIENT_ID": "", "SENHASEGURA_CLIENT_SECRET": ""}
+    assert resolve(**launch(environ=blank, implicit_demo=True)).first_run
     env = {**SERVER_ENV, "MYSAFE_TENANT": "", "MYSAFE_PROFILE": ""}
     options = resolve(**launch(environ=env, client_id=" flag-id "))
     assert options.client is not None
@@ -335,6 +338,23 @@ def test_an_empty_environment_variable_counts_as_unset() -> None:
         (["--client-id", "  "], {"MYSAFE_URL": "https://v.example.com"}, "--client-id"),
         ([], {"MYSAFE_URL": "https://v.example.com", "MYSAFE_CLIENT_ID": " "}, "MYSAFE_CLIENT_ID"),
         (["--tenant", " "], {"MYSAFE_URL": "https://v.example.com"}, "--tenant"),
+        # The names of the official senhasegura tools get the same checks.
+        ([], {"SENHASEGURA_URL": "  "}, "SENHASEGURA_URL"),
+        (
+            [],
+            {"MYSAFE_URL": "https://v.example.com", "SENHASEGURA_CLIENT_ID": " "},
+            "SENHASEGURA_CLIENT_ID",
+        ),
+        (
+            [],
+            {"SENHASEGURA_URL": "https://v.example.com", "SENHASEGURA_TENANT": "\t"},
+            "SENHASEGURA_TENANT",
+        ),
+        (
+            ["--client-id", "a"],
+            {"MYSAFE_URL": "https://v.example.com", "SENHASEGURA_CLIENT_SECRET": "  "},
+            "SENHASEGURA_CLIENT_SECRET",
+        ),
     ],
 )
 def test_blank_values_exit_2_from_main(
@@ -350,6 +370,7 @@ def test_blank_values_exit_2_from_main(
 
     for variable in ("MYSAFE_URL", "MYSAFE_CLIENT_ID", "MYSAFE_TENANT", "MYSAFE_PROFILE"):
         monkeypatch.delenv(variable, raising=False)
+        monkeypatch.delenv(variable.replace("MYSAFE_", "SENHASEGURA_"), raising=False)
     monkeypatch.setenv("MYSAFE_CLIENT_SECRET", "x")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     for variable, value in env.items():

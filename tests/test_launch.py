@@ -1,7 +1,9 @@
-"""Command line and environment: demo by default, secrets never from flags."""
+"""Command line and environment: the demo only when asked (or the console's first
+run), secrets never from flags."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -27,8 +29,116 @@ def options(**overrides: object) -> dict[str, object]:
     return values
 
 
-def test_nothing_configured_means_demo() -> None:
-    assert resolve(**options()).demo  # type: ignore[arg-type]
+def test_nothing_configured_is_the_consoles_first_run_demo() -> None:
+    result = resolve(**options(implicit_demo=True))  # type: ignore[arg-type]
+    assert result.demo and result.first_run
+
+
+def test_nothing_configured_is_an_error_where_no_implicit_demo_is_allowed() -> None:
+    # What commands get: a job that lost its environment must not run on the demo.
+    with pytest.raises(UsageError) as info:
+        resolve(**options(config_path=Path("/nowhere/config.toml")))  # type: ignore[arg-type]
+    message = str(info.value)
+    assert message.startswith("no server named: pass --url URL or --profile NAME")
+    assert "MYSAFE_URL (or SENHASEGURA_URL)" in message and "/nowhere/config.toml" in message
+    assert "--demo runs on the embedded simulator" in message and "\n" not in message
+
+
+CREDENTIALS = [
+    ({"MYSAFE_CLIENT_ID": "id-value"}, {}, "MYSAFE_CLIENT_ID"),
+    ({"MYSAFE_CLIENT_SECRET": "secret-value"}, {}, "MYSAFE_CLIENT_SECRET"),
+    (
+        {"MYSAFE_CLIENT_ID": "id-value", "MYSAFE_CLIENT_SECRET": "secret-value"},
+        {},
+        "MYSAFE_CLIENT_ID, MYSAFE_CLIENT_SECRET",
+    ),
+    ({"SENHASEGURA_CLIENT_ID": "id-value"}, {}, "SENHASEGURA_CLIENT_ID"),
+    (
+        {"SENHASEGURA_CLIENT_ID": "id-value", "SENHASEGURA_CLIENT_SECRET": "secret-value"},
+        {},
+        "SENHASEGURA_CLIENT_ID, SENHASEGURA_CLIENT_SECRET",
+    ),
+    ({}, {"client_id": "id-value"}, "--client-id"),
+]
+
+
+@pytest.mark.parametrize("implicit_demo", [True, False])
+@pytest.mark.parametrize(("env", "flags", "named"), CREDENTIALS)
+def test_credentials_without_a_server_are_an_error(
+    env: dict[str, str], flags: dict[str, str], named: str, implicit_demo: bool
+) -> None:
+    # Whoever set a client id or secret meant a real server: never the demo, not even
+    # the console's first run.
+    with pytest.raises(UsageError) as info:
+        resolve(**options(environ=env, implicit_demo=implicit_demo, **flags))  # type: ignore[arg-type]
+    message = str(info.value)
+    assert f"a client id or secret ({named}) but no server named" in message
+    assert "SENHASEGURA_URL" in message and "\n" not in message
+    assert "id-value" not in message and "secret-value" not in message
+
+
+def test_the_demo_flag_ignores_credentials_without_a_server() -> None:
+    env = {"MYSAFE_CLIENT_ID": "a", "SENHASEGURA_CLIENT_SECRET": "x"}
+    assert resolve(**options(demo=True, environ=env)).demo  # type: ignore[arg-type]
+
+
+def test_the_senhasegura_names_configure_a_server() -> None:
+    env = {
+        "SENHASEGURA_URL": "https://vault.example.com/",
+        "SENHASEGURA_CLIENT_ID": "their-id",
+        "SENHASEGURA_CLIENT_SECRET": "their-secret",
+        "SENHASEGURA_TENANT": "acme",
+    }
+    result = resolve(**options(environ=env))  # type: ignore[arg-type]
+    assert result.client is not None
+    assert result.client.base_url == "https://vault.example.com"
+    assert result.client.client_id == "their-id" and result.client.tenant == "acme"
+    assert result.client.client_secret.get_secret_value() == "their-secret"
+    assert result.warnings == ()
+
+
+def test_the_mysafe_names_win_and_a_difference_is_told_by_name_only() -> None:
+    env = {
+        "MYSAFE_URL": "https://ours.example.com",
+        "SENHASEGURA_URL": "https://theirs.example.com",
+        "MYSAFE_CLIENT_ID": "our-id",
+        "SENHASEGURA_CLIENT_ID": "their-id",
+        "MYSAFE_CLIENT_SECRET": "our-secret",
+        "SENHASEGURA_CLIENT_SECRET": "their-secret",
+        "MYSAFE_TENANT": "ours",
+        "SENHASEGURA_TENANT": "theirs",
+    }
+    result = resolve(**options(environ=env))  # type: ignore[arg-type]
+    assert result.client is not None
+    assert result.client.base_url == "https://ours.example.com"
+    assert result.client.client_id == "our-id" and result.client.tenant == "ours"
+    assert result.client.client_secret.get_secret_value() == "our-secret"
+    told = list(result.warnings)
+    for name in ("URL", "CLIENT_ID", "CLIENT_SECRET", "TENANT"):
+        expected = (
+            f"MYSAFE_{name} and SENHASEGURA_{name} are both set and differ; using MYSAFE_{name}"
+        )
+        assert expected in told
+    joined = " ".join(told)
+    for value in ("theirs", "their-", "our-", "ours"):
+        assert value not in joined
+
+
+def test_the_same_value_under_both_names_or_a_flag_over_them_warns_nothing() -> None:
+    env = {
+        "MYSAFE_URL": "https://vault.example.com",
+        "SENHASEGURA_URL": " https://vault.example.com ",
+        "MYSAFE_CLIENT_ID": "a",
+        "SENHASEGURA_CLIENT_ID": "a",
+        "MYSAFE_CLIENT_SECRET": "x",
+        "SENHASEGURA_CLIENT_SECRET": "x",
+        "MYSAFE_TENANT": "one",
+        "SENHASEGURA_TENANT": "two",
+    }
+    # The flag is used, so neither variable is: nothing to warn about.
+    result = resolve(**options(environ=env, tenant="flag"))  # type: ignore[arg-type]
+    assert result.client is not None and result.client.tenant == "flag"
+    assert result.warnings == ()
 
 
 def test_demo_flag_wins_over_a_configured_server() -> None:
@@ -75,12 +185,18 @@ def test_bad_input_is_one_line(env: dict[str, str], text: str) -> None:
     assert "\n" not in str(info.value)
 
 
+def python_path() -> dict[str, str]:
+    value = os.environ.get("PYTHONPATH")
+    return {"PYTHONPATH": value} if value else {}
+
+
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "tui", *args],
         capture_output=True,
         text=True,
-        env={"PATH": "/usr/bin:/bin", **(env or {})},
+        # PYTHONPATH crosses, so the child runs this tree's package (a worktree's).
+        env={"PATH": "/usr/bin:/bin", **python_path(), **(env or {})},
         timeout=60,
         check=False,
     )

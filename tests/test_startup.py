@@ -29,6 +29,7 @@ from tui.factory import build_app
 options = resolve(
     url=None, client_id=None, tenant=None, ca_bundle=None, insecure=False, demo=False,
     read_only=False, concurrency=None, environ={}, config_path=Path(sys.argv[1]),
+    implicit_demo=True,
 )
 assert options.client is None and options.first_run
 build_app(options, keep_journal=False)

@@ -28,7 +28,9 @@ def run_console(connection: Connection, slow_link: bool | None = None) -> int:
     from tui.paths import config_path
 
     try:
-        options: LaunchOptions = connection.launch_options(slow_link=slow_link)
+        # The console may start on the demo when nothing at all is configured (it
+        # says so on a first-run screen); commands may not.
+        options: LaunchOptions = connection.launch_options(slow_link=slow_link, implicit_demo=True)
         # Before Textual is imported (the picker imports it): it reads the colour
         # system once. A slow_link key of a profile picked below still turns the
         # mode on, but the colours stay as the terminal reports (the flag lowers them).
@@ -39,7 +41,9 @@ def run_console(connection: Connection, slow_link: bool | None = None) -> int:
             chosen = ProfilePicker(options.choices, str(config_path())).run()
             if not chosen:
                 return 0
-            options = connection.launch_options(profile=chosen, slow_link=slow_link)
+            options = connection.launch_options(
+                profile=chosen, slow_link=slow_link, implicit_demo=True
+            )
     except UsageError as exc:
         print(f"mysafe-tui: error: {exc}", file=sys.stderr)
         return 2

@@ -1,11 +1,21 @@
 """From command line, environment and config file to what the app connects to.
 
 Precedence: flags over environment over the profile in ``config.toml``. The
-client secret comes from ``MYSAFE_CLIENT_SECRET``, then the OS keyring (when the
-optional ``keyring`` package is installed), then the config file (only if the file
-is readable by its owner alone), and never from the command line, where ``ps``
-and shell history would keep it. With no server anywhere, or with ``--demo``, the
-app runs against the embedded simulator.
+client secret comes from ``MYSAFE_CLIENT_SECRET`` (or ``SENHASEGURA_CLIENT_SECRET``),
+then the OS keyring (when the optional ``keyring`` package is installed), then the
+config file (only if the file is readable by its owner alone), and never from the
+command line, where ``ps`` and shell history would keep it.
+
+Each ``MYSAFE_*`` variable of the server (URL, client id and secret, tenant) has a
+twin under the name the official senhasegura tools use, ``SENHASEGURA_*``. This
+tool's own name wins when both are set; when they differ, a warning names both
+variables and the one used (never a value).
+
+``--demo`` runs against the embedded simulator. Without it, the simulator is used
+only where the caller allows an implicit demo (the console's first run) and only
+when nothing at all is configured: a client id or secret without a server is a
+mistake (someone meant a real server), and a command with no server is refused,
+so that a job that lost its environment never reports a demo's changes as real.
 """
 
 from __future__ import annotations
@@ -22,6 +32,8 @@ from tui.api import DEFAULT_CONCURRENCY, ClientSettings, ConfigurationError, Sec
 from tui.api.client import MAX_CONCURRENCY
 from tui.api.endpoint import normalise_base_url
 from tui.api.settings import DEFAULT_MAX_LIST_BYTES, DEFAULT_REQUEST_DEADLINE, MB
+from tui.environment import UsageError as UsageError  # raised here, caught by the front ends
+from tui.environment import credentials_given, env_twin, env_value, flag_value, no_server_message
 
 if TYPE_CHECKING:
     # The config file's models are pydantic's (about 100 ms to import and build):
@@ -29,10 +41,6 @@ if TYPE_CHECKING:
     from tui.config import ConfigFile, Profile
 
 KEYRING_SERVICE = "mysafe-tui"
-
-
-class UsageError(Exception):
-    """Bad command-line, environment or config input: one line, exit code 2."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,33 +83,6 @@ def keyring_secret(profile: str) -> str | None:
     except Exception:  # no backend, locked keyring: fall through to the next source
         return None
     return value or None
-
-
-def _flag(value: str | None, flag: str) -> str | None:
-    """A flag's value, stripped; None when the flag was not given.
-
-    An explicitly empty flag (``--url ""``) is a mistake, not "unset": it must not
-    quietly fall back to another source (or to the demo).
-    """
-    if value is None:
-        return None
-    if not value.strip():
-        raise UsageError(f"{flag} is empty; give a value or leave the flag out")
-    return value.strip()
-
-
-def _env(environ: Mapping[str, str], variable: str) -> str | None:
-    """An environment variable's value, stripped; None when unset or empty.
-
-    ``MYSAFE_URL=`` is how shells often "unset" a variable, so empty counts as
-    unset; whitespace only is a mistake and says so.
-    """
-    value = environ.get(variable)
-    if not value:
-        return None
-    if not value.strip():
-        raise UsageError(f"{variable} holds only whitespace; set a value or unset it")
-    return value.strip()
 
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -169,6 +150,7 @@ def resolve(
     config_path: Path | None = None,
     max_batch: int | None = None,
     slow_link: bool | None = None,
+    implicit_demo: bool = False,
 ) -> LaunchOptions:
     """The options to start with, or a one-line :class:`UsageError`.
 
@@ -176,11 +158,16 @@ def resolve(
     environment that names the same server as one or more profiles gets those
     profiles' guards (production, read-only, batch limit, reason), whether or not a
     profile was named: how the server was named never removes a guard.
+
+    With no server named (no URL, no profile) the result is the demo, marked
+    ``first_run``, only when ``implicit_demo`` (the console's first run) and no
+    client id or secret was given; otherwise a :class:`UsageError`. Commands pass
+    False: they use the simulator only with ``demo`` (``--demo``).
     """
-    url = _flag(url, "--url")
-    client_id = _flag(client_id, "--client-id")
-    tenant = _flag(tenant, "--tenant")
-    profile = _flag(profile, "--profile")
+    url = flag_value(url, "--url")
+    client_id_flag = client_id = flag_value(client_id, "--client-id")
+    tenant = flag_value(tenant, "--tenant")
+    profile = flag_value(profile, "--profile")
     demo_options = LaunchOptions(
         None,
         read_only=read_only,
@@ -193,16 +180,17 @@ def resolve(
     if demo:
         return demo_options
     config = _config(config_path)
-    name = profile or _env(environ, "MYSAFE_PROFILE")
+    name = profile or env_value(environ, "MYSAFE_PROFILE")
     if name is not None and name not in config.profiles:
         known = ", ".join(sorted(config.profiles)) or "none"
         raise UsageError(
             f"no profile {name!r} in {config_path} (profiles: {known}); "
             "add a [profiles.NAME] table or pick another"
         )
-    url = url or _env(environ, "MYSAFE_URL")
-    client_id = client_id or _env(environ, "MYSAFE_CLIENT_ID")
-    tenant = tenant or _env(environ, "MYSAFE_TENANT")
+    warnings: list[str] = []
+    url = url or env_twin(environ, "MYSAFE_URL", warnings)
+    client_id = client_id or env_twin(environ, "MYSAFE_CLIENT_ID", warnings)
+    tenant = tenant or env_twin(environ, "MYSAFE_TENANT", warnings)
     if url is None and name is None and config.profiles:
         if config.default_profile:
             name = config.default_profile
@@ -212,6 +200,16 @@ def resolve(
             return LaunchOptions(None, choices=tuple(sorted(config.profiles)), slow_link=slow_link)
     chosen: Profile | None = config.profiles.get(name) if name else None
     if url is None and chosen is None:
+        # No URL, no profile: the config has no profiles (else one was picked above).
+        given = credentials_given(environ, client_id_flag)
+        if given:
+            raise UsageError(
+                f"a client id or secret ({', '.join(given)}) but no server named: pass "
+                "--url URL or --profile NAME, set MYSAFE_URL (or SENHASEGURA_URL), or add "
+                f"a profile to {config_path or 'config.toml'}"
+            )
+        if not implicit_demo:
+            raise UsageError(no_server_message(config_path))
         return replace(demo_options, first_run=not config.profiles)
     label = name or "default"
     if url is not None:
@@ -247,6 +245,7 @@ def resolve(
         max_batch=max_batch,
         keyring_user=name or label,
         slow_link=slow_link,
+        warnings=warnings,
     )
 
 
@@ -288,14 +287,15 @@ def _server_options(
     max_batch: int | None,
     keyring_user: str,
     slow_link: bool | None = None,
+    warnings: list[str] | None = None,
 ) -> LaunchOptions:
+    told = warnings if warnings is not None else []
     if not client_id:
         raise UsageError(
-            "no client id: pass --client-id, set MYSAFE_CLIENT_ID, or add it to the profile"
+            "no client id: pass --client-id, set MYSAFE_CLIENT_ID (or SENHASEGURA_CLIENT_ID), "
+            "or add it to the profile"
         )
-    from_env = environ.get("MYSAFE_CLIENT_SECRET")
-    if from_env and not from_env.strip():
-        raise UsageError("MYSAFE_CLIENT_SECRET holds only whitespace; set the secret or unset it")
+    from_env = env_twin(environ, "MYSAFE_CLIENT_SECRET", told, strip=False)
     secret = (
         from_env
         or keyring_secret(keyring_user)
@@ -303,7 +303,8 @@ def _server_options(
     )
     if not secret:
         raise UsageError(
-            "no client secret: set MYSAFE_CLIENT_SECRET, store it in the OS keyring "
+            "no client secret: set MYSAFE_CLIENT_SECRET (or SENHASEGURA_CLIENT_SECRET), store "
+            "it in the OS keyring "
             f"(service {KEYRING_SERVICE!r}, user {keyring_user!r}), or put client_secret in a "
             "config file only you can read (never on the command line)"
         )
@@ -340,7 +341,7 @@ def _server_options(
         require_reason=bool(chosen and chosen.require_reason),
         color=chosen.color if chosen else "blue",
         theme=chosen.theme if chosen else "textual-dark",
-        warnings=tenant_warnings(base_url, tenant),
+        warnings=(*told, *tenant_warnings(base_url, tenant)),
         slow_link=slow_link,
     )
 

@@ -34,8 +34,14 @@ connecting to a server:
   MYSAFE_TENANT         tenant, required when the URL is an IP address (or --tenant)
   MYSAFE_PROFILE        a profile of config.toml (or --profile)
 
-With no server configured, or with --demo, commands run against an embedded
-senhasegura simulator with fake data (a fresh one for every command)."""
+The names of the official senhasegura tools work too: SENHASEGURA_URL,
+SENHASEGURA_CLIENT_ID, SENHASEGURA_CLIENT_SECRET, SENHASEGURA_TENANT. When both
+names are set, MYSAFE_* wins (a warning names both if they differ).
+
+Commands need a server (--url, --profile, MYSAFE_URL or a profile in config.toml);
+with none they stop with exit code 2, and a client id or secret without a server
+is an error too. --demo runs against an embedded senhasegura simulator with fake
+data (a fresh one for every command)."""
 
 _CONNECTION: list[Callable[[F], F]] = [
     click.option("--demo", is_flag=True, help="run against the embedded simulator"),
@@ -104,10 +110,14 @@ class Connection:
         profile: str | None = None,
         environ: Mapping[str, str] | None = None,
         slow_link: bool | None = None,
+        *,
+        implicit_demo: bool = False,
     ) -> LaunchOptions:
         """Flags over environment over config, as for the console; UsageError if bad.
 
         ``slow_link`` is the console's ``--slow-link/--no-slow-link`` (None: not given).
+        ``implicit_demo``: with nothing configured, the demo instead of an error (the
+        console's first run; commands leave it False and need ``--demo``).
         """
         size = (self.demo_items, self.demo_items) if self.demo_items else (40, 30)
         return resolve(
@@ -126,10 +136,12 @@ class Connection:
             config_path=config_path(),
             max_batch=self.max_batch,
             slow_link=slow_link,
+            implicit_demo=implicit_demo,
         )
 
     def resolve(self) -> LaunchOptions:
-        """The options for a command, which cannot pick a profile interactively."""
+        """The options for a command, which cannot pick a profile interactively and
+        never falls back to the simulator: no server named and no ``--demo`` is exit 2."""
         try:
             options = self.launch_options()
         except UsageError as exc:

@@ -1,0 +1,93 @@
+"""Reading the flags and environment variables that name a server.
+
+A blank flag is a mistake; an empty variable is unset (how shells often unset one)
+and a variable of whitespace only is a mistake. Each ``MYSAFE_*`` variable of the
+server has a twin under the name the official senhasegura tools use
+(``SENHASEGURA_*``); this tool's own name wins when both are set, with a warning
+naming both (never a value) when they differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+
+class UsageError(Exception):
+    """Bad command-line, environment or config input: one line, exit code 2."""
+
+
+def flag_value(value: str | None, flag: str) -> str | None:
+    """A flag's value, stripped; None when the flag was not given.
+
+    An explicitly empty flag (``--url ""``) is a mistake, not "unset": it must not
+    quietly fall back to another source (or to the demo).
+    """
+    if value is None:
+        return None
+    if not value.strip():
+        raise UsageError(f"{flag} is empty; give a value or leave the flag out")
+    return value.strip()
+
+
+def env_value(environ: Mapping[str, str], variable: str) -> str | None:
+    """An environment variable's value, stripped; None when unset or empty.
+
+    ``MYSAFE_URL=`` is how shells often "unset" a variable, so empty counts as
+    unset; whitespace only is a mistake and says so.
+    """
+    value = environ.get(variable)
+    if not value:
+        return None
+    if not value.strip():
+        raise UsageError(f"{variable} holds only whitespace; set a value or unset it")
+    return value.strip()
+
+
+#: This tool's variables and their twins in the official senhasegura tools; ours win.
+ENV_TWINS = {
+    "MYSAFE_URL": "SENHASEGURA_URL",
+    "MYSAFE_CLIENT_ID": "SENHASEGURA_CLIENT_ID",
+    "MYSAFE_CLIENT_SECRET": "SENHASEGURA_CLIENT_SECRET",
+    "MYSAFE_TENANT": "SENHASEGURA_TENANT",
+}
+
+
+def env_twin(
+    environ: Mapping[str, str], variable: str, warnings: list[str], *, strip: bool = True
+) -> str | None:
+    """``variable`` or else its ``SENHASEGURA_*`` twin (see :data:`ENV_TWINS`).
+
+    Both are checked for whitespace. When both hold different values, ``variable``
+    is used and a warning naming the two (never their values) joins ``warnings``.
+    ``strip=False`` keeps the value as set (a secret is used byte for byte).
+    """
+    twin = ENV_TWINS[variable]
+    values: dict[str, str] = {}
+    for name in (variable, twin):
+        value = env_value(environ, name)
+        if value is not None:
+            values[name] = value if strip else environ[name]
+    if len(values) == 2 and values[variable] != values[twin]:
+        warnings.append(f"{variable} and {twin} are both set and differ; using {variable}")
+    return values.get(variable, values.get(twin))
+
+
+def credentials_given(environ: Mapping[str, str], client_id_flag: str | None) -> list[str]:
+    """Where a client id or secret was given (flag or variable names, no values)."""
+    given = ["--client-id"] if client_id_flag is not None else []
+    for variable in ("MYSAFE_CLIENT_ID", "MYSAFE_CLIENT_SECRET"):
+        for name in (variable, ENV_TWINS[variable]):
+            if environ.get(name):
+                given.append(name)
+    return given
+
+
+def no_server_message(config_path: Path | None) -> str:
+    """How to name a server, for a command that was given none."""
+    where = config_path or "config.toml"
+    return (
+        "no server named: pass --url URL or --profile NAME, set MYSAFE_URL (or "
+        f"SENHASEGURA_URL), or add a profile to {where}; --demo runs on the embedded "
+        "simulator"
+    )
