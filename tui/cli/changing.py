@@ -25,6 +25,7 @@ from tui.cli.options import (
 from tui.cli.running import Interruption, build, run
 from tui.launch import LaunchOptions
 from tui.ops import Session
+from tui.ops.wording import plural
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -93,8 +94,9 @@ def change_command(action: Action) -> click.Command:
             f"{verb.capitalize()} the items with the given ids, on the console's session, "
             "guards and audit journal. Ids come from --ids 3,4,5 or --ids-file FILE (- for "
             "stdin): one id a line, or the JSON or JSON Lines that `list` prints. Off a "
-            "terminal it needs --yes. Every item ends with an outcome: changed, "
-            "changed_answer_lost, already, failed, in_doubt, not_attempted or refused."
+            "terminal it needs --yes. Every item ends with an outcome: changed, already, "
+            "uncertain (already so after a lost answer: maybe this batch, maybe someone "
+            "else), failed, in_doubt, not_attempted or refused."
         ),
     )
     @click.argument("kind_word", metavar="passwords|secrets", type=click.Choice(list(KIND_WORDS)))
@@ -135,15 +137,23 @@ activate = change_command(Action.ACTIVATE)
     short_help="reverse what a batch changed, from the audit journal",
     epilog=EPILOG,
     help=(
-        "Reactivate (or deactivate again) exactly what batch BATCH_ID changed or may have "
-        "changed, as the journal tells it; console batches too. Give the profile the batch "
-        "was made on. The same guards as deactivate apply."
+        "Reactivate (or deactivate again) exactly what batch BATCH_ID changed, or sent "
+        "without an answer (in doubt), as the journal tells it; console batches too. Items "
+        "it found already so after a lost answer (uncertain: maybe this batch did it, maybe "
+        "someone else) are left out and listed on stderr unless --include-uncertain. Give "
+        "the profile the batch was made on. The same guards as deactivate apply."
     ),
 )
 @click.argument("batch_id")
+@click.option(
+    "--include-uncertain",
+    is_flag=True,
+    help="send the uncertain items too (found already so after a lost answer)",
+)
 @batch_options
 def undo(
     batch_id: str,
+    include_uncertain: bool,
     reason: str,
     yes: bool,
     dry_run: bool,
@@ -175,7 +185,23 @@ def undo(
                 "sending again (activate and deactivate are idempotent)"
             )
         plan = session.reverse_plan(batch)
+        left_out: list[ItemRef] = []
+        if include_uncertain:
+            plan = plan.including_uncertain()
+        elif plan.uncertain:
+            left_out = list(plan.uncertain)
+            warn(
+                f"left out: {plural(len(left_out))} uncertain (found already so after a lost "
+                "answer: an attempt of the batch may have done it, or someone else): "
+                f"{', '.join(r.identifier for r in left_out)}; pass --include-uncertain to "
+                "send them too"
+            )
         refs: list[ItemRef] = list(plan.refs)
+        extra: dict[str, Any] = {"undoes": batch_id}
+        if left_out:
+            extra["left_out_uncertain"] = [
+                {"kind": r.kind.value, "identifier": r.identifier, "name": r.name} for r in left_out
+            ]
         return BatchRequest(
             plan.action,
             refs,
@@ -186,7 +212,7 @@ def undo(
             unlock,
             undoes=batch_id,
             look_up=False,
-            extra={"undoes": batch_id},
+            extra=extra,
         )
 
     return execute(Connection.take(values), fmt, request)

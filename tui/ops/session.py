@@ -22,6 +22,7 @@ from tui.ops.outcomes import Result, in_doubt
 from tui.ops.plans import BatchPlan, ProfileView, limit_refusal, reason_refusal
 from tui.ops.records import BatchRecord, load_batches
 from tui.ops.runner import BatchListener, BatchRun, Runner
+from tui.ops.wording import plural
 
 #: How long a quit waits for requests in flight before it records them in doubt.
 SHUTDOWN_GRACE = 10.0
@@ -46,6 +47,16 @@ def counter_ids(prefix: str = "b") -> Callable[[], str]:
 
 def inverse(action: Action) -> Action:
     return Action.ACTIVATE if action is Action.DEACTIVATE else Action.DEACTIVATE
+
+
+def undo_purpose(batch_id: str, in_doubt: int, uncertain: int) -> str:
+    """ "Undo of batch b0001 (2 in doubt; 1 uncertain, left out unless included)"."""
+    notes = []
+    if in_doubt:
+        notes.append(f"{in_doubt} in doubt")
+    if uncertain:
+        notes.append(f"{uncertain} uncertain, left out unless included")
+    return f"Undo of batch {batch_id}" + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def unique_refs(refs: Sequence[ItemRef]) -> list[ItemRef]:
@@ -142,6 +153,11 @@ class Session:
     def refusal(self, plan: BatchPlan) -> str | None:
         """Why this plan may not go ahead (None: it may, after confirmation)."""
         if not plan.refs:
+            if plan.uncertain:
+                return (
+                    f"Nothing to send: {plural(len(plan.uncertain))} uncertain (found already "
+                    "so after a lost answer) left out; include them on purpose to send them."
+                )
             return "Nothing to send."
         if not plan.dry_run:
             refused = self.write_refusal()
@@ -173,7 +189,10 @@ class Session:
             in_doubt=plan.in_doubt,
         )
         run = BatchRun(self.new_batch_id(), plan, reason.strip(), self.clock())
-        run.doubt_origins = dict(plan.in_doubt)
+        run.doubt_origins = {
+            key: (origins,) if isinstance(origins, str) else tuple(origins)
+            for key, origins in plan.in_doubt.items()
+        }
         self.running = run
         self.history.append(run)
         if plan.undoes:
@@ -255,26 +274,24 @@ class Session:
     # -- undo, retry --------------------------------------------------------------------
 
     def undo_candidate(self) -> BatchRun | None:
-        """The newest batch of this session not undone yet that changed something."""
+        """The newest batch of this session not undone yet that changed something,
+        or may have: one whose only such items are uncertain is a candidate too, so
+        that the operator can include them on purpose (its plan sends nothing unasked)."""
         for run in reversed(self.history):
             undone = run.plan.undoes or run.batch_id in self._undone
-            if run.finished and not undone and run.undoable_refs():
+            if run.finished and not undone and (run.undoable_refs() or run.uncertain_refs()):
                 return run
         return None
 
     def undo_plan(self, run: BatchRun) -> BatchPlan:
-        unsure = sum(
-            1
-            for o in run.outcomes.values()
-            if o.result in (Result.CHANGED_ANSWER_LOST, Result.IN_DOUBT)
-        )
-        # Those whose answer was lost may have been so before the batch: say so.
-        note = f" ({unsure} changed by a request whose answer was lost)" if unsure else ""
+        """What ``run`` changed or left in doubt, reversed; its uncertain items apart."""
+        doubt = sum(1 for o in run.outcomes.values() if o.result is Result.IN_DOUBT)
         return BatchPlan(
             inverse(run.plan.action),
             run.undoable_refs(),
-            purpose=f"Undo of batch {run.batch_id}{note}",
+            purpose=undo_purpose(run.batch_id, doubt, len(run.uncertain_refs())),
             undoes=run.batch_id,
+            uncertain=run.uncertain_refs(),
         )
 
     def last_finished(self) -> BatchRun | None:
@@ -362,12 +379,18 @@ class Session:
         return None
 
     def reverse_plan(self, batch: BatchRecord) -> BatchPlan:
-        """Undo a batch from the journal (of any session): what it changed, reversed."""
+        """Undo a batch from the journal (of any session): what it changed or left
+        in doubt, reversed; its uncertain items apart, sent only if included."""
+        doubt = {(r.kind.value, r.identifier) for r in batch.in_doubt()}
+        undoable = batch.undoable()
+        uncertain = batch.uncertain()
+        in_doubt = sum(1 for r in undoable if (r.kind.value, r.identifier) in doubt)
         return BatchPlan(
             inverse(batch.action),
-            batch.undoable(),
-            purpose=f"Undo of batch {batch.batch_id}",
+            undoable,
+            purpose=undo_purpose(batch.batch_id, in_doubt, len(uncertain)),
             undoes=batch.batch_id,
+            uncertain=uncertain,
         )
 
     def journal_path(self) -> Path | None:

@@ -100,6 +100,7 @@ class BatchController:
             resumes=plan.resumes,
             in_doubt=plan.in_doubt,
             dry_run=plan.dry_run,
+            uncertain=plan.uncertain,
         )
 
         def confirmed(reason: str | None) -> None:

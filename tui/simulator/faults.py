@@ -10,8 +10,24 @@ from dataclasses import dataclass, field
 #: misbehaves): one byte every ``FaultConfig.trickle`` seconds, a body that never
 #: ends, and a body that never ends after declaring ``HUGE_LENGTH`` bytes.
 BODY_FAULTS = ("trickle", "endless", "huge")
+#: Faults that say when they strike: "applied" after the server made the change
+#: (its answer is then replaced), "unapplied" before the request reached it. The
+#: plain "500" and "502" are unapplied, "504", "lost" and "hang" applied, "drop"
+#: unapplied; "hang-unapplied" stalls past any timeout and is never applied.
+TIMED_FAULTS = ("500-applied", "502-applied", "504-unapplied", "hang-unapplied")
 #: Scripted faults understood by :meth:`Simulator.inject`.
-FAULT_NAMES = ("500", "502", "503", "504", "drop", "lost", "hang", "401", *BODY_FAULTS)
+FAULT_NAMES = (
+    "500",
+    "502",
+    "503",
+    "504",
+    "drop",
+    "lost",
+    "hang",
+    "401",
+    *BODY_FAULTS,
+    *TIMED_FAULTS,
+)
 #: The Content-Length a "huge" answer declares: about 3 GB.
 HUGE_LENGTH = 3_000_000_000
 #: The random rates of :class:`FaultConfig`, in the order they are drawn.
@@ -92,7 +108,7 @@ class FaultInjector:
         for index, scripted in enumerate(self.queue):
             if scripted.routes == "any" or scripted.routes == route:
                 del self.queue[index]
-                if scripted.name == "hang":
+                if scripted.name in ("hang", "hang-unapplied"):
                     delay += config.hang
                 return FaultPlan(scripted.name, delay)
         if not any(getattr(config, name) for name in _RATES):
