@@ -54,7 +54,7 @@ async def test_an_answer_lost_then_already_is_uncertain_and_undo_leaves_it_out(
         sim.inject("lost")  # applied by the server, the answer never arrives
         await pilot.press("d", "y")
         await settle(app, pilot)
-        labels = [table(app).status_of(key) for key in keys]
+        labels = [table(app).status_of(key) or "" for key in keys]
         assert sorted(labels) == ["already inactive (maybe ours)", "deactivated", "deactivated"]
         # The retry's "already" may be the lost attempt's doing, or someone else's.
         assert "1 already inactive (an attempt of this batch may have done it)" in toasts.texts()
