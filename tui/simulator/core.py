@@ -157,7 +157,7 @@ class Simulator:
         return self.config.faults
 
     def inject(self, *faults: str, routes: str = "api") -> None:
-        """Queue faults for the next requests to ``routes`` ("api", "token" or "any")."""
+        """Queue faults for the next requests to ``routes`` ("api", "write", "token" or "any")."""
         for name in faults:
             if name not in FAULT_NAMES:
                 raise ValueError(f"unknown fault {name!r}; use one of {', '.join(FAULT_NAMES)}")
@@ -225,7 +225,8 @@ class Simulator:
         )
         request_id = self._request_id()
         accept = request.headers.get("accept", "")
-        plan = self.injector.plan(route)
+        write = route == "api" and request.method in ("POST", "PUT")
+        plan = self.injector.plan(route, write=write)
         fault = plan.fault
         response: SimResponse | None
         if fault in _UNAPPLIED_STATUS:

@@ -76,7 +76,8 @@ class FaultConfig:
 @dataclass
 class ScriptedFault:
     name: str
-    #: "api" (only /api/mysafe/*), "token" (only the token endpoint) or "any".
+    #: "api" (only /api/mysafe/*), "write" (only activate, deactivate and the other
+    #: writes there), "token" (only the token endpoint) or "any".
     routes: str = "api"
 
 
@@ -101,12 +102,14 @@ class FaultInjector:
     def reseed(self, seed: int | None) -> None:
         self._rng = random.Random(seed)
 
-    def plan(self, route: str) -> FaultPlan:
-        """The fault (if any) and the delay for a request to ``route`` ("api"/"token"/"other")."""
+    def plan(self, route: str, *, write: bool = False) -> FaultPlan:
+        """The fault (if any) and the delay for a request to ``route`` ("api"/"token"/"other");
+        ``write``: it is a write (POST or PUT) to the API."""
         config = self.config
         delay = config.latency
         for index, scripted in enumerate(self.queue):
-            if scripted.routes == "any" or scripted.routes == route:
+            wanted = scripted.routes
+            if wanted in ("any", route) or (wanted == "write" and write):
                 del self.queue[index]
                 if scripted.name in ("hang", "hang-unapplied"):
                     delay += config.hang
