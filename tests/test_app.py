@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
+from tui.api.retry import NO_RETRY
 from tui.app import MySafeApp
 from tui.dialogs import ConfirmBatch, ConfirmFetch
 from tui.screens.help import HelpScreen
@@ -299,14 +300,14 @@ async def test_undo_reactivates_exactly_what_the_batch_changed(sim: Simulator) -
 
 
 async def test_failed_items_can_be_retried_and_re_marked(sim: Simulator) -> None:
-    app = make_app(sim)
+    app = make_app(sim, retry=NO_RETRY)
     toasts = spy_toasts(app)
     async with running(app) as pilot:
         keys = writable(sim)[:3]
         for key in keys:
             await go_to(app, pilot, key)
             await pilot.press("space")
-        sim.inject("500")  # a 500 is not retried: that item fails
+        sim.inject("503")  # Kong never reached the server; not retried here: it fails
         await pilot.press("d", "y")
         await settle(app, pilot)
         batch = app.session.last_finished()

@@ -323,3 +323,47 @@ def test_production_writes_once_unlocked_within_its_limit(
     records = list(read_records(audit_path()))
     assert [r["phase"] for r in records][:2] == ["unlock", "batch"]
     assert records[1]["reason"] == "INC-7" and records[1]["profile"] == "prod"
+
+
+def test_undo_leaves_uncertain_items_out_unless_included(server: ServedSimulator) -> None:
+    sim = server.simulator
+    ids = writable(sim, 3)
+    # The first write is applied and its answer lost; its retry answers "already":
+    # maybe this batch did it, maybe someone else. It is uncertain.
+    sim.inject("lost", routes="write")
+    first = deactivate(server, "--ids", ",".join(ids), "--yes", "--format", "json")
+    assert first.exit_code == 0, first.stderr
+    result = json.loads(first.stdout)
+    assert result["summary"] == {"changed": 2, "uncertain": 1}
+    [lost] = [i["identifier"] for i in result["items"] if i["outcome"] == "uncertain"]
+    changed = [i for i in ids if i != lost]
+    batch_id = result["batch_id"]
+    env = server_env(server.url)
+
+    dry = invoke(["undo", batch_id, "--dry-run", "--format", "json"], env)
+    assert dry.exit_code == 0, dry.stderr
+    assert [r["identifier"] for r in json.loads(dry.stdout)["requests"]] == changed
+    assert "left out: 1 item uncertain" in dry.stderr and lost in dry.stderr
+    assert "--include-uncertain" in dry.stderr
+
+    before = len(writes(sim))
+    done = invoke(["undo", batch_id, "--yes", "--format", "json"], env)
+    assert done.exit_code == 0, done.stderr
+    undone = json.loads(done.stdout)
+    assert [i["identifier"] for i in undone["items"]] == changed
+    assert undone["left_out_uncertain"] == [
+        {"kind": "password", "identifier": lost, "name": sim.get("password", lost).name}
+    ]
+    assert "pass --include-uncertain" in done.stderr
+    sent = [path.rsplit("/", 1)[1] for _, path, _ in writes(sim)[before:]]
+    assert sorted(sent) == sorted(changed), "the uncertain item was not sent"
+    assert not sim.is_active("password", lost)
+    assert all(sim.is_active("password", i) for i in changed)
+
+    dry = invoke(["undo", batch_id, "--dry-run", "--include-uncertain", "--format", "json"], env)
+    assert [r["identifier"] for r in json.loads(dry.stdout)["requests"]] == [*changed, lost]
+    both = invoke(["undo", batch_id, "--yes", "--include-uncertain", "--format", "json"], env)
+    assert both.exit_code == 0, both.stderr
+    assert lost in [i["identifier"] for i in json.loads(both.stdout)["items"]]
+    assert "left out" not in both.stderr
+    assert sim.is_active("password", lost), "sent on purpose: reactivated"

@@ -94,7 +94,8 @@ def test_the_demo_flag_still_runs_on_the_simulator() -> None:
     result = json.loads(done.stdout)
     assert [item["outcome"] for item in result["items"]] == ["changed"]
     # The demo's batch is journalled as the demo's, where `audit --demo` finds it.
-    assert [batch.profile for batch in load_batches(audit_path())] == ["demo"]
+    assert [batch.profile for batch in load_batches(audit_path(demo=True))] == ["demo"]
+    assert not audit_path().exists(), "the demo keeps its own journal"
 
 
 def test_the_senhasegura_names_reach_a_real_server() -> None:

@@ -165,18 +165,37 @@ async def test_retries_stop_at_the_deadline() -> None:
     assert "could not connect" in str(info.value)
 
 
-async def test_server_errors_and_400s_are_not_retried() -> None:
-    fake = FakeMySafe().on("POST", deactivate_path("5"), (500, ex.ENVELOPE_500))
-    fake.on(
+async def test_400s_are_not_retried() -> None:
+    fake = FakeMySafe().on(
         "POST", deactivate_path("6"), (400, ex.app_error("1006: User does not have access", 1006))
     )
     client, sleeps = fake.client()
     async with client:
-        with pytest.raises(ServerError):
-            await client.deactivate(ItemRef(Kind.PASSWORD, "5"))
         with pytest.raises(NoAccessError):
             await client.deactivate(ItemRef(Kind.PASSWORD, "6"))
     assert sleeps == []
+
+
+async def test_a_500_on_a_write_may_have_been_applied_and_is_retried() -> None:
+    # "Unexpected error" may come after the change: the write is idempotent, so it
+    # is asked again; when every attempt gets a 500 the item is in doubt, not failed.
+    fake = FakeMySafe().on("POST", deactivate_path("5"), (500, ex.ENVELOPE_500))
+    client, sleeps = fake.client(retry=RetryPolicy(attempts=3, base_delay=0.1))
+    async with client:
+        with pytest.raises(ServerError) as info:
+            await client.deactivate(ItemRef(Kind.PASSWORD, "5"))
+    assert info.value.maybe_applied and info.value.attempts == 3
+    assert len(sleeps) == 2
+
+
+async def test_a_500_on_the_token_is_not_a_write_that_may_have_been_applied() -> None:
+    fake = FakeMySafe().on("POST", "/api/oauth2/token", (500, ex.ENVELOPE_500))
+    client, _ = fake.client(retry=RetryPolicy(attempts=2, base_delay=0.1))
+    async with client:
+        [outcome] = await client.set_active_many([ItemRef(Kind.PASSWORD, "5")], Action.DEACTIVATE)
+    assert outcome.status is OutcomeStatus.FAILED
+    assert outcome.error is not None and not outcome.error.maybe_applied
+    assert fake.calls(deactivate_path("5")) == []
 
 
 async def test_retry_after_is_honoured_within_bounds() -> None:
@@ -192,7 +211,7 @@ async def test_retry_after_is_honoured_within_bounds() -> None:
     assert sleeps == [2.0]
 
 
-async def test_already_after_a_lost_answer_counts_as_our_change() -> None:
+async def test_already_after_a_lost_answer_is_uncertain_not_our_change() -> None:
     fake = FakeMySafe().on(
         "POST",
         deactivate_path("5"),
@@ -203,8 +222,23 @@ async def test_already_after_a_lost_answer_counts_as_our_change() -> None:
     async with client:
         [outcome] = await client.set_active_many([ItemRef(Kind.PASSWORD, "5")], Action.DEACTIVATE)
     assert outcome.status is OutcomeStatus.ALREADY
-    assert outcome.result is not None and outcome.result.changed_by_lost_attempt
-    assert outcome.changed_by_us, "undo must reactivate what the lost attempt deactivated"
+    assert outcome.result is not None and outcome.result.after_lost_answer
+    # The lost attempt may have done it, or someone else before it: never "ours".
+    assert outcome.uncertain and not outcome.changed_by_us
+
+
+async def test_changed_after_a_lost_answer_is_ours_the_lost_attempt_did_nothing() -> None:
+    fake = FakeMySafe().on(
+        "POST",
+        deactivate_path("5"),
+        (502, ex.KONG_502),
+        (200, ex.write_ok("Password successfully deactivated")),
+    )
+    client, _ = fake.client()
+    async with client:
+        [outcome] = await client.set_active_many([ItemRef(Kind.PASSWORD, "5")], Action.DEACTIVATE)
+    assert outcome.status is OutcomeStatus.CHANGED and outcome.changed_by_us
+    assert not outcome.uncertain
 
 
 async def test_already_after_an_unsent_attempt_is_not_our_change() -> None:

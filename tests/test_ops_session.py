@@ -189,17 +189,22 @@ async def test_shutdown_mid_batch_waits_then_records_in_doubt_and_leaves_it_resu
     await following.wait()
     sent = {p.rsplit("/", 1)[1] for _, p, _ in sim.request_log[before:] if "inactive" in p}
     assert sent == {r.identifier for r in found.left()}
+    # "Already": the first batch's unanswered request may have done it, or someone
+    # else (here the test, as another operator would): uncertain, never "ours".
     assert {o.result for o in run.outcomes.values() if o.ref.identifier in doubt} == {
-        Result.CHANGED_ANSWER_LOST
+        Result.UNCERTAIN
     }
     assert all(not sim.is_active("password", r.identifier) for r in refs)
     assert following.interrupted() == []
     [origin, resume] = load_batches(path)
     # Each change is undoable from the batch that made it; the doubt settled in the
-    # first batch's story.
+    # first batch's story as uncertain, in both, and no undo sends it unasked.
     undoable = {r.identifier for r in origin.undoable()} | {r.identifier for r in resume.undoable()}
-    assert undoable == {r.identifier for r in refs}
-    assert doubt <= {r.identifier for r in origin.undoable()}
+    assert undoable == {r.identifier for r in refs} - doubt
+    assert {r.identifier for r in origin.uncertain()} == doubt
+    assert {r.identifier for r in resume.uncertain()} == doubt
+    assert origin.in_doubt() == []
+    assert {r.identifier for r in following.reverse_plan(origin).uncertain} == doubt
     assert resume.resumes == origin.batch_id
     await following.shutdown()
 
@@ -303,7 +308,7 @@ async def test_a_failure_after_a_lost_answer_is_in_doubt_not_failed(tmp_path: Pa
     sim = Simulator(SimulatorConfig(seed=1, passwords=6, api_secrets=2))
     session = session_for(sim, tmp_path / "audit.jsonl", concurrency=1)
     [ref, *_] = writable(sim)
-    sim.inject("lost", "500")  # applied, answer lost; the retry gets a 500
+    sim.inject("lost", "500", "500")  # applied, answer lost; the retries get a 500
     run = session.start(BatchPlan(Action.DEACTIVATE, [ref]))
     await session.wait()
     [outcome] = run.outcomes.values()

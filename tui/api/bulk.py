@@ -35,13 +35,18 @@ class Outcome:
 
     @property
     def changed_by_us(self) -> bool:
-        """Did this batch change the item? (What an undo must revert.)"""
-        if self.status is OutcomeStatus.CHANGED:
-            return True
+        """Did this request change the item? (What an undo must revert.) Only a
+        "changed" answer says so: an "already" after a lost answer is uncertain."""
+        return self.status is OutcomeStatus.CHANGED
+
+    @property
+    def uncertain(self) -> bool:
+        """An "already" after an attempt whose answer was lost: that attempt may
+        have done it, or someone else did before it."""
         return (
             self.status is OutcomeStatus.ALREADY
             and self.result is not None
-            and self.result.changed_by_lost_attempt
+            and self.result.after_lost_answer
         )
 
 

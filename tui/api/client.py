@@ -244,7 +244,7 @@ class MySafeClient:
             status=reply.response.status_code,
             request_id=request_id,
             attempts=reply.attempts,
-            changed_by_lost_attempt=already and reply.lost_attempt,
+            after_lost_answer=already and reply.lost_attempt,
         )
 
     async def set_active_many(
@@ -290,8 +290,15 @@ class MySafeClient:
         if self.settings.tenant:
             form["tenant"] = self.settings.tenant
         auth = (self.settings.client_id, secret) if self.settings.basic_auth else None
-        response = await self._send("POST", "/api/oauth2/token", data=form, auth=auth)
-        return parse_token(response)
+        try:
+            response = await self._send("POST", "/api/oauth2/token", data=form, auth=auth)
+            return parse_token(response)
+        except MySafeError as exc:
+            # A token request changes nothing on the server: whatever became of it
+            # (a 500, a 502, a dropped connection), the write waiting for the token
+            # was not sent, so it cannot have been applied.
+            exc.maybe_applied = False
+            raise
 
     # -- requests -------------------------------------------------------------------
 

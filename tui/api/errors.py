@@ -145,9 +145,15 @@ class BadRouteError(MySafeError):
 
 
 class ServerError(MySafeError):
-    """HTTP 500 (or another 5xx the gateway did not explain)."""
+    """HTTP 500 (or another 5xx the gateway did not explain).
+
+    "Unexpected error" may come after the change was made (the failure was in
+    writing the answer), so a write that got it may have been applied; and since
+    the requests that are retried are idempotent, it is retried like a 502."""
 
     title = "Server error"
+    retryable = True
+    maybe_applied = True
 
 
 class GatewayError(MySafeError):

@@ -184,6 +184,8 @@ class ActionResult:
     request_id: str | None = None
     #: How many requests it took (more than one after retries).
     attempts: int = 1
-    #: "has already been ..." after an earlier attempt whose answer was lost: that
-    #: earlier attempt most likely did the change, so an undo should revert it.
-    changed_by_lost_attempt: bool = False
+    #: "has already been ..." after an earlier attempt whose answer was lost or
+    #: ambiguous (a 502, 504 or 500, a timeout, a dropped connection): that attempt
+    #: may have done the change, or someone else did before it. Nobody can tell
+    #: which, so it is uncertain: never "changed by us", never reversed unasked.
+    after_lost_answer: bool = False

@@ -13,7 +13,8 @@ class RetryPolicy:
 
     Only idempotent requests are retried (every read, and activate/deactivate, which
     senhasegura documents as idempotent), and only for failures that may pass: a
-    502/503/504 or 429 from the gateway, a timeout, a refused or dropped connection.
+    500 ("Unexpected error"), a 502/503/504 or 429 from the gateway, a timeout, a
+    refused or dropped connection.
     A 400 is the server's considered answer and is never retried.
     """
 

@@ -8,7 +8,7 @@ from typing import Any, Protocol, TypeVar
 
 import click
 
-from tui.api import Action
+from tui.api import Action, ItemRef
 from tui.cli.batches import BatchRequest, confirmation_refusal, send, write_refusal
 from tui.cli.errors import EXIT_CODES_HELP, CliError, refused, report, warn
 from tui.cli.ids import KIND_WORDS, read_ids
@@ -27,6 +27,7 @@ from tui.cli.running import Interruption, build, run
 from tui.launch import LaunchOptions
 from tui.ops import BatchPlan, BatchRecord, Refused, Session, load_batches
 from tui.ops.target import Target
+from tui.ops.wording import plural
 from tui.paths import audit_path
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -103,8 +104,9 @@ def change_command(action: Action) -> click.Command:
             f"{verb.capitalize()} the items with the given ids, on the console's session, "
             "guards and audit journal. Ids come from --ids 3,4,5 or --ids-file FILE (- for "
             "stdin): one id a line, or the JSON or JSON Lines that `list` prints. Off a "
-            "terminal it needs --yes. Every item ends with an outcome: changed, "
-            "changed_answer_lost, already, failed, in_doubt, not_attempted or refused."
+            "terminal it needs --yes. Every item ends with an outcome: changed, already, "
+            "uncertain (already so after a lost answer: maybe this batch, maybe someone "
+            "else), failed, in_doubt, not_attempted or refused."
         ),
     )
     @click.argument("kind_word", metavar="passwords|secrets", type=click.Choice(list(KIND_WORDS)))
@@ -196,17 +198,25 @@ def follow_up(batch: BatchRecord, made_on: str | None, plan_of: PlanOf) -> Batch
     short_help="reverse what a batch changed, from the audit journal",
     epilog=EPILOG,
     help=(
-        "Reactivate (or deactivate again) exactly what batch BATCH_ID changed or may have "
-        "changed, as the journal tells it; console batches too. Only on the server (and "
-        "tenant and access key) the batch was made on; anywhere else it is refused. The "
-        "same guards as deactivate apply."
+        "Reactivate (or deactivate again) exactly what batch BATCH_ID changed, or sent "
+        "without an answer (in doubt), as the journal tells it; console batches too. Items "
+        "it found already so after a lost answer (uncertain: maybe this batch did it, maybe "
+        "someone else) are left out and listed on stderr unless --include-uncertain. Only "
+        "on the server (and tenant and access key) the batch was made on; anywhere else it "
+        "is refused. The same guards as deactivate apply."
     ),
 )
 @click.argument("batch_id")
+@click.option(
+    "--include-uncertain",
+    is_flag=True,
+    help="send the uncertain items too (found already so after a lost answer)",
+)
 @made_on_option
 @batch_options
 def undo(
     batch_id: str,
+    include_uncertain: bool,
     made_on: str | None,
     reason: str,
     yes: bool,
@@ -225,6 +235,22 @@ def undo(
                 f"batch {batch_id} was already undone by {', '.join(batch.undone_by)}; "
                 "sending again (activate and deactivate are idempotent)"
             )
+        left_out: list[ItemRef] = []
+        if include_uncertain:
+            plan = plan.including_uncertain()
+        elif plan.uncertain:
+            left_out = list(plan.uncertain)
+            warn(
+                f"left out: {plural(len(left_out))} uncertain (found already so after a lost "
+                "answer: an attempt of the batch may have done it, or someone else): "
+                f"{', '.join(r.identifier for r in left_out)}; pass --include-uncertain to "
+                "send them too"
+            )
+        extra: dict[str, Any] = {"undoes": batch_id}
+        if left_out:
+            extra["left_out_uncertain"] = [
+                {"kind": r.kind.value, "identifier": r.identifier, "name": r.name} for r in left_out
+            ]
         return BatchRequest(
             plan.action,
             list(plan.refs),
@@ -235,7 +261,7 @@ def undo(
             unlock,
             follows=plan,
             look_up=False,
-            extra={"undoes": batch_id},
+            extra=extra,
         )
 
     return execute(Connection.take(values), fmt, request)

@@ -1,9 +1,11 @@
 """What became of each item of a batch, told truthfully and the same way everywhere.
 
 The client reports four statuses; the operator and the audit reviewer need more:
-an item switched off by an attempt whose answer was lost is *changed*, not
-"already inactive", and a request that got no answer is *in doubt*, not failed.
-Every front end, the journal and the exports take their words from here.
+an "already inactive" that came after an attempt whose answer was lost is
+*uncertain* (that attempt may have done it, or someone else did first), never
+"changed by us" nor plain "already"; and a request that got no answer is *in
+doubt*, not failed. Every front end, the journal and the exports take their
+words from here.
 """
 
 from __future__ import annotations
@@ -28,9 +30,12 @@ class Result(StrEnum):
     """The machine value of an outcome (the journal's ``result``, the CLI's ``outcome``)."""
 
     CHANGED = "changed"
-    #: An earlier attempt's answer was lost, the retry answered "already": we did it.
-    CHANGED_ANSWER_LOST = "changed_answer_lost"
     ALREADY = "already"
+    #: An attempt's answer was lost (a 502, 504 or 500, a timeout, a dropped
+    #: connection) and a later answer said "already": that attempt may have done it,
+    #: or someone else did before it. The item is in the asked state; who put it
+    #: there is unknown, so it is neither "changed by us" nor undone unasked.
+    UNCERTAIN = "uncertain"
     FAILED = "failed"
     #: Sent, and no answer came: the server may or may not have applied it.
     IN_DOUBT = "in_doubt"
@@ -40,18 +45,39 @@ class Result(StrEnum):
 
 
 #: Outcomes after which the item is in the state the batch asked for.
-SETTLED = frozenset({Result.CHANGED, Result.CHANGED_ANSWER_LOST, Result.ALREADY})
-#: Outcomes an undo must revert: what this batch did, or may have done.
-UNDOABLE = frozenset({Result.CHANGED, Result.CHANGED_ANSWER_LOST, Result.IN_DOUBT})
+SETTLED = frozenset({Result.CHANGED, Result.ALREADY, Result.UNCERTAIN})
+#: Outcomes an undo reverts: what this batch did, or whose request is in doubt.
+#: Uncertain ones are left out unless the operator includes them on purpose.
+UNDOABLE = frozenset({Result.CHANGED, Result.IN_DOUBT})
+
+#: The words of an uncertain outcome, after "already inactive", when no batch is named.
+THIS_BATCH_MAY_HAVE = "an attempt of this batch may have done it"
+#: The machine value, and the label words, that older journals wrote for what was
+#: uncertain all along: read back as :attr:`Result.UNCERTAIN`.
+OLD_ANSWER_LOST = "changed_answer_lost"
+
+
+def _already(action: Action) -> str:
+    return "already active" if action is Action.ACTIVATE else "already inactive"
+
+
+def uncertain_detail(origins: Iterable[str], *, ours: bool = False) -> str:
+    """Who may have made an uncertain change: "an attempt of batch A or B may have
+    done it"; ``ours``: this batch's own attempt, whose answer was lost, too."""
+    names = list(dict.fromkeys(origins))
+    if not names:
+        return THIS_BATCH_MAY_HAVE
+    who = f"batch {' or '.join(names)}" + (" or of this batch" if ours else "")
+    return f"an attempt of {who} may have done it"
 
 
 def _label(action: Action, result: Result, detail: str) -> str:
     if result is Result.CHANGED:
         return action.past
-    if result is Result.CHANGED_ANSWER_LOST:
-        return f"{action.past} (first answer lost)"
+    if result is Result.UNCERTAIN:
+        return f"{_already(action)} ({detail or THIS_BATCH_MAY_HAVE})"
     if result is Result.ALREADY:
-        return "already active" if action is Action.ACTIVATE else "already inactive"
+        return _already(action)
     if result is Result.IN_DOUBT:
         return "in doubt"
     if result is Result.NOT_ATTEMPTED:
@@ -68,6 +94,9 @@ LEGACY_LABELS: dict[str, Result] = {
     "already inactive": Result.ALREADY,
     "already active": Result.ALREADY,
     "not attempted": Result.NOT_ATTEMPTED,
+    # What older versions called "changed by the lost attempt" was uncertain.
+    "deactivated (first answer lost)": Result.UNCERTAIN,
+    "activated (first answer lost)": Result.UNCERTAIN,
 }
 
 
@@ -84,7 +113,8 @@ class ItemOutcome:
     code: int | None = None
     request_id: str | None = None
     attempts: int = 1
-    #: "not found", "no access", "failed after retries": the kind of failure.
+    #: "not found", "no access", "failed after retries": the kind of failure; for
+    #: an uncertain outcome, who may have done it ("an attempt of batch A may ...").
     detail: str = ""
 
     @property
@@ -99,8 +129,8 @@ class ItemOutcome:
     @property
     def row_label(self) -> str:
         """The label for a table row, where width is scarce."""
-        if self.result is Result.CHANGED_ANSWER_LOST:
-            return f"{self.action.past} (answer lost)"
+        if self.result is Result.UNCERTAIN:
+            return f"{_already(self.action)} (maybe ours)"
         return self.label
 
     @property
@@ -113,7 +143,11 @@ class ItemOutcome:
 
     @property
     def changed_by_us(self) -> bool:
-        return self.result in (Result.CHANGED, Result.CHANGED_ANSWER_LOST)
+        return self.result is Result.CHANGED
+
+    @property
+    def uncertain(self) -> bool:
+        return self.result is Result.UNCERTAIN
 
     @property
     def undoable(self) -> bool:
@@ -156,8 +190,8 @@ def from_client(outcome: Outcome) -> ItemOutcome:
     if outcome.status in (OutcomeStatus.CHANGED, OutcomeStatus.ALREADY) and result is not None:
         if outcome.status is OutcomeStatus.CHANGED:
             kind = Result.CHANGED
-        elif result.changed_by_lost_attempt:
-            kind = Result.CHANGED_ANSWER_LOST
+        elif result.after_lost_answer:
+            kind = Result.UNCERTAIN
         else:
             kind = Result.ALREADY
         return ItemOutcome(
@@ -168,6 +202,7 @@ def from_client(outcome: Outcome) -> ItemOutcome:
             http_status=result.status,
             request_id=result.request_id,
             attempts=result.attempts,
+            detail=THIS_BATCH_MAY_HAVE if kind is Result.UNCERTAIN else "",
         )
     kind = Result.IN_DOUBT if error is not None and error.maybe_applied else Result.FAILED
     return ItemOutcome(
@@ -195,8 +230,8 @@ def not_attempted(ref: ItemRef, action: Action, why: str) -> ItemOutcome:
 #: The order of a summary: what was done first, what is left last.
 _ORDER = (
     Result.CHANGED,
-    Result.CHANGED_ANSWER_LOST,
     Result.ALREADY,
+    Result.UNCERTAIN,
     Result.FAILED,
     Result.IN_DOUBT,
     Result.NOT_ATTEMPTED,
@@ -205,7 +240,8 @@ _ORDER = (
 
 
 def summary(action: Action, outcomes: Iterable[ItemOutcome]) -> str:
-    """'3 deactivated, 1 deactivated (first answer lost), 2 no access' in a fixed order."""
+    """In a fixed order: "3 deactivated, 1 already inactive (an attempt of this
+    batch may have done it), 2 no access"."""
     counts: Counter[str] = Counter()
     labels: dict[Result, list[str]] = {result: [] for result in _ORDER}
     for outcome in outcomes:

@@ -50,9 +50,11 @@ class BatchPlan:
     undoes: str | None = None
     #: This batch finishes what an interrupted one left.
     resumes: str | None = None
-    #: Items sent by an earlier batch with no answer, and that batch's id: an
-    #: "already" answer to them means that earlier request did the change.
-    in_doubt: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    #: Items sent by earlier batches with no answer, and the ids of every batch
+    #: whose request for the item is unanswered. A "changed" answer settles each
+    #: as not applied; an "already" leaves it uncertain which of them (or someone
+    #: else) did it.
+    in_doubt: Mapping[tuple[str, str], Sequence[str]] = field(default_factory=dict)
     #: Nothing is sent: the requests are written out instead.
     dry_run: bool = False
     #: The batch this one resumes or undoes has no target on record, and the

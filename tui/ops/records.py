@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.api import Action, ItemRef, Kind
-from tui.ops.outcomes import LEGACY_LABELS, SETTLED, UNDOABLE, Result
+from tui.ops.outcomes import LEGACY_LABELS, OLD_ANSWER_LOST, SETTLED, UNDOABLE, Result
 from tui.ops.target import Target
 
 Key = tuple[str, str]
@@ -37,8 +37,13 @@ def read_records(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def result_of(record: dict[str, Any]) -> Result:
-    """The record's result, from ``result`` or, in older journals, its label."""
+    """The record's result, from ``result`` or, in older journals, its label.
+
+    Older journals called an "already" after a lost answer ``changed_answer_lost``
+    ("... (first answer lost)"); it was uncertain all along, and reads so."""
     value = record.get("result")
+    if value == OLD_ANSWER_LOST:
+        return Result.UNCERTAIN
     if isinstance(value, str):
         try:
             return Result(value)
@@ -92,8 +97,9 @@ class BatchRecord:
     results: dict[Key, Result] = field(default_factory=dict)
     #: Items whose request was sent and has no outcome on record.
     unanswered: set[Key] = field(default_factory=set)
-    #: Items a resume took over as in doubt, with the batch that sent them.
-    inherited_doubt: dict[Key, str] = field(default_factory=dict)
+    #: Items a resume took over as in doubt, with every batch whose request for
+    #: the item is unanswered (a chain of kills leaves several).
+    inherited_doubt: dict[Key, list[str]] = field(default_factory=dict)
     #: Later batches that resumed this one.
     resumed_by: list[str] = field(default_factory=list)
     #: Later batches that undid this one.
@@ -122,21 +128,32 @@ class BatchRecord:
         keys |= self.unanswered | set(self.inherited_doubt)
         return [ref for ref in self.refs if (ref.kind.value, ref.identifier) in keys]
 
-    def doubt_origins(self) -> dict[Key, str]:
-        """For each item in doubt, the batch whose request went unanswered."""
-        origins = dict(self.inherited_doubt)
+    def doubt_origins(self) -> dict[Key, tuple[str, ...]]:
+        """For each item in doubt, every batch whose request for it went unanswered:
+        those this batch took over, and this batch itself if its own request did."""
+        origins = {key: tuple(batches) for key, batches in self.inherited_doubt.items()}
         for ref in self.in_doubt():
             key = (ref.kind.value, ref.identifier)
             if key in self.unanswered or self.results.get(key) is Result.IN_DOUBT:
-                origins[key] = self.batch_id
+                before = origins.get(key, ())
+                origins[key] = (*before, self.batch_id) if self.batch_id not in before else before
         return origins
 
     def undoable(self) -> list[ItemRef]:
-        """What this batch changed, or may have changed: what an undo reverts."""
+        """What this batch changed, or whose request is in doubt: what an undo reverts."""
         return [
             ref
             for ref in self.refs
             if self.results.get((ref.kind.value, ref.identifier)) in UNDOABLE
+        ]
+
+    def uncertain(self) -> list[ItemRef]:
+        """Items found "already so" after a lost answer: maybe this batch, maybe
+        someone else. An undo leaves them out unless the operator includes them."""
+        return [
+            ref
+            for ref in self.refs
+            if self.results.get((ref.kind.value, ref.identifier)) is Result.UNCERTAIN
         ]
 
     def settled_count(self) -> int:
@@ -181,8 +198,11 @@ def load_batches(path: Path) -> list[BatchRecord]:
             for item in record.get("in_doubt") or []:
                 ref = _ref(item)
                 if ref is not None:
+                    # One entry per (item, origin): a chain of kills leaves several.
                     origin = str(item.get("batch_id") or batch_id)
-                    batch.inherited_doubt[(ref.kind.value, ref.identifier)] = origin
+                    origins = batch.inherited_doubt.setdefault((ref.kind.value, ref.identifier), [])
+                    if origin not in origins:
+                        origins.append(origin)
             batches[batch_id] = batch
             if batch.resumes in batches:
                 batches[str(batch.resumes)].resumed_by.append(batch_id)
@@ -197,9 +217,9 @@ def load_batches(path: Path) -> list[BatchRecord]:
         if phase == "intent":
             batch.unanswered.add(key)
         elif phase in ("outcome", "settle"):
-            if phase == "outcome":
-                batch.unanswered.discard(key)
             result = result_of(record)
+            if phase == "outcome" or result is not Result.IN_DOUBT:
+                batch.unanswered.discard(key)  # a settlement answers the request too
             batch.results[key] = result
             if result is not Result.IN_DOUBT:
                 batch.inherited_doubt.pop(key, None)

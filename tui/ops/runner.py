@@ -27,6 +27,7 @@ from tui.ops.outcomes import (
     in_doubt,
     not_attempted,
     summary,
+    uncertain_detail,
 )
 from tui.ops.plans import BatchPlan
 
@@ -65,8 +66,8 @@ class BatchRun:
     state: str = "running"
     #: Outcome records the journal could not take (kept in memory and shown).
     unjournalled: int = 0
-    #: The origin batch of each item that was in doubt when this one was planned.
-    doubt_origins: dict[Key, str] = field(default_factory=dict)
+    #: Every batch whose request for an item was in doubt when this one was planned.
+    doubt_origins: dict[Key, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def action(self) -> Action:
@@ -108,7 +109,12 @@ class BatchRun:
         return [o.ref for o in self.outcomes.values() if o.changed_by_us]
 
     def undoable_refs(self) -> list[ItemRef]:
+        """What an undo sends: what this batch changed, or whose request is in doubt."""
         return [o.ref for o in self.outcomes.values() if o.undoable]
+
+    def uncertain_refs(self) -> list[ItemRef]:
+        """Found "already so" after a lost answer: an undo leaves them out unasked."""
+        return [o.ref for o in self.outcomes.values() if o.uncertain]
 
     def failed_refs(self) -> list[ItemRef]:
         """Items to try again: failures, those in doubt and those never sent."""
@@ -152,23 +158,8 @@ class Runner:
             except JournalError as exc:
                 run.unjournalled += 1
                 self._journal_failed(exc)
-            origin = run.doubt_origins.get(outcome.key)
-            if origin is not None and outcome.result in (
-                Result.CHANGED,
-                Result.CHANGED_ANSWER_LOST,
-            ):
+            for origin, settled in self._settlements(run, outcome):
                 # The unanswered request of ``origin`` is settled by this answer.
-                settled = (
-                    outcome
-                    if outcome.result is Result.CHANGED_ANSWER_LOST
-                    else ItemOutcome(
-                        outcome.ref,
-                        outcome.action,
-                        Result.FAILED,
-                        f"not applied: batch {run.batch_id} made the change",
-                        detail="not applied",
-                    )
-                )
                 try:
                     journal.outcome(
                         settled, origin, run.reason, phase="settle", settled_by=run.batch_id
@@ -180,19 +171,46 @@ class Runner:
             with contextlib.suppress(Exception):  # a display hiccup loses no outcome
                 listener.item_done(run, outcome)
 
+    @staticmethod
+    def _settlements(run: BatchRun, outcome: ItemOutcome) -> list[tuple[str, ItemOutcome]]:
+        """What this answer says of the unanswered requests of earlier batches for
+        the item: "changed" means none of them was applied; "already" (uncertain)
+        means any of them may have done it, or someone else. Anything else (an
+        error, no answer) settles nothing."""
+        origins = run.doubt_origins.get(outcome.key, ())
+        if not origins:
+            return []
+        if outcome.result is Result.CHANGED:
+            settled = ItemOutcome(
+                outcome.ref,
+                outcome.action,
+                Result.FAILED,
+                f"not applied: batch {run.batch_id} made the change",
+                detail="not applied",
+            )
+        elif outcome.result is Result.UNCERTAIN:
+            settled = outcome
+        else:
+            return []
+        return [(origin, settled) for origin in origins]
+
     def _classify(self, run: BatchRun, outcome: Outcome) -> ItemOutcome:
         item = from_client(outcome)
-        origin = run.doubt_origins.get(item.key)
-        if origin is not None and item.result is Result.ALREADY:
-            # The item was sent before with no answer: that attempt did it.
+        origins = run.doubt_origins.get(item.key, ())
+        if origins and item.result in (Result.ALREADY, Result.UNCERTAIN):
+            # Sent before with no answer: any of those requests may have done it
+            # (and this batch's own, if its answer was lost too), or someone else.
+            ours = item.result is Result.UNCERTAIN
+            detail = uncertain_detail(origins, ours=ours)
             return ItemOutcome(
                 item.ref,
                 item.action,
-                Result.CHANGED_ANSWER_LOST,
-                f"{item.message} (by the unanswered request of batch {origin})",
+                Result.UNCERTAIN,
+                f"{item.message} ({detail})",
                 http_status=item.http_status,
                 request_id=item.request_id,
                 attempts=item.attempts,
+                detail=detail,
             )
         return item
 
@@ -213,9 +231,11 @@ class Runner:
                     run.reason,
                     undoes=plan.undoes,
                     resumes=plan.resumes,
+                    # One entry per (item, origin); older readers keep the last.
                     in_doubt=[
                         {"kind": k, "identifier": i, "batch_id": origin}
-                        for (k, i), origin in run.doubt_origins.items()
+                        for (k, i), origins in run.doubt_origins.items()
+                        for origin in origins
                     ]
                     or None,
                 )

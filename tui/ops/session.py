@@ -13,6 +13,7 @@ import contextlib
 import itertools
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from tui.ops.plans import BatchPlan, ProfileView, limit_refusal, reason_refusal
 from tui.ops.records import BatchRecord, load_batches
 from tui.ops.runner import BatchListener, BatchRun, Runner
 from tui.ops.target import Target, describe
+from tui.ops.wording import plural
 
 #: How long a quit waits for requests in flight before it records them in doubt.
 SHUTDOWN_GRACE = 10.0
@@ -55,6 +57,16 @@ def _doing(plan: BatchPlan) -> str:
 
 def inverse(action: Action) -> Action:
     return Action.ACTIVATE if action is Action.DEACTIVATE else Action.DEACTIVATE
+
+
+def undo_purpose(batch_id: str, in_doubt: int, uncertain: int) -> str:
+    """ "Undo of batch b0001 (2 in doubt; 1 uncertain, left out unless included)"."""
+    notes = []
+    if in_doubt:
+        notes.append(f"{in_doubt} in doubt")
+    if uncertain:
+        notes.append(f"{uncertain} uncertain, left out unless included")
+    return f"Undo of batch {batch_id}" + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def unique_refs(refs: Sequence[ItemRef]) -> list[ItemRef]:
@@ -163,6 +175,11 @@ class Session:
     def refusal(self, plan: BatchPlan) -> str | None:
         """Why this plan may not go ahead (None: it may, after confirmation)."""
         if not plan.refs:
+            if plan.uncertain:
+                return (
+                    f"Nothing to send: {plural(len(plan.uncertain))} uncertain (found already "
+                    "so after a lost answer) left out; include them on purpose to send them."
+                )
             return "Nothing to send."
         if not plan.dry_run:
             refused = self.write_refusal()
@@ -182,21 +199,15 @@ class Session:
         refused = self.refusal(plan) or self.reason_refusal(reason)
         if refused:
             raise Refused(refused)
-        plan = BatchPlan(
-            plan.action,
-            unique_refs(plan.refs),
-            hidden=plan.hidden,
-            refused=plan.refused,
-            purpose=plan.purpose,
-            require_reason=self.profile.require_reason,
-            undoes=plan.undoes,
-            resumes=plan.resumes,
-            in_doubt=plan.in_doubt,
-            origin_named=plan.origin_named,
+        plan = replace(
+            plan, refs=unique_refs(plan.refs), require_reason=self.profile.require_reason
         )
         run = BatchRun(self.new_batch_id(), plan, reason.strip(), self.clock())
         self._claim(run)
-        run.doubt_origins = dict(plan.in_doubt)
+        run.doubt_origins = {
+            key: (origins,) if isinstance(origins, str) else tuple(origins)
+            for key, origins in plan.in_doubt.items()
+        }
         self.running = run
         self.history.append(run)
         if plan.undoes:
@@ -369,26 +380,24 @@ class Session:
     # -- undo, retry --------------------------------------------------------------------
 
     def undo_candidate(self) -> BatchRun | None:
-        """The newest batch of this session not undone yet that changed something."""
+        """The newest batch of this session not undone yet that changed something,
+        or may have: one whose only such items are uncertain is a candidate too, so
+        that the operator can include them on purpose (its plan sends nothing unasked)."""
         for run in reversed(self.history):
             undone = run.plan.undoes or run.batch_id in self._undone
-            if run.finished and not undone and run.undoable_refs():
+            if run.finished and not undone and (run.undoable_refs() or run.uncertain_refs()):
                 return run
         return None
 
     def undo_plan(self, run: BatchRun) -> BatchPlan:
-        unsure = sum(
-            1
-            for o in run.outcomes.values()
-            if o.result in (Result.CHANGED_ANSWER_LOST, Result.IN_DOUBT)
-        )
-        # Those whose answer was lost may have been so before the batch: say so.
-        note = f" ({unsure} changed by a request whose answer was lost)" if unsure else ""
+        """What ``run`` changed or left in doubt, reversed; its uncertain items apart."""
+        doubt = sum(1 for o in run.outcomes.values() if o.result is Result.IN_DOUBT)
         return BatchPlan(
             inverse(run.plan.action),
             run.undoable_refs(),
-            purpose=f"Undo of batch {run.batch_id}{note}",
+            purpose=undo_purpose(run.batch_id, doubt, len(run.uncertain_refs())),
             undoes=run.batch_id,
+            uncertain=run.uncertain_refs(),
         )
 
     def last_finished(self) -> BatchRun | None:
@@ -509,16 +518,22 @@ class Session:
 
     def reverse_plan(self, batch: BatchRecord, *, made_on: Target | None = None) -> BatchPlan:
         """Undo a batch from the journal (of any session of this vault): what it
-        changed, reversed. Refused when ``batch`` belongs to another vault."""
+        changed or left in doubt, reversed; its uncertain items apart, sent only if
+        included. Refused when ``batch`` belongs to another vault."""
         foreign = self.foreign(batch, made_on=made_on)
         if foreign:
             raise Refused(foreign)
+        doubt = {(r.kind.value, r.identifier) for r in batch.in_doubt()}
+        undoable = batch.undoable()
+        uncertain = batch.uncertain()
+        in_doubt = sum(1 for r in undoable if (r.kind.value, r.identifier) in doubt)
         return BatchPlan(
             inverse(batch.action),
-            batch.undoable(),
-            purpose=f"Undo of batch {batch.batch_id}",
+            undoable,
+            purpose=undo_purpose(batch.batch_id, in_doubt, len(uncertain)),
             undoes=batch.batch_id,
             origin_named=self._named(batch, made_on),
+            uncertain=uncertain,
         )
 
     def journal_path(self) -> Path | None:

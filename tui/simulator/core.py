@@ -77,6 +77,18 @@ NO_ACCESS = "1006: User does not have access"
 BAD_IDENTIFIER = "1010: Unexpected identifier type"
 
 
+#: Faults answered with an error status before the upstream saw the request.
+_UNAPPLIED_STATUS = {
+    "500": 500,
+    "502": 502,
+    "503": 503,
+    "504-unapplied": 504,
+    "hang-unapplied": 504,
+}
+#: Faults answered with an error status after the upstream applied the request.
+_APPLIED_STATUS = {"504": 504, "500-applied": 500, "502-applied": 502}
+
+
 class Simulator:
     """A senhasegura MySafe that lives in memory. State changes are real."""
 
@@ -98,6 +110,9 @@ class Simulator:
         self.injector = FaultInjector(self.config.faults)
         #: (method, path, status or "drop") of every request, for tests to read.
         self.request_log: list[tuple[str, str, int | str]] = []
+        #: (kind, identifier, active, request id) of every write that changed an
+        #: item's state: who really made each change (``set_active`` is not here).
+        self.changes: list[tuple[str, str, bool, str]] = []
         self.base_url = NOMINAL_BASE_URL
         self._requests = 0
         # 100 000 demo items take a second to list and encode: a thread does it,
@@ -142,7 +157,7 @@ class Simulator:
         return self.config.faults
 
     def inject(self, *faults: str, routes: str = "api") -> None:
-        """Queue faults for the next requests to ``routes`` ("api", "token" or "any")."""
+        """Queue faults for the next requests to ``routes`` ("api", "write", "token" or "any")."""
         for name in faults:
             if name not in FAULT_NAMES:
                 raise ValueError(f"unknown fault {name!r}; use one of {', '.join(FAULT_NAMES)}")
@@ -210,27 +225,30 @@ class Simulator:
         )
         request_id = self._request_id()
         accept = request.headers.get("accept", "")
-        plan = self.injector.plan(route)
+        write = route == "api" and request.method in ("POST", "PUT")
+        plan = self.injector.plan(route, write=write)
         fault = plan.fault
         response: SimResponse | None
-        if fault in ("500", "502", "503"):
-            response = self._gateway_error(int(fault), request_id, accept)
+        if fault in _UNAPPLIED_STATUS:
+            # The upstream never saw it (a hang answers late, past any timeout).
+            response = self._gateway_error(_UNAPPLIED_STATUS[fault], request_id, accept)
         elif fault == "drop":
             response = None
         elif fault == "401":
             response = json_response(401, {"message": NOT_AUTHORIZED}, request_id)
         else:
             response = self._route(request, path, request_id, accept)
-            if fault == "504":
-                # Kong gave up waiting; the upstream carried on and applied it.
-                response = self._gateway_error(504, request_id, accept)
+            if fault in _APPLIED_STATUS:
+                # Applied upstream; Kong gave up waiting (504), the upstream failed
+                # writing its answer (500), or its answer was garbled (502).
+                response = self._gateway_error(_APPLIED_STATUS[fault], request_id, accept)
             elif fault == "lost":
                 response = None
             elif fault in BODY_FAULTS:
                 # Applied, and answered with a body that may never arrive whole.
                 response = misbehaving(fault, response, self.config.faults.trickle)
         logged: int | str = response.status if response else "drop"
-        if fault == "hang" or fault in BODY_FAULTS:
+        if fault in ("hang", "hang-unapplied") or fault in BODY_FAULTS:
             logged = f"{fault} {logged}"  # answered late or never whole
         self.request_log.append((request.method, path, logged))
         return Reply(response, plan.delay)
@@ -322,5 +340,7 @@ class Simulator:
             return app_error(NO_ACCESS, request_id)
         done, already = MESSAGES[kind]["active" if active else "inactive_ok"]
         message = already if item.active == active else done
+        if item.active != active:
+            self.changes.append((kind, identifier, active, request_id))
         item.active = active
         return json_response(200, envelope(200, str(message)), request_id)

@@ -10,8 +10,24 @@ from dataclasses import dataclass, field
 #: misbehaves): one byte every ``FaultConfig.trickle`` seconds, a body that never
 #: ends, and a body that never ends after declaring ``HUGE_LENGTH`` bytes.
 BODY_FAULTS = ("trickle", "endless", "huge")
+#: Faults that say when they strike: "applied" after the server made the change
+#: (its answer is then replaced), "unapplied" before the request reached it. The
+#: plain "500" and "502" are unapplied, "504", "lost" and "hang" applied, "drop"
+#: unapplied; "hang-unapplied" stalls past any timeout and is never applied.
+TIMED_FAULTS = ("500-applied", "502-applied", "504-unapplied", "hang-unapplied")
 #: Scripted faults understood by :meth:`Simulator.inject`.
-FAULT_NAMES = ("500", "502", "503", "504", "drop", "lost", "hang", "401", *BODY_FAULTS)
+FAULT_NAMES = (
+    "500",
+    "502",
+    "503",
+    "504",
+    "drop",
+    "lost",
+    "hang",
+    "401",
+    *BODY_FAULTS,
+    *TIMED_FAULTS,
+)
 #: The Content-Length a "huge" answer declares: about 3 GB.
 HUGE_LENGTH = 3_000_000_000
 #: The random rates of :class:`FaultConfig`, in the order they are drawn.
@@ -60,7 +76,8 @@ class FaultConfig:
 @dataclass
 class ScriptedFault:
     name: str
-    #: "api" (only /api/mysafe/*), "token" (only the token endpoint) or "any".
+    #: "api" (only /api/mysafe/*), "write" (only activate, deactivate and the other
+    #: writes there), "token" (only the token endpoint) or "any".
     routes: str = "api"
 
 
@@ -85,14 +102,16 @@ class FaultInjector:
     def reseed(self, seed: int | None) -> None:
         self._rng = random.Random(seed)
 
-    def plan(self, route: str) -> FaultPlan:
-        """The fault (if any) and the delay for a request to ``route`` ("api"/"token"/"other")."""
+    def plan(self, route: str, *, write: bool = False) -> FaultPlan:
+        """The fault (if any) and the delay for a request to ``route`` ("api"/"token"/"other");
+        ``write``: it is a write (POST or PUT) to the API."""
         config = self.config
         delay = config.latency
         for index, scripted in enumerate(self.queue):
-            if scripted.routes == "any" or scripted.routes == route:
+            wanted = scripted.routes
+            if wanted in ("any", route) or (wanted == "write" and write):
                 del self.queue[index]
-                if scripted.name == "hang":
+                if scripted.name in ("hang", "hang-unapplied"):
                     delay += config.hang
                 return FaultPlan(scripted.name, delay)
         if not any(getattr(config, name) for name in _RATES):
