@@ -1,5 +1,6 @@
 """The real program in a pty, ended mid-batch every way an operator's session ends:
-SIGKILL, ctrl+q, SIGHUP (the SSH link dropped), SIGTERM. The journal holds an
+SIGKILL, ctrl+q, SIGHUP (the SSH link dropped), SIGTERM and every other signal whose
+default would kill it (SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM). The journal holds an
 outcome for every request the server received, and the next start resumes."""
 
 from __future__ import annotations
@@ -133,7 +134,9 @@ async def test_a_killed_batch_is_known_and_resumed_with_every_doubt_settled(
     assert "in_doubt" not in {result.value for result in first.results.values()}
 
 
-@pytest.mark.parametrize("ending", ["ctrl+q", "SIGHUP", "SIGTERM"])
+@pytest.mark.parametrize(
+    "ending", ["ctrl+q", "SIGHUP", "SIGTERM", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM"]
+)
 def test_quitting_mid_batch_records_every_request_and_leaves_a_resume(
     isolated_dirs: Path, slow_sim: Simulator, ending: str
 ) -> None:

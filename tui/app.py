@@ -39,6 +39,12 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+#: Signals whose default action ends the process, handled as a quit (SIGHUP has a
+#: handler of its own, which runs first: see ``_on_hangup``). SIGINT is a key
+#: (ctrl+c) in a raw terminal; SIGPIPE is ignored by Python.
+QUIT_SIGNALS = (signal.SIGTERM, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2, signal.SIGALRM)
+
+
 class MySafeApp(App[None]):
     """A thin shell: the session decides, the main screen shows, this owns the plumbing."""
 
@@ -162,9 +168,11 @@ class MySafeApp(App[None]):
                 )
         self._signal_loop = loop = asyncio.get_running_loop()
         self._signal_context = contextvars.copy_context()
-        # SIGTERM and SIGHUP (the SSH link dropped) end the program as a quit does.
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            loop.add_signal_handler(signal.SIGTERM, self._on_signal, signal.SIGTERM)
+        # SIGTERM, SIGHUP (the SSH link dropped) and every other signal whose default
+        # would kill the process end the program as a quit does: outcomes first.
+        for number in QUIT_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(number, self._on_signal, number)
         with contextlib.suppress(ValueError):  # not the main thread: no handler
             # A plain handler, not the loop's: it must run before Textual's SIGCONT
             # handler, which comes with a hangup and draws again.
@@ -215,8 +223,9 @@ class MySafeApp(App[None]):
     async def on_unmount(self) -> None:
         # Every way out passes here, an unexpected exception included: the batch is
         # stopped, requests in flight get a bounded wait, the rest is recorded.
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            asyncio.get_running_loop().remove_signal_handler(signal.SIGTERM)
+        for number in QUIT_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                asyncio.get_running_loop().remove_signal_handler(number)
         with contextlib.suppress(ValueError):
             signal.signal(signal.SIGHUP, signal.SIG_DFL)
         await self.session.shutdown("exit")
