@@ -397,3 +397,35 @@ def test_a_batch_stopped_by_sigint_resumes_only_on_its_own_server(tmp_path: Path
         assert sorted(set(sent)) == sorted(ids)
         assert len(sent) == len(ids), "nothing settled was sent twice"
         assert writes(second.simulator) == []
+
+
+async def test_a_console_does_not_resume_a_batch_another_process_is_resuming(
+    sim: Simulator, tmp_path: Path
+) -> None:
+    path = tmp_path / "audit.jsonl"
+    other = session_on(sim, path, "x", concurrency=1)  # another console or a script
+    keys = [i.identifier for i in sim.items("password") if i.can_write and i.active][:6]
+    dead = Journal(path, JournalContext("demo", "sim", "op"))
+    dead.target = other.target
+    refs = [ItemRef(Kind.PASSWORD, key) for key in keys]
+    dead.batch_started("dead0001", Action.DEACTIVATE, refs, pid=2**22 + 77)
+    dead.close()
+    app = make_app(sim, audit=Journal(path, JournalContext("demo", "sim", "op")))
+    async with running(app) as pilot:
+        lines = app.main.query_one("#log", LogPanel).all_lines
+        await wait_until(pilot, lambda: any("R resumes it" in line for line in lines()))
+        [batch] = other.interrupted()
+        sim.faults.latency = 0.2
+        elsewhere = other.start(other.resume_plan(batch))
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmBatch))
+        await pilot.press("y")
+        await wait_until(
+            pilot, lambda: any("dead0001 is being resumed by process" in x for x in lines())
+        )
+        assert app.session.history == []
+        await other.wait()
+    assert elsewhere.state == "done"
+    sent = [p for _, p, _ in sim.request_log if "/inactive/" in p]
+    assert sorted(sent) == sorted(f"/api/mysafe/password/inactive/{k}" for k in keys)
+    await other.shutdown()
