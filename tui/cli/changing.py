@@ -184,6 +184,30 @@ def find_batch(session: Session, batch_id: str) -> BatchRecord:
     raise CliError(f"no batch {batch_id!r} in the audit journal {where}")
 
 
+def following(
+    plan: BatchPlan,
+    fmt: str,
+    reason: str,
+    yes: bool,
+    dry_run: bool,
+    unlock: str | None,
+    extra: dict[str, Any],
+) -> BatchRequest:
+    """The request that sends the core's follow-up ``plan`` (names from the journal)."""
+    return BatchRequest(
+        plan.action,
+        list(plan.refs),
+        fmt,
+        reason,
+        yes,
+        dry_run,
+        unlock,
+        follows=plan,
+        look_up=False,
+        extra=extra,
+    )
+
+
 def follow_up(batch: BatchRecord, made_on: str | None, plan_of: PlanOf) -> BatchPlan:
     """The core's plan for an undo or resume of ``batch``, or its refusal as exit 2."""
     try:
@@ -251,18 +275,7 @@ def undo(
             extra["left_out_uncertain"] = [
                 {"kind": r.kind.value, "identifier": r.identifier, "name": r.name} for r in left_out
             ]
-        return BatchRequest(
-            plan.action,
-            list(plan.refs),
-            fmt,
-            reason,
-            yes,
-            dry_run,
-            unlock,
-            follows=plan,
-            look_up=False,
-            extra=extra,
-        )
+        return following(plan, fmt, reason, yes, dry_run, unlock, extra)
 
     return execute(Connection.take(values), fmt, request)
 
@@ -299,18 +312,7 @@ def resume(
         plan = follow_up(batch, made_on, session.resume_plan)
         if not batch.resumable:
             raise refused(f"{not_resumable(batch)}; nothing was sent")
-        return BatchRequest(
-            plan.action,
-            list(plan.refs),
-            fmt,
-            reason,
-            yes,
-            dry_run,
-            unlock,
-            follows=plan,
-            look_up=False,
-            extra={"resumes": batch_id},
-        )
+        return following(plan, fmt, reason, yes, dry_run, unlock, {"resumes": batch_id})
 
     return execute(Connection.take(values), fmt, request)
 
