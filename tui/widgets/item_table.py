@@ -196,6 +196,16 @@ class ItemTable(TableData, ScrollView, can_focus=True):
         self._refresh_key(key)
         self._post_marks()
 
+    def mark(self, keys: Iterable[str]) -> int:
+        """Mark many rows at once, never unmarking one (one repaint, one MarksChanged);
+        how many were not marked before."""
+        added = self._mark(keys)
+        if added:
+            self._cache.clear()
+            self.refresh()
+            self._post_marks()
+        return added
+
     def unmark(self, keys: Iterable[str]) -> None:
         """Unmark many rows at once (one repaint, one MarksChanged)."""
         if self._unmark(keys):
