@@ -225,9 +225,7 @@ async def test_uncertain_items_are_sent_when_included_with_i(sim: Simulator) -> 
     app = make_app(sim)
     sure, uncertain = uncertain_plan(sim)
     async with running(app) as pilot:
-        app.main.batches.confirm_and_run(
-            BatchPlan(Action.DEACTIVATE, [sure], uncertain=uncertain)
-        )
+        app.main.batches.confirm_and_run(BatchPlan(Action.DEACTIVATE, [sure], uncertain=uncertain))
         await pilot.pause()
         dialog = dialog_of(app)
         await pilot.press("i")
@@ -243,9 +241,7 @@ async def test_uncertain_items_included_with_the_checkbox(sim: Simulator) -> Non
     app = make_app(sim)
     sure, uncertain = uncertain_plan(sim)
     async with running(app) as pilot:
-        app.main.batches.confirm_and_run(
-            BatchPlan(Action.DEACTIVATE, [sure], uncertain=uncertain)
-        )
+        app.main.batches.confirm_and_run(BatchPlan(Action.DEACTIVATE, [sure], uncertain=uncertain))
         await pilot.pause()
         dialog = dialog_of(app)
         await pilot.press("tab", "tab")  # Cancel, the reason, the box

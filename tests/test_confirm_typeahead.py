@@ -41,6 +41,7 @@ sys.argv[0] = "mysafe-tui"
 sys.exit(main())
 """
 
+
 def steps_to_a_writable_row() -> int:
     """Rows from the top to the first the demo lets one deactivate (its default data)."""
     sim = Simulator(

@@ -231,8 +231,7 @@ class ConfirmBatch(ModalScreen[Confirmation | None]):
         what = "1 uncertain item" if len(uncertain) == 1 else f"{len(uncertain)} uncertain items"
         state = "active" if self.plan.action is Action.ACTIVATE else "inactive"
         return (
-            f"{what} left out: already {state}, an attempt of this batch may have done it:"
-            f" {names}"
+            f"{what} left out: already {state}, an attempt of this batch may have done it: {names}"
         )
 
     def _hint(self, text: str) -> None:
