@@ -63,24 +63,15 @@ class ConfirmBatch(ModalScreen[Confirmation | None]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="confirm.cancel", tooltip="Cancel: nothing sent"),
-        Binding(
-            "n",
-            "cancel",
-            "Cancel",
-            show=False,
-            id="confirm.no",
-            tooltip="Cancel (in the reason field, n is a letter)",
-        ),
+        Binding("n", "cancel", "Cancel", show=False, id="confirm.no", tooltip="Cancel"),
         Binding(
             "y",
             "confirm",
             "Confirm",
             show=False,
             id="confirm.yes",
-            tooltip=(
-                f"Confirm (in the reason field, y is a letter); above {TYPED_THRESHOLD}"
-                " items type the count first"
-            ),
+            tooltip=f"Confirm; above {TYPED_THRESHOLD} items type the count first (in a field, y"
+            " and n are letters)",
         ),
         Binding(
             "i",
@@ -275,9 +266,6 @@ class ConfirmBatch(ModalScreen[Confirmation | None]):
             place = 0 if step > 0 else len(order) - 1
         self.set_focus(order[place])
 
-    def _keys_on_buttons(self) -> str:
-        return "yni" if self.plan.uncertain else "yn"
-
     def _text_field_for(self, event: Key) -> Input | None:
         """The text field a typed character belongs in when the focused widget
         would not take it: digits to the count (when asked), other printable
@@ -298,9 +286,8 @@ class ConfirmBatch(ModalScreen[Confirmation | None]):
             return None if character.isdigit() else reason
         if count is not None and character.isdigit():
             return count
-        if character in self._keys_on_buttons() and not isinstance(focused, Input):
-            return None
-        return reason if not isinstance(focused, Input) else None
+        keys = "yni" if self.plan.uncertain else "yn"  # the dialog's own keys there
+        return None if character in keys or isinstance(focused, Input) else reason
 
     def route_key(self, event: Key) -> None:
         """Called by the app for each key as it arrives, before it is handed to the
