@@ -139,7 +139,7 @@ async def start_slow_batch(app: MySafeApp, sim: Simulator, pilot: Pilot[None]) -
     await pilot.press("asterisk", "d")
     dialog = app.screen
     assert isinstance(dialog, ConfirmBatch)
-    await pilot.press(*str(len(dialog.plan.refs)), "enter")
+    await pilot.press(*str(len(dialog.plan.refs)), "enter", "enter")
 
 
 async def wait_until(

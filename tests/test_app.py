@@ -232,7 +232,7 @@ async def test_many_items_need_the_count_typed(sim: Simulator) -> None:
         await pilot.press(*str(count + 1), "enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmBatch), "a wrong count does not confirm"
-        await pilot.press(*str(count), "enter")
+        await pilot.press(*str(count), "enter", "enter")
         await settle(app, pilot)
     assert len(posts(sim)) == count
     refused = {ref.identifier for ref in dialog.plan.refused}
@@ -249,7 +249,7 @@ async def test_stop_during_a_batch_reports_the_rest_as_not_attempted() -> None:
         await pilot.press("asterisk", "d")
         dialog = app.screen
         assert isinstance(dialog, ConfirmBatch)
-        await pilot.press(*str(len(dialog.plan.refs)), "enter")
+        await pilot.press(*str(len(dialog.plan.refs)), "enter", "enter")
         await wait_until(
             pilot, lambda: app.session.running is not None and app.session.running.done >= 1
         )
@@ -389,7 +389,7 @@ async def test_a_batch_with_faults_ends_with_every_item_known() -> None:
         await pilot.press("asterisk", "d")
         dialog = app.screen
         assert isinstance(dialog, ConfirmBatch)
-        await pilot.press(*str(len(dialog.plan.refs)), "enter")
+        await pilot.press(*str(len(dialog.plan.refs)), "enter", "enter")
         await settle(app, pilot)
         batch = app.session.last_finished()
         assert batch is not None and batch.done == batch.total
@@ -409,7 +409,7 @@ async def test_quit_asks_first_while_a_batch_runs() -> None:
         await pilot.press("asterisk", "d")
         dialog = app.screen
         assert isinstance(dialog, ConfirmBatch)
-        await pilot.press(*str(len(dialog.plan.refs)), "enter")
+        await pilot.press(*str(len(dialog.plan.refs)), "enter", "enter")
         await wait_until(pilot, lambda: app.session.running is not None)
         await pilot.press("q")
         await pilot.pause()

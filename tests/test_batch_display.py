@@ -37,7 +37,7 @@ async def test_a_batch_of_2000_repaints_its_progress_a_bounded_number_of_times()
         total = len(dialog.plan.refs)
         assert total >= 2000
         began = time.monotonic()
-        await pilot.press(*str(total), "enter")
+        await pilot.press(*str(total), "enter", "enter")
         await app.workers.wait_for_complete()
         elapsed = time.monotonic() - began
         await pilot.pause()

@@ -200,7 +200,7 @@ async def test_r_and_d_on_the_other_tab_during_a_batch_say_why() -> None:
         await pilot.press("asterisk", "d")
         dialog = app.screen
         assert isinstance(dialog, ConfirmBatch)
-        await pilot.press(*str(len(dialog.plan.refs)), "enter")
+        await pilot.press(*str(len(dialog.plan.refs)), "enter", "enter")
         await wait_until(pilot, lambda: app.session.running is not None)
         loads = len([1 for m, p, _ in sim.request_log if m == "GET"])
         await pilot.press("r")
@@ -248,7 +248,7 @@ async def test_items_left_out_as_not_editable_are_unmarked_after_the_batch(
         assert hint.startswith(f"Type {len(dialog.plan.refs)} and press enter")
         refused = str(dialog.query_one("#confirm-refused", Static).render())
         assert refused.startswith(f"{len(dialog.plan.refused)} items are left out")
-        await pilot.press(*str(len(dialog.plan.refs)), "enter")
+        await pilot.press(*str(len(dialog.plan.refs)), "enter", "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert table.marked_count == 0

@@ -68,6 +68,9 @@ def start_batch(sim: Simulator, served: ServedSimulator, state: Path) -> tuple[T
     terminal.read_until(f"Type {len(planned)}".encode())
     time.sleep(0.5)  # the real program's dialog ignores keys for 0.35 s after it opens
     terminal.send(str(len(planned)).encode() + b"\r")
+    # enter in the count moves on to the button; enter there sends.
+    terminal.read_until(b"y or enter deactivates")
+    terminal.send(b"\r")
     deadline = time.monotonic() + 20
     while sum(not sim.is_active("password", k) for k in planned) < 4:
         assert time.monotonic() < deadline, "the batch never started"
@@ -114,7 +117,7 @@ async def test_a_killed_batch_is_known_and_resumed_with_every_doubt_settled(
             left = {r.identifier for r in interrupted.left()}
             assert {r.identifier for r in dialog.plan.refs} == left
             if dialog.typed:
-                await pilot.press(*str(len(dialog.plan.refs)), "enter")
+                await pilot.press(*str(len(dialog.plan.refs)), "enter", "enter")
             else:
                 await pilot.press("y")
             await app.workers.wait_for_complete()

@@ -124,6 +124,9 @@ def test_a_dropped_link_mid_batch_hangs_up_the_program_and_every_request_is_told
         terminal.wait_for_dialog(f"Type {len(planned)}")
         terminal.type(str(len(planned)))
         terminal.send("Enter")
+        # enter in the count moves on to the button; enter there sends.
+        terminal.wait_for_text("y or enter deactivates")
+        terminal.send("Enter")
         terminal.wait_for(
             lambda: sum(not sim.is_active("password", k) for k in planned) >= 4,
             "the batch to be under way",

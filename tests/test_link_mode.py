@@ -298,7 +298,7 @@ async def test_the_batch_progress_repaints_at_most_twice_a_second() -> None:
         assert isinstance(dialog, ConfirmBatch)
         total = len(dialog.plan.refs)
         began = time.monotonic()
-        await pilot.press(*str(total), "enter")
+        await pilot.press(*str(total), "enter", "enter")
         await app.workers.wait_for_complete()
         elapsed = time.monotonic() - began
         run = app.session.last_finished()

@@ -68,7 +68,7 @@ async def test_a_100k_item_dry_run_opens_confirms_and_writes_every_request() -> 
         assert isinstance(dialog, ConfirmBatch) and dialog.typed
         count = len(dialog.plan.refs)
         assert dialog.plan.dry_run and count + len(dialog.plan.refused) == listed
-        await pilot.press(*str(count), "enter")
+        await pilot.press(*str(count), "enter", "enter")
         await wait_until(pilot, lambda: not isinstance(app.screen, ConfirmBatch))
         await pilot.pause()
         log = app.main.query_one("#log", LogPanel).all_lines()

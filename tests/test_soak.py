@@ -53,7 +53,7 @@ async def test_two_thousand_deactivations_through_faults(tmp_path: Path) -> None
             began = time.monotonic()
             await pilot.press("d")
             assert isinstance(app.screen, ConfirmBatch)
-            await pilot.press(*"2000", "enter")
+            await pilot.press(*"2000", "enter", "enter")  # the count, then the button
             # The UI answers while the batch runs.
             await wait_until(
                 pilot,

@@ -173,7 +173,7 @@ async def test_escape_in_the_filter_clears_it_and_never_stops_the_batch() -> Non
         await pilot.press("asterisk", "d")
         dialog = app.screen
         assert isinstance(dialog, ConfirmBatch)
-        await pilot.press(*str(len(dialog.plan.refs)), "enter")
+        await pilot.press(*str(len(dialog.plan.refs)), "enter", "enter")
         await wait_until(pilot, lambda: app.session.running is not None)
         run = app.session.running
         await pilot.press("slash", "x", "escape")
@@ -241,7 +241,7 @@ async def test_palette_quit_mid_batch_records_every_request_in_flight(tmp_path: 
         dialog = app.screen
         assert isinstance(dialog, ConfirmBatch)
         planned = [r.identifier for r in dialog.plan.refs]
-        await pilot.press(*str(len(planned)), "enter")
+        await pilot.press(*str(len(planned)), "enter", "enter")
         await wait_until(pilot, lambda: len(posts(sim)) >= 6)
         # What the command palette's "Quit" and ctrl+q both call.
         await app.action_quit()
@@ -328,7 +328,7 @@ async def test_an_unexpected_exception_mid_batch_still_ends_it_truthfully(tmp_pa
             await pilot.press("asterisk", "d")
             dialog = app.screen
             assert isinstance(dialog, ConfirmBatch)
-            await pilot.press(*str(len(dialog.plan.refs)), "enter")
+            await pilot.press(*str(len(dialog.plan.refs)), "enter", "enter")
             await wait_until(pilot, lambda: len(posts(sim)) >= 6)
             app.main.action_sort = broken  # type: ignore[method-assign]
             await pilot.press("s")

@@ -106,9 +106,10 @@ class TmuxTerminal:
     def wait_for_dialog(self, text: str, timeout: float = 20.0) -> None:
         """Wait for a confirmation dialog showing ``text`` and until it takes keys.
 
-        The dialog ignores keys for ``ARMING_DELAY`` after it is built (a held key
-        must not confirm it); it was built before it was drawn, so once it is seen,
-        that long after the sighting it is armed for certain.
+        The dialog ignores keys pressed within ``ARMING_DELAY`` of the key that
+        opened it (a held key must not confirm it); that key came before the
+        dialog was drawn, so once it is seen, that long after the sighting it is
+        armed for certain.
         """
         seen = self.wait_for_text(text, timeout)
         armed = seen + ARMING_DELAY

@@ -7,6 +7,7 @@ import contextlib
 import contextvars
 import logging
 import signal
+import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,7 @@ from textual.widgets import Input
 from tui import hangup
 from tui.api import MySafeClient, MySafeError
 from tui.applog import LOGGER_NAME
-from tui.dialogs.confirm_batch import ARMING_DELAY
+from tui.dialogs.confirm_batch import ARMING_DELAY, ConfirmBatch
 from tui.link_mode import LinkMode
 from tui.ops import ProfileView, Session
 from tui.paths import stylesheets
@@ -112,8 +113,12 @@ class MySafeApp(App[None]):
         self.warnings = list(warnings)
         self.clock = clock
         self.arming_delay = arming_delay
-        #: The confirmation dialog's arming clock (tests pass their own).
+        #: The confirmation dialog's arming clock (tests pass their own, and their
+        #: keys are stamped with it as they arrive).
         self.monotonic = monotonic
+        #: The time stamp of the newest key or mouse button event seen: while an
+        #: action bound to a key runs, that key's (see ``on_event``).
+        self.input_time: float | None = None
         self.errors: list[ErrorEntry] = []
         self._wanted_theme = theme
         self._quitting = False
@@ -210,6 +215,31 @@ class MySafeApp(App[None]):
         # how anyone learns the session ended by SIGHUP and not by a keystroke.
         self.say(f"{name} received: quitting safely.", severity="warning", toast=False)
         self.quit_safely(name)
+
+    async def on_event(self, event: events.Event) -> None:
+        # A key reaches here as it arrives, then again after it bubbled up from the
+        # focused widget, when the bindings run: noting its time stamp both times
+        # makes ``input_time`` that key's while its action runs, whatever keys
+        # arrived after it.
+        if isinstance(event, events.Key):
+            if not event.is_forwarded:
+                if self.monotonic is not None:
+                    event.time = self.monotonic()  # tests move time by hand
+                if isinstance(self.screen, ConfirmBatch):
+                    # Before it is handed to the focused widget: typed text lands
+                    # in the dialog's text fields, in order.
+                    self.screen.route_key(event)
+            self.input_time = event.time
+        elif isinstance(event, (events.MouseDown, events.MouseUp)) and not event.is_forwarded:
+            self.input_time = event.time if self.monotonic is None else self.monotonic()
+        await super().on_event(event)
+
+    def opening_time(self) -> float:
+        """When the input that is opening a dialog was made: the newest key or
+        click (the one whose action runs), else now."""
+        if self.input_time is not None:
+            return self.input_time
+        return self.monotonic() if self.monotonic is not None else time.monotonic()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # A blinking cursor repaints twice a second, for as long as the input is

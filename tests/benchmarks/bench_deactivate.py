@@ -195,7 +195,8 @@ async def app_batch(url: str, refs: Sequence[ItemRef]) -> tuple[float, float]:
         table = app.main.table()
         for ref in refs:
             table.toggle_mark(ref.identifier)
-        await pilot.press("d", *str(len(refs)))
+        # The count and enter move on to the button; the enter timed below sends.
+        await pilot.press("d", *str(len(refs)), "enter")
         drawn: list[float] = []
         bar = app.main.query_one(BatchBar)
         post_display = app.post_display_hook

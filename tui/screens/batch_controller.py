@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from textual.notifications import SeverityLevel
 
 from tui.api import Action, ItemRef, Kind
-from tui.dialogs.confirm_batch import ConfirmBatch
+from tui.dialogs.confirm_batch import Confirmation, ConfirmBatch
 from tui.ops import BatchPlan, BatchRecord, BatchRun, ItemOutcome, Refused, split_writable
 from tui.ops.dry_run import write_dry_run
 from tui.ops.export import export_items
@@ -86,22 +86,34 @@ class BatchController:
         hidden = sum(1 for r in allowed if r.identifier in hidden_keys)
         return BatchPlan(action, allowed, hidden=hidden, refused=refused)
 
-    def confirm_and_run(self, plan: BatchPlan) -> None:
+    def confirm_and_run(self, plan: BatchPlan, opened_at: float | None = None) -> None:
+        """Ask, then send. ``opened_at`` is the time stamp of the key that asked for
+        it (keys typed before it plus the arming delay are ignored); by default the
+        newest key or click the app has seen, which is the one whose action runs."""
         refused = self.session.refusal(plan)
         if refused:
             self.app.say(refused, severity="warning")
             return
         plan = replace(plan, require_reason=self.session.profile.require_reason)
 
-        def confirmed(reason: str | None) -> None:
-            if reason is None:
+        def confirmed(answer: Confirmation | None) -> None:
+            if answer is None:
                 self.screen.log_line(f"Cancelled: {plan.action.value} {plural(len(plan.refs))}")
-            elif plan.dry_run:
-                self._dry_run(plan, reason)
+                return
+            chosen = plan.including_uncertain() if answer.include_uncertain else plan
+            if chosen.dry_run:
+                self._dry_run(chosen, answer.reason)
             else:
-                self.start(plan, reason)
+                self.start(chosen, answer.reason)
 
-        dialog = ConfirmBatch(plan, arming_delay=self.app.arming_delay, clock=self.app.monotonic)
+        if opened_at is None:
+            opened_at = self.app.opening_time()
+        dialog = ConfirmBatch(
+            plan,
+            opened_at=opened_at,
+            arming_delay=self.app.arming_delay,
+            clock=self.app.monotonic,
+        )
         self.app.push_screen(dialog, confirmed)
 
     def start(self, plan: BatchPlan, reason: str) -> None:
@@ -135,10 +147,10 @@ class BatchController:
 
     # -- actions ------------------------------------------------------------------------
 
-    def change_selection(self, action: Action) -> None:
+    def change_selection(self, action: Action, opened_at: float | None = None) -> None:
         plan = self.plan_for_selection(action)
         if plan is not None:
-            self.confirm_and_run(plan)
+            self.confirm_and_run(plan, opened_at)
 
     def dry_run(self) -> None:
         plan = self.plan_for_selection(Action.DEACTIVATE)
@@ -200,11 +212,15 @@ class BatchController:
             return
         kind = self.screen.kind
         table = self.screen.table()
-        table.clear_marks()
+        # Added to the marks, never in their place: an item of an earlier batch
+        # that failed stays marked until a batch settles it.
         refs = [ref for ref in run.failed_refs() if ref.kind is kind]
-        for ref in refs:
-            table.toggle_mark(ref.identifier)
-        self.app.say(f"Marked {len(refs)} failed {kind.noun}s.", toast=False)
+        added = table.mark(ref.identifier for ref in refs)
+        total = len(table.marked_keys)
+        self.app.say(
+            f"Marked {len(refs)} failed {kind.noun}s ({added} newly, {total} marked in all).",
+            toast=False,
+        )
 
     def export_selection(self) -> None:
         """The marks (or every row shown) as files a script reads with --ids-file."""

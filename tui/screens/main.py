@@ -352,10 +352,11 @@ class MainScreen(Screen[None]):
         self.mysafe.say(f"Copied identifier {key} (OSC 52: if the terminal allows it).")
 
     def action_deactivate(self) -> None:
-        self.batches.change_selection(Action.DEACTIVATE)
+        # The dialog arms from the key press itself, not from when it is built.
+        self.batches.change_selection(Action.DEACTIVATE, self.mysafe.opening_time())
 
     def action_reactivate(self) -> None:
-        self.batches.change_selection(Action.ACTIVATE)
+        self.batches.change_selection(Action.ACTIVATE, self.mysafe.opening_time())
 
     def action_dry_run(self) -> None:
         self.batches.dry_run()

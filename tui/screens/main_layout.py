@@ -152,7 +152,7 @@ MAIN_BINDINGS: list[BindingType] = [
         "m",
         "remark_failed",
         "Re-mark failed",
-        "Mark the failed items of the last batch",
+        "Mark the failed items of the last batch too (the marks already set stay)",
         show=False,
     ),
     _key("r", "refresh", "Refresh", "Load the table again from the server", show=False),

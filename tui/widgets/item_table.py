@@ -196,27 +196,31 @@ class ItemTable(TableData, ScrollView, can_focus=True):
         self._refresh_key(key)
         self._post_marks()
 
+    def mark(self, keys: Iterable[str]) -> int:
+        """Mark rows, never unmarking one (one repaint); how many were newly marked."""
+        added = self._mark(keys)
+        if added:
+            self._repaint_marks()
+        return added
+
     def unmark(self, keys: Iterable[str]) -> None:
         """Unmark many rows at once (one repaint, one MarksChanged)."""
         if self._unmark(keys):
-            self._cache.clear()
-            self.refresh()
-            self._post_marks()
+            self._repaint_marks()
 
     def invert_marks_visible(self) -> None:
         self._invert_visible_marks()
-        self._cache.clear()
-        self.refresh()
-        self._post_marks()
+        self._repaint_marks()
 
     def toggle_mark_all_visible(self) -> None:
         self._flip_visible_marks()
-        self._cache.clear()
-        self.refresh()
-        self._post_marks()
+        self._repaint_marks()
 
     def clear_marks(self) -> None:
         self._marks.clear()
+        self._repaint_marks()
+
+    def _repaint_marks(self) -> None:
         self._cache.clear()
         self.refresh()
         self._post_marks()

@@ -245,6 +245,12 @@ class TableData:
             self._marks.add(key)
         return True
 
+    def _mark(self, keys: Iterable[str]) -> int:
+        """Mark rows (those already marked stay so); how many were newly marked."""
+        before = len(self._marks)
+        self._marks.update(key for key in keys if key in self._position)
+        return len(self._marks) - before
+
     def _unmark(self, keys: Iterable[str]) -> bool:
         """Unmark rows; True when any was marked."""
         before = len(self._marks)
