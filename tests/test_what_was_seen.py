@@ -73,6 +73,31 @@ async def test_an_answer_lost_then_already_is_uncertain_and_undo_leaves_it_out(
     assert sorted(results) == ["changed", "changed", "uncertain"]
 
 
+async def test_an_undo_of_only_uncertain_items_sends_them_only_when_included(
+    sim: Simulator, tmp_path: Path
+) -> None:
+    app = make_app(sim, audit=journal(tmp_path / "audit.jsonl"))
+    async with running(app) as pilot:
+        [key] = writable(sim)[:1]
+        await go_to(app, pilot, key)
+        sim.inject("lost")
+        await pilot.press("d", "y")
+        await settle(app, pilot)
+        assert table(app).status_of(key) == "already inactive (maybe ours)"
+        await pilot.press("u")  # the dialog opens: it is where the operator decides
+        assert isinstance(app.screen, ConfirmBatch)
+        assert app.screen.plan.refs == [] and len(app.screen.plan.uncertain) == 1
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert any("1 item uncertain" in line and "include them" in line for line in log(app))
+        assert not sim.is_active("password", key), "left out unless included"
+        await pilot.press("u")
+        assert isinstance(app.screen, ConfirmBatch)
+        await pilot.press("i", "y")
+        await settle(app, pilot)
+    assert sim.is_active("password", key), "included on purpose: reactivated"
+
+
 async def test_r_is_refused_until_the_lists_have_loaded_and_forgets_nothing(
     sim: Simulator, tmp_path: Path
 ) -> None:

@@ -90,7 +90,9 @@ class BatchController:
         """Ask, then send. ``opened_at`` is the time stamp of the key that asked for
         it (keys typed before it plus the arming delay are ignored); by default the
         newest key or click the app has seen, which is the one whose action runs."""
-        refused = self.session.refusal(plan)
+        # Asked as if the uncertain items were included: the dialog is where the
+        # operator decides that, so a plan of only uncertain items still opens it.
+        refused = self.session.refusal(plan.including_uncertain())
         if refused:
             self.app.say(refused, severity="warning")
             return
