@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual.widgets import Button, Checkbox, Input, Static
 
 from tui.api import Action, ItemRef, Kind
+from tui.api.retry import NO_RETRY
 from tui.app import MySafeApp
 from tui.dialogs import ConfirmBatch
 from tui.ops import BatchPlan
@@ -174,13 +175,13 @@ async def test_the_arming_delay_judges_each_key_by_its_own_time(sim: Simulator) 
 
 
 async def test_m_adds_the_failed_items_to_the_marks(sim: Simulator) -> None:
-    app = make_app(sim)
+    app = make_app(sim, retry=NO_RETRY)
     async with running(app) as pilot:
         first, second, third, other = writable(sim)[:4]
         for key in (first, second, third):
             await go_to(app, pilot, key)
             await pilot.press("space")
-        sim.inject("500")  # a 500 is not retried: that item fails
+        sim.inject("503")  # Kong never reached the server; not retried here: it fails
         await pilot.press("d", "y")
         await settle(app, pilot)
         batch = app.session.last_finished()
