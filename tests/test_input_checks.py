@@ -432,3 +432,11 @@ def test_https_to_a_plain_http_port_says_so() -> None:
     assert result.exit_code == 3
     line = only_line(result.stderr)
     assert "is it plain http?" in line and not line.endswith(": "), line
+
+
+def test_a_connection_error_says_when_a_proxy_variable_is_set() -> None:
+    """A proxy that is well formed but wrong fails when used: the error says it was set."""
+    proxy = f"http://127.0.0.1:{closed_port()}"
+    result = invoke(["list", "passwords", "--format", "table"], env=env(HTTPS_PROXY=proxy))
+    assert result.exit_code == 3
+    assert "(HTTPS_PROXY is set)" in only_line(result.stderr)

@@ -114,11 +114,17 @@ class MySafeClient:
                 headers=headers,
             )
 
+        #: Said after the server in a connection error: a proxy variable may be why.
+        self._proxy_note = ""
         if transport is not None:
             # An injected transport (the simulator in process) has no connections to
             # pool, and httpx reads no proxy variables for it.
             self._pools = Pools(1, make)
         else:
+            proxies = [n for n in proxy_variables(os.environ) if n.lower() != "no_proxy"]
+            if proxies:
+                verb = "is" if len(proxies) == 1 else "are"
+                self._proxy_note = f" ({', '.join(proxies)} {verb} set)"
             check_proxy_environment(os.environ)
             try:
                 self._pools = Pools(settings.concurrency, make)
@@ -394,7 +400,7 @@ class MySafeClient:
         except httpx.HTTPError as exc:
             raise transport_error(
                 exc,
-                host=self.server,
+                host=self.server + self._proxy_note,
                 where=where,
                 connect_timeout=self.settings.connect_timeout,
                 read_timeout=self.settings.read_timeout,
