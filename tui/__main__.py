@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from tui.cli.errors import report
+from tui.cli.errors import one_line, report
 from tui.cli.main import DefaultGroup, make_cli
 from tui.cli.options import Connection, connection_options
 
@@ -45,7 +45,7 @@ def run_console(connection: Connection, slow_link: bool | None = None) -> int:
                 profile=chosen, slow_link=slow_link, implicit_demo=True
             )
     except UsageError as exc:
-        print(f"mysafe-tui: error: {exc}", file=sys.stderr)
+        print(f"mysafe-tui: error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     link = decide(options.slow_link, os.environ)
     from tui.applog import open_app_log
@@ -53,9 +53,16 @@ def run_console(connection: Connection, slow_link: bool | None = None) -> int:
 
     secrets = [options.client.client_secret.get_secret_value()] if options.client else []
     open_app_log(app_log_path(), secrets)
+    from tui.api import ConfigurationError
     from tui.factory import build_app
 
-    app = build_app(options, link=link)
+    try:
+        app = build_app(options, link=link)
+    except ConfigurationError as exc:
+        # What resolving the options did not catch (the client's own checks): one
+        # line and exit 2, as for any other bad setting, never a traceback.
+        print(f"mysafe-tui: error: {one_line(exc.detail)}", file=sys.stderr)
+        return 2
     try:
         app.run()
     finally:

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.api import TLSSettings
 
 
 class UsageError(Exception):
@@ -91,3 +95,48 @@ def no_server_message(config_path: Path | None) -> str:
         f"SENHASEGURA_URL), or add a profile to {where}; --demo runs on the embedded "
         "simulator"
     )
+
+
+def url_origin(url_flag: str | None, environ: Mapping[str, str], where: str) -> str:
+    """Where the server URL in use came from: the flag, a variable, or ``where``."""
+    if url_flag is not None:
+        return "--url"
+    for name in ("MYSAFE_URL", ENV_TWINS["MYSAFE_URL"]):
+        if environ.get(name):
+            return name
+    return where
+
+
+def checked_connection(
+    url: str,
+    *,
+    url_from: str,
+    ca_bundle: Path | None,
+    ca_from: str,
+    insecure: bool,
+    environ: Mapping[str, str],
+) -> tuple[str, TLSSettings]:
+    """The normalised base URL and TLS settings, or a one-line :class:`UsageError`
+    that names the culprit: the flag, variable or profile key, and what is wrong.
+
+    Everything the client would trip over later is checked here, before anything is
+    sent: the URL (host, port, path), the CA bundle, and the proxy variables httpx
+    reads from the environment (named, never quoted).
+    """
+    from tui.api import ConfigurationError, TLSSettings, normalise_base_url
+    from tui.api.proxies import check_proxy_environment
+
+    try:
+        base_url = normalise_base_url(url, insecure=insecure)
+    except ConfigurationError as exc:
+        raise UsageError(f"{url_from}: {exc.detail}") from None
+    tls = TLSSettings(ca_bundle=ca_bundle, insecure=insecure)
+    try:
+        tls.verify()
+    except ConfigurationError as exc:
+        raise UsageError(f"{ca_from}: {exc.detail}") from None
+    try:
+        check_proxy_environment(environ)
+    except ConfigurationError as exc:
+        raise UsageError(exc.detail) from None
+    return base_url, tls

@@ -28,12 +28,20 @@ from typing import TYPE_CHECKING, cast
 
 import httpx
 
-from tui.api import DEFAULT_CONCURRENCY, ClientSettings, ConfigurationError, Secret, TLSSettings
+from tui.api import DEFAULT_CONCURRENCY, ClientSettings, ConfigurationError, Secret
 from tui.api.client import MAX_CONCURRENCY
 from tui.api.endpoint import normalise_base_url
 from tui.api.settings import DEFAULT_MAX_LIST_BYTES, DEFAULT_REQUEST_DEADLINE, MB
 from tui.environment import UsageError as UsageError  # raised here, caught by the front ends
-from tui.environment import credentials_given, env_twin, env_value, flag_value, no_server_message
+from tui.environment import (
+    checked_connection,
+    credentials_given,
+    env_twin,
+    env_value,
+    flag_value,
+    no_server_message,
+    url_origin,
+)
 
 if TYPE_CHECKING:
     # The config file's models are pydantic's (about 100 ms to import and build):
@@ -164,7 +172,7 @@ def resolve(
     client id or secret was given; otherwise a :class:`UsageError`. Commands pass
     False: they use the simulator only with ``demo`` (``--demo``).
     """
-    url = flag_value(url, "--url")
+    url_flag = url = flag_value(url, "--url")
     client_id_flag = client_id = flag_value(client_id, "--client-id")
     tenant = flag_value(tenant, "--tenant")
     profile = flag_value(profile, "--profile")
@@ -246,6 +254,8 @@ def resolve(
         keyring_user=name or label,
         slow_link=slow_link,
         warnings=warnings,
+        url_from=url_origin(url_flag, environ, f"the url of profile {name!r} in {config_path}"),
+        ca_from="--ca-bundle" if ca_bundle else f"the ca_bundle of profile {name!r}",
     )
 
 
@@ -288,6 +298,8 @@ def _server_options(
     keyring_user: str,
     slow_link: bool | None = None,
     warnings: list[str] | None = None,
+    url_from: str = "the server URL",
+    ca_from: str = "the CA bundle",
 ) -> LaunchOptions:
     told = warnings if warnings is not None else []
     if not client_id:
@@ -310,13 +322,14 @@ def _server_options(
         )
     if concurrency is not None and not 1 <= concurrency <= MAX_CONCURRENCY:
         raise UsageError(f"--concurrency must be between 1 and {MAX_CONCURRENCY}")
-    try:
-        base_url = normalise_base_url(url, insecure=insecure)
-        tls = TLSSettings(ca_bundle=ca_bundle, insecure=insecure)
-        tls.verify()
-    except ConfigurationError as exc:
-        where = f" (profile {name!r} in {config_path})" if chosen else ""
-        raise UsageError(exc.detail + where) from None
+    base_url, tls = checked_connection(
+        url,
+        url_from=url_from,
+        ca_bundle=ca_bundle,
+        ca_from=ca_from,
+        insecure=insecure,
+        environ=environ,
+    )
     production = bool(chosen and chosen.production)
     locked = read_only or production or bool(chosen and chosen.read_only)
     settings = ClientSettings(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import ssl
 import time
@@ -28,6 +29,7 @@ from tui.api.exchange import Bounds, bounded_exchange
 from tui.api.models import Action, ActionResult, ItemList, ItemRef, Kind
 from tui.api.parsing import error_from_response, find_key, parse_success, write_message
 from tui.api.pools import Pools
+from tui.api.proxies import check_proxy_environment, proxy_variables
 from tui.api.responses import parse_list, parse_token, refused_token, response_parts
 from tui.api.sending import checked_identifier, transport_error, with_retries
 from tui.api.settings import DEFAULT_CONCURRENCY, MAX_CONCURRENCY, ClientSettings
@@ -112,8 +114,28 @@ class MySafeClient:
                 headers=headers,
             )
 
-        # An injected transport (the simulator in process) has no connections to pool.
-        self._pools = Pools(settings.concurrency if transport is None else 1, make)
+        #: Said after the server in a connection error: a proxy variable may be why.
+        self._proxy_note = ""
+        if transport is not None:
+            # An injected transport (the simulator in process) has no connections to
+            # pool, and httpx reads no proxy variables for it.
+            self._pools = Pools(1, make)
+        else:
+            proxies = [n for n in proxy_variables(os.environ) if n.lower() != "no_proxy"]
+            if proxies:
+                verb = "is" if len(proxies) == 1 else "are"
+                self._proxy_note = f" ({', '.join(proxies)} {verb} set)"
+            check_proxy_environment(os.environ)
+            try:
+                self._pools = Pools(settings.concurrency, make)
+            except (httpx.InvalidURL, ValueError, ImportError) as exc:
+                # What the checks above missed: never a traceback. The values are not
+                # quoted (a proxy URL may carry a password).
+                names = ", ".join(proxy_variables(os.environ)) or "none set"
+                raise ConfigurationError(
+                    "the HTTP client could not be built from the environment's proxy "
+                    f"settings ({names}): {type(exc).__name__}; fix or unset them"
+                ) from None
         self._tokens = TokenCache(self._fetch_token, clock)
         deadline = settings.request_deadline
         self._answer_bounds = Bounds(deadline, settings.max_answer_bytes)
@@ -378,7 +400,7 @@ class MySafeClient:
         except httpx.HTTPError as exc:
             raise transport_error(
                 exc,
-                host=self.server,
+                host=self.server + self._proxy_note,
                 where=where,
                 connect_timeout=self.settings.connect_timeout,
                 read_timeout=self.settings.read_timeout,

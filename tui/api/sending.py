@@ -93,18 +93,53 @@ def transport_error(
                 "set a CA bundle for this server, or insecure if you must"
             )
         return ConnectionFailedError(
-            f"could not connect to {host}: {exc or type(exc).__name__}",
+            f"could not connect to {host}: {connect_reason(exc)}",
             maybe_applied=False,
         )
     if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
         return ConnectionFailedError(
-            f"{where}: the connection was dropped before an answer came "
-            f"({exc or type(exc).__name__})",
+            f"{where}: the connection was dropped before an answer came ({reason(exc)})",
             maybe_applied=True,
         )
     if isinstance(exc, httpx.UnsupportedProtocol):
         return ConfigurationError(f"unsupported URL: {exc}")
-    return ConnectionFailedError(f"{where}: {type(exc).__name__}: {exc}", maybe_applied=True)
+    return ConnectionFailedError(f"{where}: {reason(exc)}", maybe_applied=True)
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and the exceptions behind it (causes, then contexts), without loops."""
+    seen: list[BaseException] = []
+    cause: BaseException | None = exc
+    while cause is not None and not any(cause is known for known in seen):
+        seen.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    return seen
+
+
+def reason(exc: BaseException) -> str:
+    """Why ``exc`` happened, never empty: the first text in its chain, else the name
+    of the innermost exception (httpx's ConnectError of an EOF has no text at all)."""
+    chain = _chain(exc)
+    for link in chain:
+        text = str(link).strip()
+        if text:
+            return text
+    return type(chain[-1]).__name__
+
+
+def connect_reason(exc: httpx.ConnectError) -> str:
+    """Why a connection could not be set up, in words, never empty."""
+    chain = _chain(exc)
+    texts = " ".join(str(link) for link in chain)
+    if "WRONG_VERSION_NUMBER" in texts or "HTTP_REQUEST" in texts:
+        return f"the server does not speak TLS there, is it plain http? ({reason(exc)})"
+    if any(isinstance(link, ssl.SSLEOFError | ConnectionResetError) for link in chain) or (
+        any(isinstance(link, ssl.SSLError) for link in chain) and not str(exc).strip()
+    ):
+        return "the server closed the connection during the TLS handshake (is it plain http?)"
+    if any(isinstance(link, ConnectionRefusedError) for link in chain):
+        return f"connection refused, nothing listens there? ({reason(exc)})"
+    return reason(exc)
 
 
 def is_certificate_error(exc: httpx.ConnectError) -> bool:

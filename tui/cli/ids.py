@@ -24,13 +24,38 @@ _SEPARATORS = re.compile(r"[\s,]+")
 KIND_WORDS = {"passwords": Kind.PASSWORD, "secrets": Kind.API_SECRET}
 
 
+#: A file of ids is a few MB at most (100 000 items as ``list`` prints them: ~20 MB).
+MAX_IDS_BYTES = 64 * 1024 * 1024
+
+
+def _shown(value: object) -> str:
+    """A JSON value, briefly: a nested array or object is named, not printed (printing
+    one nested thousands deep would overflow the stack)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "a JSON array"
+    if isinstance(value, dict):
+        return "a JSON object"
+    return json.dumps(value)
+
+
 def _identifier(value: object, where: str) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not _DIGITS.fullmatch(value.strip()):
-        shown = value if isinstance(value, str) else json.dumps(value)
-        raise CliError(f"{shown[:40]!r} ({where}) is not a MySafe identifier (digits only)")
+        raise CliError(f"{_shown(value)[:40]!r} ({where}) is not a MySafe identifier (digits only)")
     return value.strip()
+
+
+def _json(text: str, where: str) -> Any:
+    """``text`` parsed, or a one-line CliError (invalid, or nested too deep to parse)."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise CliError(f"{where} is JSON nested too deeply to be a list of items") from None
+    except ValueError as exc:
+        raise CliError(f"{where} is not valid JSON: {exc}") from None
 
 
 def _from_object(entry: Any, kind: Kind, where: str) -> ItemRef:
@@ -41,21 +66,20 @@ def _from_object(entry: Any, kind: Kind, where: str) -> ItemRef:
     named = entry.get("kind")
     if named is not None and named != kind.value:
         raise CliError(
-            f"{where} is a {named!r} item but this command acts on {kind.value!r} items; "
-            "nothing was sent"
+            f"{where} is a {_shown(named)[:40]!r} item but this command acts on "
+            f"{kind.value!r} items; nothing was sent"
         )
     name = entry.get("name")
-    return ItemRef(kind, _identifier(entry["identifier"], where), str(name or ""))
+    # A name is for people only: anything but text (a number, a nested value) is dropped.
+    text = name if isinstance(name, str) else ""
+    return ItemRef(kind, _identifier(entry["identifier"], where), text)
 
 
 def parse_ids_text(text: str, kind: Kind, source: str) -> list[ItemRef]:
     """The items in ``text`` (one id a line, JSON or JSON Lines), in order."""
     stripped = text.lstrip()
     if stripped.startswith("["):
-        try:
-            entries = json.loads(text)
-        except ValueError as exc:
-            raise CliError(f"{source} is not valid JSON: {exc}") from None
+        entries = _json(text, source)
         if not isinstance(entries, list):
             raise CliError(f"{source} is not a JSON array")
         return [_from_object(e, kind, f"{source} entry {n}") for n, e in enumerate(entries, 1)]
@@ -66,10 +90,7 @@ def parse_ids_text(text: str, kind: Kind, source: str) -> list[ItemRef]:
             continue
         where = f"{source} line {number}"
         if line.startswith("{"):
-            try:
-                entry = json.loads(line)
-            except ValueError as exc:
-                raise CliError(f"{where} is not valid JSON: {exc}") from None
+            entry = _json(line, where)
             items = entry.get("items") if isinstance(entry, dict) else None
             if isinstance(items, list) and "identifier" not in entry:
                 refs.extend(_from_object(e, kind, where) for e in items)
@@ -91,16 +112,8 @@ def read_ids(ids: str | None, ids_file: str | None, kind: Kind) -> list[ItemRef]
             raise CliError("--ids is empty; give ids such as --ids 3,4,5")
     else:
         assert ids_file is not None
-        if ids_file == "-":
-            text = sys.stdin.read()
-            source = "stdin"
-        else:
-            try:
-                text = Path(ids_file).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                why = getattr(exc, "strerror", None) or exc
-                raise CliError(f"cannot read --ids-file {ids_file}: {why}") from None
-            source = ids_file
+        source = "stdin" if ids_file == "-" else ids_file
+        text = _read_text(ids_file)
         refs = parse_ids_text(text, kind, source)
     unique: dict[str, ItemRef] = {}
     for ref in refs:
@@ -109,3 +122,32 @@ def read_ids(ids: str | None, ids_file: str | None, kind: Kind) -> list[ItemRef]
             unique[ref.identifier] = ref
     # Keep the first position of each id (dict order), with the best name seen.
     return list(unique.values())
+
+
+def _read_text(ids_file: str) -> str:
+    """The text of ``--ids-file`` (``-``: stdin), or a one-line CliError naming it:
+    unreadable, a directory, too big, not UTF-8 or holding NUL bytes (binary)."""
+    shown = "--ids-file - (stdin)" if ids_file == "-" else f"--ids-file {ids_file[:200]!r}"
+    try:
+        if ids_file == "-":
+            stream = getattr(sys.stdin, "buffer", None)
+            data = stream.read(MAX_IDS_BYTES + 1) if stream is not None else None
+            if data is None:  # a text-only stdin (a test's): its text as UTF-8
+                data = sys.stdin.read(MAX_IDS_BYTES + 1).encode("utf-8", "surrogateescape")
+        else:
+            with Path(ids_file).open("rb") as handle:
+                data = handle.read(MAX_IDS_BYTES + 1)
+    except (OSError, ValueError) as exc:
+        why = getattr(exc, "strerror", None) or str(exc)
+        raise CliError(f"cannot read {shown}: {why}") from None
+    if len(data) > MAX_IDS_BYTES:
+        raise CliError(
+            f"{shown} is bigger than {MAX_IDS_BYTES // (1024 * 1024)} MB; "
+            "split it into smaller batches"
+        )
+    if b"\x00" in data:
+        raise CliError(f"{shown} holds NUL bytes: it is not a text file of ids")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CliError(f"{shown} is not UTF-8 text (byte {exc.start + 1})") from None

@@ -56,6 +56,8 @@ class MainScreen(Screen[None]):
         self.items: dict[Kind, dict[str, ItemSummary]] = {Kind.PASSWORD: {}, Kind.API_SECRET: {}}
         self.server_filters: dict[Kind, dict[str, str]] = {Kind.PASSWORD: {}, Kind.API_SECRET: {}}
         self.loaded: dict[Kind, bool] = {Kind.PASSWORD: False, Kind.API_SECRET: False}
+        #: Why a list is not loaded (its load failed or was cancelled); None: loading.
+        self.not_loaded: dict[Kind, str | None] = {Kind.PASSWORD: None, Kind.API_SECRET: None}
         self.filter_mode = FilterMode(self)
 
     @property
@@ -128,6 +130,8 @@ class MainScreen(Screen[None]):
         table = self.table(kind)
         if not self.loaded[kind]:
             table.set_waiting(f"Loading {kind.noun}s…")
+            self.not_loaded[kind] = None
+            self.update_status()
         try:
             result = await self.mysafe.client.list_items(kind, **filters)
         except MySafeError as exc:
@@ -135,6 +139,9 @@ class MainScreen(Screen[None]):
             if not self.loaded[kind]:
                 table.set_waiting(f"Could not load the {kind.noun}s: {exc} (r tries again)")
                 self.detail(kind).show_nothing(f"Could not load: {exc}")
+                # The status line too: "loading…" for ever would be a lie.
+                self.not_loaded[kind] = f"could not load the {kind.noun}s (r tries again): {exc}"
+                self.update_status()
             return
         with paused_gc():  # 100 000 rows at once: see ``tui.gc_pause``
             keys = [item.identifier for item in result.items]
@@ -295,6 +302,8 @@ class MainScreen(Screen[None]):
         if not all(self.loaded.values()) and self.workers.cancel_group(self, "load"):
             for kind in (k for k in Kind if not self.loaded[k]):
                 self.table(kind).set_waiting(f"Loading the {kind.noun}s cancelled: r loads again")
+                self.not_loaded[kind] = f"loading the {kind.noun}s cancelled (r loads again)"
+            self.update_status()
             self.mysafe.say("Loading cancelled (r loads again).", severity="warning")
             return
         if self.table().filter_query:

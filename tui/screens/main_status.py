@@ -31,6 +31,8 @@ def status_parts(screen: MainScreen) -> list[str]:
     parts = [marks]
     if screen.loaded[kind]:
         parts.append(f"{table.visible_count} of {table.row_count} {kind.noun}s shown")
+    elif why := screen.not_loaded[kind]:
+        parts.append(why)
     else:
         parts.append(f"loading {kind.noun}s…")
     if table.filter_query:
