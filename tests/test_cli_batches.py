@@ -260,8 +260,9 @@ def test_undo_refuses_an_unknown_batch_and_another_profiles_batch(
 
 @pytest.fixture
 def profiles(server: ServedSimulator, isolated_dirs: Path) -> dict[str, str | None]:
-    """A production and a read-only profile for the served simulator (two names for it)."""
-    other = server.url.replace("127.0.0.1", "localhost")
+    """A production profile for the served simulator, and a read-only one for another
+    server (another base path: another server, however the host is spelt)."""
+    other = server.url.replace("127.0.0.1", "localhost") + "/elsewhere"
     config = isolated_dirs / "xdg_config_home" / "mysafe-tui" / "config.toml"
     config.parent.mkdir(parents=True)
     config.write_text(
@@ -277,12 +278,12 @@ def profiles(server: ServedSimulator, isolated_dirs: Path) -> dict[str, str | No
 @pytest.mark.parametrize(
     ("args", "text"),
     [
-        (["--profile", "ro", "--yes"], "read-only session"),
+        (["--profile", "ro", "--yes"], "Read-only session"),
         (["--profile", "prod", "--yes", "--reason", "T-1"], "--unlock-production prod"),
         (["--profile", "prod", "--unlock-production", "prod", "--reason", "T-1"], "--yes"),
         (["--profile", "prod", "--unlock-production", "Prod", "--yes", "--reason", "T"], "'prod'"),
         (["--profile", "prod", "--unlock-production", "prod", "--yes"], "--reason TEXT"),
-        (["--profile", "ro", "--unlock-production", "ro", "--yes"], "is read-only"),
+        (["--profile", "ro", "--unlock-production", "ro", "--yes"], "cannot be unlocked"),
         # The URL of a production profile, named without it: the profile's guards hold.
         (["--yes", "--reason", "T-1"], "--unlock-production prod"),
     ],
@@ -303,7 +304,67 @@ def test_read_only_refuses_before_anything_is_sent(server: ServedSimulator) -> N
     ids = ",".join(writable(server.simulator, 2))
     done = deactivate(server, "--ids", ids, "--read-only", "--yes", "--format", "table")
     assert done.exit_code == 2
-    assert "read-only session" in only_line(done.stderr)
+    assert "Read-only session" in only_line(done.stderr)
+    assert server.simulator.request_log == []
+
+
+@pytest.fixture
+def spellings(server: ServedSimulator, isolated_dirs: Path) -> str:
+    """``prod`` at the served simulator's address; ``staging`` at its name (one server),
+    and ``tenant-b`` at the same address for another tenant (another server)."""
+    port = server.url.rsplit(":", 1)[1]
+    config = isolated_dirs / "xdg_config_home" / "mysafe-tui" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(
+        f'[profiles.prod]\nurl = "http://127.0.0.1:{port}"\nclient_id = "mysafe-demo"\n'
+        'tenant = "a"\nproduction = true\nmax_batch = 5\nrequire_reason = true\n'
+        f'[profiles.staging]\nurl = "http://localhost:{port}"\nclient_id = "mysafe-demo"\n'
+        f'[profiles.other]\nurl = "http://127.0.0.1:{port}"\nclient_id = "mysafe-demo"\n'
+        'tenant = "b"\n'
+    )
+    return port
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        ["--profile", "staging"],
+        ["--url", "http://localhost:{port}"],
+        ["--url", "http://LocalHost:{port}/"],
+        ["--url", "http://127.0.0.1:{port}"],
+    ],
+    ids=["profile-by-name", "url-by-name", "url-odd-spelling", "url-by-address"],
+)
+def test_the_production_server_by_any_spelling_keeps_its_guards(
+    server: ServedSimulator, spellings: str, how: list[str]
+) -> None:
+    env = {**server_env(server.url), "MYSAFE_URL": None}
+    args = [part.format(port=spellings) for part in how]
+    done = deactivate(server, "--ids", "3", *args, "--yes", "--format", "table", env=env)
+    assert done.exit_code == 2, done.stdout
+    line = only_line(done.stderr)
+    assert "production" in line and "--unlock-production" in line and "prod" in line
+    assert server.simulator.request_log == []
+
+
+def test_another_tenant_at_the_same_address_is_another_server(
+    server: ServedSimulator, spellings: str
+) -> None:
+    env = {**server_env(server.url), "MYSAFE_URL": None}
+    ids = writable(server.simulator, 1)
+    done = deactivate(server, "--ids", ids[0], "--profile", "other", "--yes", env=env)
+    assert done.exit_code == 0, done.stderr
+    assert not server.simulator.is_active("password", ids[0])
+
+
+def test_read_only_is_not_unlocked_by_naming_the_production_profile(
+    server: ServedSimulator, spellings: str
+) -> None:
+    env = {**server_env(server.url), "MYSAFE_URL": None}
+    args = ["--profile", "prod", "--read-only", "--unlock-production", "prod", "--yes"]
+    done = deactivate(server, "--ids", "3", *args, "--reason", "T-1", "--format", "table", env=env)
+    assert done.exit_code == 2
+    assert "writing cannot be unlocked" in only_line(done.stderr)
     assert server.simulator.request_log == []
 
 

@@ -471,7 +471,8 @@ def test_a_named_profile_never_loses_guards_to_a_url(tmp_path: Path) -> None:
     assert other.profile_name == "prod"
     mixed = configured(tmp_path, profile="staging", url="https://vault.example.com/")
     assert_prod_guards(mixed)
-    assert mixed.profile_name == "staging"
+    # The server is prod's: its guards, and its name in the header (issue 18).
+    assert mixed.profile_name == "staging+prod"
 
 
 # -- 6. the log redactor removes secrets, not words ------------------------------------

@@ -37,13 +37,14 @@ def build_session(
 
         client = demo_client(simulator or demo_simulator(options), read_only=options.read_only)
         name = "demo"
-        profile = ProfileView(max_batch=options.max_batch)
+        profile = ProfileView(max_batch=options.max_batch, read_only=options.read_only_forced)
     else:
         client = MySafeClient(options.client)
         name = options.profile_name
         profile = ProfileView(
             name=options.profile_name,
             production=options.production,
+            read_only=options.read_only_forced,
             max_batch=options.max_batch,
             require_reason=options.require_reason,
             color=options.color,

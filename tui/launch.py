@@ -28,9 +28,9 @@ from typing import TYPE_CHECKING, cast
 
 import httpx
 
-from tui.api import DEFAULT_CONCURRENCY, ClientSettings, ConfigurationError, Secret
+from tui.api import DEFAULT_CONCURRENCY, ClientSettings, Secret
 from tui.api.client import MAX_CONCURRENCY
-from tui.api.endpoint import normalise_base_url
+from tui.api.identity import ServerSpelling, same_server
 from tui.api.settings import DEFAULT_MAX_LIST_BYTES, DEFAULT_REQUEST_DEADLINE, MB
 from tui.environment import UsageError as UsageError  # raised here, caught by the front ends
 from tui.environment import (
@@ -55,7 +55,11 @@ KEYRING_SERVICE = "mysafe-tui"
 class LaunchOptions:
     #: None means demo mode (the embedded simulator), unless ``choices`` is set.
     client: ClientSettings | None
+    #: Writing refused from the start: --read-only, a read-only or a production profile.
     read_only: bool = False
+    #: Writing refused for good: --read-only or a read-only profile (a production
+    #: profile alone can be unlocked on purpose; these cannot).
+    read_only_forced: bool = False
     demo_seed: int = 1
     demo_passwords: int = 40
     demo_api_secrets: int = 30
@@ -93,31 +97,18 @@ def keyring_secret(profile: str) -> str | None:
     return value or None
 
 
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def server_key(url: str) -> tuple[str, str, int | None, str] | None:
-    """What identifies a server behind ``url``: scheme, host (any case, no final
-    dot), port (the default one written or not) and path; None when unparseable."""
-    try:
-        parsed = httpx.URL(normalise_base_url(url, insecure=True))
-    except (ConfigurationError, httpx.InvalidURL):
-        return None
-    scheme = parsed.scheme.lower()
-    return (
-        scheme,
-        parsed.host.lower().rstrip("."),
-        parsed.port or _DEFAULT_PORTS.get(scheme),
-        parsed.path.rstrip("/"),
-    )
-
-
-def profiles_for_url(config: ConfigFile, url: str) -> list[str]:
-    """The names of the profiles (sorted) whose ``url`` names the same server as ``url``."""
-    key = server_key(url)
-    if key is None:
+def profiles_for_url(config: ConfigFile, url: str, tenant: str | None = None) -> list[str]:
+    """The names of the profiles (sorted) whose server is the one ``url`` (with
+    ``tenant``) reaches, however either is spelt (``tui.api.identity``)."""
+    spelling = ServerSpelling.of(url, tenant)
+    if spelling is None:
         return []
-    return sorted(name for name, p in config.profiles.items() if server_key(p.url) == key)
+    return sorted(
+        name
+        for name, p in config.profiles.items()
+        if (theirs := ServerSpelling.of(p.url, p.tenant)) is not None
+        and same_server(spelling, theirs)
+    )
 
 
 def _strictest(base: Profile, others: list[Profile]) -> Profile:
@@ -179,6 +170,7 @@ def resolve(
     demo_options = LaunchOptions(
         None,
         read_only=read_only,
+        read_only_forced=read_only,
         demo_seed=demo_seed,
         demo_passwords=demo_size[0],
         demo_api_secrets=demo_size[1],
@@ -220,12 +212,17 @@ def resolve(
             raise UsageError(no_server_message(config_path))
         return replace(demo_options, first_run=not config.profiles)
     label = name or "default"
-    if url is not None:
-        matches = [m for m in profiles_for_url(config, url) if m != name]
+    reached = url or (chosen.url if chosen else None)
+    if reached is not None:
+        # However the server was named (a flag, the environment, a profile of its
+        # own), a server some profile owns gets that profile's guards and name.
+        owner_tenant = tenant or (chosen.tenant if chosen else None)
+        matches = [m for m in profiles_for_url(config, reached, owner_tenant) if m != name]
         if chosen is not None:
-            # A named profile keeps its own settings and guards; a URL that is another
-            # profile's server adds that profile's guards.
+            # A named profile keeps its own settings; another profile's server adds
+            # that profile's guards, and its name to the header.
             chosen = _strictest(chosen, [config.profiles[m] for m in matches])
+            label = "+".join([label, *matches])
         elif matches:
             # The server has an owner in the config: its guards (and its connection
             # settings, under the flags and environment) apply however it was named.
@@ -331,7 +328,8 @@ def _server_options(
         environ=environ,
     )
     production = bool(chosen and chosen.production)
-    locked = read_only or production or bool(chosen and chosen.read_only)
+    forced = read_only or bool(chosen and chosen.read_only)
+    locked = forced or production
     settings = ClientSettings(
         base_url=base_url,
         client_id=client_id,
@@ -348,6 +346,7 @@ def _server_options(
     return LaunchOptions(
         settings,
         read_only=locked,
+        read_only_forced=forced,
         profile_name=name,
         production=production,
         max_batch=max_batch or (chosen.max_batch if chosen else None),

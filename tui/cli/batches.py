@@ -88,12 +88,12 @@ def write_refusal(session: Session, request: BatchRequest) -> CliError | None:
         name = session.profile.name
         if request.unlock is not None:
             if not session.can_unlock:
-                why = (
-                    "is read-only"
-                    if session.read_only
-                    else "is not a production profile; leave --unlock-production out"
+                if session.read_only:  # for good: the session says why
+                    return refused(f"{session.write_refusal()} Nothing was sent.")
+                return refused(
+                    f"profile {name} is not a production profile; leave "
+                    "--unlock-production out; nothing was sent"
                 )
-                return refused(f"profile {name} {why}; nothing was sent")
             if request.unlock != name:
                 return refused(
                     f"--unlock-production must name the profile, {name!r}; nothing was sent"
@@ -104,10 +104,7 @@ def write_refusal(session: Session, request: BatchRequest) -> CliError | None:
                 f"--unlock-production {name} (with --yes) to write; nothing was sent"
             )
         elif session.read_only:
-            return refused(
-                "read-only session (--read-only, or the profile's read_only): nothing can be "
-                "deactivated or activated; nothing was sent"
-            )
+            return refused(f"{session.write_refusal()} Nothing was sent.")
     reason = session.reason_refusal(request.reason)
     if reason:
         return refused(f"{reason} Pass --reason TEXT; nothing was sent.")

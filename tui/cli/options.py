@@ -152,7 +152,13 @@ class Connection:
                 "--profile NAME, set MYSAFE_PROFILE, or set default_profile in config.toml",
                 kind="config",
             )
-        for warning in options.warnings:
+        warnings = list(options.warnings)
+        if options.client is not None and options.client.tls.insecure:
+            warnings.append(
+                f"certificate verification is off for {options.client.base_url} (insecure): "
+                "anyone on the path can read the token and what is sent"
+            )
+        for warning in warnings:
             print(f"mysafe-tui: warning: {warning}", file=sys.stderr)
         return options
 

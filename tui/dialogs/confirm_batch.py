@@ -30,6 +30,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 
 from tui.api import Action
 from tui.ops import BatchPlan
+from tui.ops.plans import visible_text
 from tui.safe_text import safe_text
 from tui.widgets.name_list import NameList
 
@@ -337,7 +338,7 @@ class ConfirmBatch(ModalScreen[Confirmation | None]):
             self._hint(f"Type {self.count} in the count first.")
             self.set_focus(self.query_one("#confirm-count", Input))
             return
-        if self.plan.require_reason and not self.reason:
+        if self.plan.require_reason and not visible_text(self.reason):
             self._hint("This profile requires a reason or ticket: type it, then enter.")
             self.set_focus(self.query_one("#confirm-reason", Input))
             return

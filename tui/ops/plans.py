@@ -6,6 +6,7 @@ The guards have one owner: every front end builds a :class:`BatchPlan` and asks
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -96,7 +97,18 @@ def limit_refusal(profile: ProfileView, count: int, limit: int | None) -> str | 
     return None
 
 
+def visible_text(text: str) -> str:
+    """``text`` without what shows nothing: whitespace, control and format characters
+    (zero-width spaces and joiners, direction marks, the byte order mark)."""
+    return "".join(
+        ch for ch in text if not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf")
+    )
+
+
 def reason_refusal(profile: ProfileView, reason: str) -> str | None:
-    if profile.require_reason and not reason.strip():
-        return f"Refused: profile {profile.name} requires a reason or ticket for every batch."
+    if profile.require_reason and not visible_text(reason):
+        return (
+            f"Refused: profile {profile.name} requires a reason or ticket for every batch "
+            "(one that shows: zero-width and control characters do not count)."
+        )
     return None

@@ -36,6 +36,13 @@ STOP_GRACE = 3.0
 JOURNAL_RETRY_EVERY = 0.25
 
 
+#: Why a session read-only for good refuses: --read-only, or a read_only profile.
+FORCED_READ_ONLY = (
+    "Read-only session (--read-only, or the profile's read_only): nothing can be "
+    "deactivated or reactivated, and writing cannot be unlocked in this session."
+)
+
+
 class Refused(Exception):
     """A guard kept the batch back; the message says which and what to do."""
 
@@ -146,12 +153,16 @@ class Session:
                 f"Read-only: profile {self.profile.name} is production. "
                 "W unlocks writing for this session."
             )
-        return "Read-only session: nothing can be deactivated or reactivated."
+        return FORCED_READ_ONLY
 
     def unlock(self, typed_name: str) -> None:
         """Unlock writing on a production profile; journalled first, or not at all."""
         if not self.can_unlock:
-            raise Refused("Writing can only be unlocked on a read-only production profile.")
+            raise Refused(
+                FORCED_READ_ONLY
+                if self._read_only
+                else "Writing can only be unlocked on a read-only production profile."
+            )
         if typed_name != self.profile.name:
             raise Refused(f"Type the profile name {self.profile.name!r} to unlock writing.")
         if self.journal is not None:

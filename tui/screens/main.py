@@ -244,7 +244,10 @@ class MainScreen(Screen[None]):
         if action == "resume" and not self.batches.interrupted:
             return False  # shown only when there is something to resume
         if action == "unlock_writing":
-            return session.profile.production and not session.profile.read_only
+            if not session.profile.production:
+                return False  # nothing to unlock: not shown
+            if session.profile.read_only:
+                return None  # greyed: read-only for good, and the key says so
         if refusal(self, action):
             return None  # greyed in the footer; the key itself says why (on_key)
         return True

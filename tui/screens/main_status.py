@@ -51,11 +51,11 @@ def status_parts(screen: MainScreen) -> list[str]:
 def refusal(screen: MainScreen, action: str) -> str | None:
     """Why ``action`` cannot run now (None: it can)."""
     session = screen.mysafe.session
+    if action == "unlock_writing" and session.read_only and not session.can_unlock:
+        return session.write_refusal()  # read-only for good: the session says why
     if action in ("deactivate", "reactivate", "undo", "retry_failed", "resume"):
         if session.read_only:
-            if session.can_unlock:
-                return "read-only until W unlocks writing for this session; nothing was sent."
-            return "this profile is read-only: it never deactivates, activates or undoes."
+            return session.write_refusal()
         if session.running is not None:
             return "a batch is running; wait for it to end, or esc stops it."
     if action in ("refresh", "server_filter") and session.running is not None:
