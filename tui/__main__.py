@@ -52,17 +52,26 @@ def run_console(connection: Connection, slow_link: bool | None = None) -> int:
     from tui.paths import app_log_path
 
     secrets = [options.client.client_secret.get_secret_value()] if options.client else []
-    open_app_log(app_log_path(), secrets)
+    try:
+        open_app_log(app_log_path(), secrets)
+        log_problem = ""
+    except OSError as exc:
+        log_problem = f"The app log {app_log_path()} cannot be written ({exc.strerror or exc})."
     from tui.factory import build_app
 
     app = build_app(options, link=link)
+    journal = app.session.journal
+    if log_problem and (journal is None or journal.problem() is None):
+        # When the whole state folder is unusable, the journal's message says it all.
+        app.warnings.append(log_problem)
     try:
         app.run()
     finally:
         # The app's unmount already ended any batch; this is the last resort if the
         # event loop itself failed before it could.
         app.session.close()
-    return 0
+    # Non-zero when the app ended on an unhandled exception (Textual sets 1).
+    return app.return_code or 0
 
 
 @click.command(

@@ -51,6 +51,8 @@ def refusal(screen: MainScreen, action: str) -> str | None:
     session = screen.mysafe.session
     if action in ("deactivate", "reactivate", "undo", "retry_failed", "resume"):
         if session.read_only:
+            if session.journal_problem is not None:
+                return f"{session.journal_problem}: this session is read-only; nothing was sent."
             if session.can_unlock:
                 return "read-only until W unlocks writing for this session; nothing was sent."
             return "this profile is read-only: it never deactivates, activates or undoes."
