@@ -198,7 +198,9 @@ def main() -> None:
         began = time.monotonic()
         count = write_journal(journal, args.mb)
         size = journal.stat().st_size / 1e6
-        print(f"journal: {size:.1f} MB, {count} batches, written in {time.monotonic() - began:.1f} s")
+        print(
+            f"journal: {size:.1f} MB, {count} batches, written in {time.monotonic() - began:.1f} s"
+        )
         start_to_frame(big, config)  # builds the checkpoint, warms the page cache
         times: dict[str, list[float]] = {"empty": [], "big, cold": [], "big, warm": []}
         for _ in range(args.runs):
