@@ -60,10 +60,11 @@ def run_console(connection: Connection, slow_link: bool | None = None) -> int:
     from tui.factory import build_app
 
     app = build_app(options, link=link)
-    journal = app.session.journal
-    if log_problem and (journal is None or journal.problem() is None):
-        # When the whole state folder is unusable, the journal's message says it all.
-        app.warnings.append(log_problem)
+    if log_problem:
+        journal = app.session.journal
+        if journal is None or journal.problem() is None:
+            # When the whole state folder is unusable, the journal's message says it all.
+            app.warnings.append(log_problem)
     try:
         app.run()
     finally:
