@@ -105,8 +105,12 @@ async def test_if_the_trail_cannot_be_written_nothing_is_sent(
         await pilot.press("d", "y")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.main.table().status_of(key) == "not attempted"
+        # Found at start: the session is read-only, and the key says why (issue 18).
+        assert app.session.read_only
+        assert app.main.table().status_of(key) is None
         assert any("cannot be written" in entry.message for entry in app.errors)
+        lines = app.main.query_one("#log", LogPanel).all_lines()
+        assert any("Deactivate refused" in line and "cannot be written" in line for line in lines)
     assert sim.is_active("password", key)
     assert not [p for m, p, _ in sim.request_log if m == "POST" and "mysafe" in p]
 

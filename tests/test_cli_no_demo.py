@@ -170,6 +170,9 @@ def test_a_real_process_with_only_senhasegura_credentials_exits_2(tmp_path: Path
 class FakeApp:
     """What ``run_console`` runs, in place of the console."""
 
+    #: The console's exit code after a run (non-zero after a crash).
+    return_code = 0
+
     def __init__(self, options: Any) -> None:
         self.options = options
 

@@ -52,7 +52,11 @@ def run_console(connection: Connection, slow_link: bool | None = None) -> int:
     from tui.paths import app_log_path
 
     secrets = [options.client.client_secret.get_secret_value()] if options.client else []
-    open_app_log(app_log_path(), secrets)
+    try:
+        open_app_log(app_log_path(), secrets)
+        log_problem = ""
+    except OSError as exc:
+        log_problem = f"The app log {app_log_path()} cannot be written ({exc.strerror or exc})."
     from tui.api import ConfigurationError
     from tui.factory import build_app
 
@@ -63,13 +67,19 @@ def run_console(connection: Connection, slow_link: bool | None = None) -> int:
         # line and exit 2, as for any other bad setting, never a traceback.
         print(f"mysafe-tui: error: {one_line(exc.detail)}", file=sys.stderr)
         return 2
+    if log_problem:
+        journal = app.session.journal
+        if journal is None or journal.problem() is None:
+            # When the whole state folder is unusable, the journal's message says it all.
+            app.warnings.append(log_problem)
     try:
         app.run()
     finally:
         # The app's unmount already ended any batch; this is the last resort if the
         # event loop itself failed before it could.
         app.session.close()
-    return 0
+    # Non-zero when the app ended on an unhandled exception (Textual sets 1).
+    return app.return_code or 0
 
 
 @click.command(

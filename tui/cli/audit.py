@@ -14,11 +14,12 @@ from typing import Any
 
 import click
 
-from tui.cli.errors import EXIT_CODES_HELP, CliError, ExitCode, report
+from tui.cli.errors import EXIT_CODES_HELP, CliError, ExitCode, report, warn
 from tui.cli.options import CSV, JSON, JSONL, TABLE, chosen_format, format_option, wants_json
 from tui.cli.output import write_json_array, write_json_lines, write_table
-from tui.ops import BatchRecord, load_batches, read_records
+from tui.ops import BatchRecord, read_records
 from tui.ops.export import csv_text, rows_by_batch
+from tui.ops.records import read_journal
 from tui.ops.target import Target, describe
 from tui.paths import audit_path
 
@@ -147,7 +148,7 @@ def audit(
     try:
         since_time = parse_since(since)
         try:
-            batches = load_batches(journal)
+            reading = read_journal(journal)
             rows, hosts = rows_and_hosts(journal)
         except OSError as exc:
             raise CliError(
@@ -155,9 +156,12 @@ def audit(
                 exit_code=ExitCode.FAILED,
                 kind="journal",
             ) from None
-        chosen = select(batches, batch_id, since_time, profile, journal)
+        chosen = select(reading.batches, batch_id, since_time, profile, journal)
     except CliError as error:
         return report(error, as_json=wants_json(fmt))
+    if reading.skipped:
+        # Told, never fatal: the batches that could be read are printed all the same.
+        warn(reading.report.message(journal))
     entries = [batch_entry(b, hosts.get(b.batch_id, ""), rows.get(b.batch_id, [])) for b in chosen]
     if fmt == JSON:
         write_json_array(sys.stdout, entries)

@@ -11,6 +11,7 @@ close. No record ever holds a secret: names, identifiers and server messages.
 
 from __future__ import annotations
 
+import errno
 import getpass
 import json
 import os
@@ -103,6 +104,20 @@ class Journal:
                 self._at_line_start = os.read(fd, 1) == b"\n"
             self._fd = fd
         return self._fd
+
+    def problem(self) -> str | None:
+        """Why records could not be written here, found without writing one; None if
+        they can (its folder is made, an existing file opened for appending)."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self.path.exists():
+                os.close(os.open(self.path, os.O_WRONLY | os.O_APPEND))
+            elif not os.access(self.path.parent, os.W_OK | os.X_OK):
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self.path))
+        except OSError as exc:
+            where = f": {exc.filename}" if exc.filename else ""
+            return f"the audit journal {self.path} cannot be written ({exc.strerror or exc}{where})"
+        return None
 
     def _append(self, data: bytes) -> None:
         """All of ``data`` or a JournalError; the next record starts on a fresh line."""

@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from tui.api import Action, ItemRef, Kind
 from tui.ops.outcomes import LEGACY_LABELS, OLD_ANSWER_LOST, SETTLED, UNDOABLE, Result
@@ -20,20 +20,174 @@ from tui.ops.target import Target
 Key = tuple[str, str]
 
 
-def read_records(path: Path) -> Iterator[dict[str, Any]]:
-    """Every complete record; torn or unreadable lines are skipped."""
+#: The longest line read (a plan of 200 000 items is some 30 MB); longer is skipped.
+MAX_LINE = 64 * 1024 * 1024
+#: How much of a line is read at a time while skipping one that is too long.
+_CHUNK = 1024 * 1024
+
+
+@dataclass(slots=True)
+class SkipReport:
+    """Lines of the journal that were not records it can have: how many, the first."""
+
+    count: int = 0
+    #: 1-based line number of the first skipped line (None: none skipped).
+    first_line: int | None = None
+
+    def add(self, line: int) -> None:
+        self.count += 1
+        if self.first_line is None:
+            self.first_line = line
+
+    def message(self, path: Path | None = None) -> str:
+        """'2 lines of the audit journal … skipped (…), the first at line 7'."""
+        if not self.count:
+            return ""
+        where = f" {path}" if path is not None else ""
+        lines = "1 line" if self.count == 1 else f"{self.count} lines"
+        return (
+            f"{lines} of the audit journal{where} skipped (unreadable, or not a record it "
+            f"can hold), the first at line {self.first_line}"
+        )
+
+
+def journal_lines(handle: BinaryIO, line: int = 0) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) of every complete line, None for one too long (skipped,
+    never held in memory whole). A last line without its newline is a write cut
+    short (or one another process is making): left alone, not yielded."""
+    while True:
+        raw = handle.readline(MAX_LINE + 1)
+        if not raw:
+            return
+        if not raw.endswith(b"\n"):
+            if len(raw) <= MAX_LINE:
+                return  # the torn (or unfinished) last line
+            while not raw.endswith(b"\n"):  # too long: skip to its end
+                raw = handle.readline(_CHUNK)
+                if not raw:
+                    return  # too long and never finished: the torn tail
+            line += 1
+            yield line, None
+            continue
+        line += 1
+        yield line, raw
+
+
+def parse_line(raw: bytes) -> dict[str, Any] | None:
+    """The record on one line, or None if it is not one the journal can hold
+    (invalid UTF-8, NUL bytes, not JSON, nested too deep, or not fitting its schema)."""
+    try:
+        record = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return None
+    if not isinstance(record, dict) or not fits(record):
+        return None
+    return record
+
+
+def read_records(path: Path, skipped: SkipReport | None = None) -> Iterator[dict[str, Any]]:
+    """Every complete record that fits its schema; the others are skipped, and
+    counted in ``skipped`` when given (a torn last line is not counted)."""
+    report = skipped if skipped is not None else SkipReport()
     if not path.is_file():
         return  # absent, or not a file one can read to its end (a device)
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for line in handle:
-            if not line.endswith("\n"):
-                return  # the write was cut short: that record never completed
-            try:
-                record = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(record, dict):
+    with path.open("rb") as handle:
+        for number, raw in journal_lines(handle):
+            record = None if raw is None else parse_line(raw)
+            if record is None:
+                report.add(number)
+            else:
                 yield record
+
+
+# -- the schema: what each record must be before anything uses it -------------------
+
+_KINDS = frozenset(kind.value for kind in Kind)
+_ACTIONS = frozenset(action.value for action in Action)
+_SCALAR = (str, int, float, bool, type(None))
+_TEXT = (str, type(None))
+#: Fields of any record, when present (older journals lack some).
+_COMMON_TEXT = ("time", "operator", "profile", "host")
+#: Fields an outcome or settlement shows as they are (strings, numbers, null).
+_OUTCOME_SHOWN = (
+    "name",
+    "action",
+    "outcome",
+    "http_status",
+    "code",
+    "message",
+    "request_id",
+    "reason",
+    "settled_by",
+)
+
+
+def _optional(record: dict[str, Any], key: str, types: tuple[type, ...]) -> bool:
+    return key not in record or isinstance(record[key], types)
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _item(value: object, *, origin: bool = False) -> bool:
+    """{"kind": "password", "identifier": "7", "name": "..."} (an origin batch_id too)."""
+    return (
+        isinstance(value, dict)
+        and value.get("kind") in _KINDS
+        and isinstance(value.get("identifier"), str)
+        and _optional(value, "name", _TEXT)
+        and (not origin or _optional(value, "batch_id", _TEXT))
+    )
+
+
+def _items(value: object, *, origin: bool = False) -> bool:
+    return isinstance(value, list) and all(_item(item, origin=origin) for item in value)
+
+
+def _fits_batch(record: dict[str, Any]) -> bool:
+    target = record.get("target")
+    return (
+        record.get("action") in _ACTIONS
+        and _items(record.get("items"))
+        and (record.get("in_doubt") is None or _items(record["in_doubt"], origin=True))
+        and all(_optional(record, key, _TEXT) for key in ("reason", "undoes", "resumes"))
+        and (record.get("pid") is None or _whole(record["pid"]))
+        and (target is None or Target.from_record(target) is not None)
+    )
+
+
+def _fits_item_record(record: dict[str, Any], shown: tuple[str, ...]) -> bool:
+    return (
+        record.get("kind") in _KINDS
+        and isinstance(record.get("identifier"), str)
+        and _optional(record, "result", _TEXT)
+        and all(_optional(record, key, _SCALAR) for key in shown)
+    )
+
+
+def fits(record: dict[str, Any]) -> bool:
+    """Whether ``record`` has the shape its phase must have (what ``Journal`` writes,
+    older journals included: ``result``, ``state`` and ``target`` may be absent).
+    Phases this reader does not use need a text ``phase`` only."""
+    phase = record.get("phase")
+    if not isinstance(phase, str) or not all(_optional(record, k, _TEXT) for k in _COMMON_TEXT):
+        return False
+    if phase not in ("batch", "intent", "outcome", "settle", "batch_end"):
+        return True  # unlock, lock, dry_run: read by nobody here
+    if not isinstance(record.get("batch_id"), str):
+        return False
+    if phase == "batch":
+        return _fits_batch(record)
+    if phase == "intent":
+        return _fits_item_record(record, ("name", "action", "reason"))
+    if phase in ("outcome", "settle"):
+        return _fits_item_record(record, _OUTCOME_SHOWN)
+    return (
+        _optional(record, "state", _TEXT)
+        and _optional(record, "summary", _TEXT)
+        and (record.get("left") is None or _whole(record["left"]))
+    )
 
 
 def result_of(record: dict[str, Any]) -> Result:
@@ -54,7 +208,7 @@ def result_of(record: dict[str, Any]) -> Result:
 
 def _ref(item: Any) -> ItemRef | None:
     try:
-        return ItemRef(Kind(item["kind"]), str(item["identifier"]), str(item.get("name", "")))
+        return ItemRef(Kind(item["kind"]), str(item["identifier"]), str(item.get("name") or ""))
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
 
@@ -169,67 +323,100 @@ class BatchRecord:
         return self.state in ("stopped", "interrupted", "unsettled")
 
 
-def load_batches(path: Path) -> list[BatchRecord]:
-    """Every batch on record, oldest first."""
+def new_batch(record: dict[str, Any]) -> BatchRecord:
+    """The batch a ``batch`` record (one that fits) starts."""
+    batch_id = str(record["batch_id"])
+    batch = BatchRecord(
+        batch_id,
+        Action(record["action"]),
+        [ref for ref in map(_ref, record["items"]) if ref is not None],
+        time=str(record.get("time") or ""),
+        reason=str(record.get("reason") or ""),
+        operator=str(record.get("operator") or ""),
+        profile=str(record.get("profile") or ""),
+        host=str(record.get("host") or ""),
+        target=Target.from_record(record.get("target")),
+        undoes=record.get("undoes"),
+        resumes=record.get("resumes"),
+        pid=record.get("pid"),
+    )
+    for item in record.get("in_doubt") or []:
+        ref = _ref(item)
+        if ref is not None:
+            # One entry per (item, origin): a chain of kills leaves several.
+            origin = str(item.get("batch_id") or batch_id)
+            origins = batch.inherited_doubt.setdefault((ref.kind.value, ref.identifier), [])
+            if origin not in origins:
+                origins.append(origin)
+    return batch
+
+
+def fold(batch: BatchRecord, record: dict[str, Any]) -> None:
+    """What an intent, outcome, settlement or end (of ``batch``) tells of it."""
+    phase = record["phase"]
+    key = (str(record.get("kind")), str(record.get("identifier")))
+    if phase == "intent":
+        batch.unanswered.add(key)
+    elif phase in ("outcome", "settle"):
+        result = result_of(record)
+        if phase == "outcome" or result is not Result.IN_DOUBT:
+            batch.unanswered.discard(key)  # a settlement answers the request too
+        batch.results[key] = result
+        if result is not Result.IN_DOUBT:
+            batch.inherited_doubt.pop(key, None)
+    elif phase == "batch_end":
+        state = record.get("state")
+        if state is None:  # an older journal: an end was an end
+            state = "done"
+        batch.state = str(state)
+        batch.summary = str(record.get("summary") or "")
+
+
+def add_record(batches: dict[str, BatchRecord], record: dict[str, Any]) -> None:
+    """One record (that fits) into ``batches``, in the journal's order."""
+    phase = record["phase"]
+    if phase == "batch":
+        batch = new_batch(record)
+        batches[batch.batch_id] = batch
+        if batch.resumes in batches:
+            batches[str(batch.resumes)].resumed_by.append(batch.batch_id)
+        if batch.undoes in batches:
+            batches[str(batch.undoes)].undone_by.append(batch.batch_id)
+        return
+    if phase not in ("intent", "outcome", "settle", "batch_end"):
+        return
+    known = batches.get(str(record["batch_id"]))
+    if known is not None:
+        fold(known, record)
+
+
+@dataclass(slots=True)
+class JournalReading:
+    """The journal read back: its batches, and the lines that were skipped."""
+
+    batches: list[BatchRecord]
+    skipped: int = 0
+    #: 1-based number of the first skipped line, None when none was.
+    first_skipped_line: int | None = None
+
+    @property
+    def report(self) -> SkipReport:
+        return SkipReport(self.skipped, self.first_skipped_line)
+
+
+def read_journal(path: Path) -> JournalReading:
+    """Every batch on record, oldest first, and what was skipped (never raises for
+    what a line holds; OSError if the file cannot be read)."""
     batches: dict[str, BatchRecord] = {}
-    for record in read_records(path):
-        batch_id = str(record.get("batch_id"))
-        phase = record.get("phase")
-        if phase == "batch":
-            try:
-                action = Action(str(record.get("action")))
-            except ValueError:
-                continue
-            refs = [ref for ref in map(_ref, record.get("items") or []) if ref is not None]
-            batch = BatchRecord(
-                batch_id,
-                action,
-                refs,
-                time=str(record.get("time", "")),
-                reason=str(record.get("reason") or ""),
-                operator=str(record.get("operator") or ""),
-                profile=str(record.get("profile") or ""),
-                host=str(record.get("host") or ""),
-                target=Target.from_record(record.get("target")),
-                undoes=record.get("undoes"),
-                resumes=record.get("resumes"),
-                pid=record.get("pid"),
-            )
-            for item in record.get("in_doubt") or []:
-                ref = _ref(item)
-                if ref is not None:
-                    # One entry per (item, origin): a chain of kills leaves several.
-                    origin = str(item.get("batch_id") or batch_id)
-                    origins = batch.inherited_doubt.setdefault((ref.kind.value, ref.identifier), [])
-                    if origin not in origins:
-                        origins.append(origin)
-            batches[batch_id] = batch
-            if batch.resumes in batches:
-                batches[str(batch.resumes)].resumed_by.append(batch_id)
-            if batch.undoes in batches:
-                batches[str(batch.undoes)].undone_by.append(batch_id)
-            continue
-        batch_or_none = batches.get(batch_id)
-        if batch_or_none is None:
-            continue
-        batch = batch_or_none
-        key = (str(record.get("kind")), str(record.get("identifier")))
-        if phase == "intent":
-            batch.unanswered.add(key)
-        elif phase in ("outcome", "settle"):
-            result = result_of(record)
-            if phase == "outcome" or result is not Result.IN_DOUBT:
-                batch.unanswered.discard(key)  # a settlement answers the request too
-            batch.results[key] = result
-            if result is not Result.IN_DOUBT:
-                batch.inherited_doubt.pop(key, None)
-        elif phase == "batch_end":
-            state = record.get("state")
-            if state is None:  # an older journal: an end was an end
-                state = "done"
-            batch.state = str(state)
-            batch.summary = str(record.get("summary") or "")
-    return list(batches.values())
+    skipped = SkipReport()
+    for record in read_records(path, skipped):
+        add_record(batches, record)
+    return JournalReading(list(batches.values()), skipped.count, skipped.first_line)
+
+
+def load_batches(path: Path) -> list[BatchRecord]:
+    """Every batch on record, oldest first (the lines skipped: :func:`read_journal`)."""
+    return read_journal(path).batches
 
 
 def interrupted_batches(path: Path) -> list[BatchRecord]:

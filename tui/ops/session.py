@@ -19,10 +19,11 @@ from pathlib import Path
 
 from tui.api import Action, ItemRef, MySafeClient
 from tui.ops.journal import Journal, JournalError
+from tui.ops.journal_index import open_batches
 from tui.ops.locks import BatchLocks, LockHeld, LockUnavailable
 from tui.ops.outcomes import Result, in_doubt
 from tui.ops.plans import BatchPlan, ProfileView, limit_refusal, reason_refusal
-from tui.ops.records import BatchRecord, load_batches
+from tui.ops.records import BatchRecord, JournalReading, SkipReport, load_batches, read_journal
 from tui.ops.runner import BatchListener, BatchRun, Runner
 from tui.ops.target import Target, describe
 from tui.ops.wording import plural
@@ -134,6 +135,11 @@ class Session:
         #: Interrupted batches of other vaults (or of none on record), found at start:
         #: told about, never resumed here.
         self.interrupted_elsewhere: list[BatchRecord] = []
+        #: Why the audit journal cannot be written, when :meth:`check_journal` found
+        #: that it cannot: the session is read-only then (reading still works).
+        self.journal_problem: str | None = None
+        #: Lines of the journal skipped when it was last read for open batches.
+        self.journal_skipped = SkipReport()
 
     # -- read-only and unlocking ------------------------------------------------------
 
@@ -145,9 +151,24 @@ class Session:
     def can_unlock(self) -> bool:
         return self._read_only and self.profile.production and not self.profile.read_only
 
+    def check_journal(self) -> str | None:
+        """Whether the audit journal can be written (at start). If it cannot, nothing
+        may be sent (no request without its intent on disk): the session becomes
+        read-only, and the reason is returned and kept for the guards to say."""
+        if self.journal is None:
+            return None
+        problem = self.journal.problem()
+        if problem is not None:
+            self.journal_problem = problem
+            self._read_only = True
+            self.client.read_only = True
+        return problem
+
     def write_refusal(self) -> str | None:
         if not self._read_only:
             return None
+        if self.journal_problem is not None:
+            return f"Read-only session: {self.journal_problem}."
         if self.can_unlock:
             return (
                 f"Read-only: profile {self.profile.name} is production. "
@@ -432,14 +453,28 @@ class Session:
             return []
         return load_batches(self.journal.path)
 
+    def read_journal(self) -> JournalReading:
+        """Every batch on record, and the lines skipped (the audit view)."""
+        if self.journal is None:
+            return JournalReading([])
+        return read_journal(self.journal.path)
+
+    def _open_batches(self) -> list[BatchRecord]:
+        """The batches that may be resumed, read in bounded time (journal_index)."""
+        if self.journal is None:
+            return []
+        found = open_batches(self.journal.path, save=self.journal_problem is None)
+        self.journal_skipped = found.skipped
+        return found.batches
+
     def recover(self) -> list[BatchRecord]:
         """Close batches a dead program left open (in doubt on record) and return
         every batch with something to resume, oldest first."""
         if self.journal is None:
             return []
-        batches = load_batches(self.journal.path)
+        batches = self._open_batches()
         for batch in batches:
-            if batch.ended or not batch.resumable:
+            if batch.ended or not batch.resumable or self.journal_problem is not None:
                 continue
             by_key = {(r.kind.value, r.identifier): r for r in batch.refs}
             try:
@@ -468,7 +503,7 @@ class Session:
     def interrupted(self) -> list[BatchRecord]:
         """This vault's batches with something left to resume, oldest first (those of
         other vaults are kept in ``interrupted_elsewhere``)."""
-        return self._sort_interrupted(self.past_batches())
+        return self._sort_interrupted(self._open_batches())
 
     def _sort_interrupted(self, batches: list[BatchRecord]) -> list[BatchRecord]:
         resumable = [batch for batch in batches if batch.resumable]

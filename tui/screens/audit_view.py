@@ -8,6 +8,8 @@ as any batch.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -66,16 +68,21 @@ class AuditScreen(ModalScreen[BatchRecord | None]):
         ),
     ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, interrupted: Sequence[str] = ()) -> None:
         super().__init__()
         self.session = session
+        #: The interrupted batches of this server the console found (oldest first).
+        self.interrupted = list(interrupted)
         self.batches: list[BatchRecord] = []
         self._shown: list[BatchRecord] = []
+        #: What reading the journal skipped, said above the list ("" when nothing).
+        self.skipped = ""
 
     def compose(self) -> ComposeResult:
         path = self.session.journal_path()
         with Vertical(id="audit-box"):
             yield Static(f"Audit journal: {path}", id="audit-title", markup=False)
+            yield Static("", id="audit-notes", markup=False)
             yield Input(placeholder="filter: id, operator, reason, outcome", id="audit-filter")
             yield OptionList(id="audit-batches")
             yield Static(
@@ -87,9 +94,21 @@ class AuditScreen(ModalScreen[BatchRecord | None]):
 
     def on_mount(self) -> None:
         try:
-            self.batches = list(reversed(self.session.past_batches()))[:SHOWN]
+            reading = self.session.read_journal()
         except OSError as exc:
             self.notify(f"Cannot read the journal: {exc.strerror}", severity="error", markup=False)
+        else:
+            self.batches = list(reversed(reading.batches))[:SHOWN]
+            self.skipped = reading.report.message()
+        notes = [f"{self.skipped[:1].upper()}{self.skipped[1:]}."] if self.skipped else []
+        if self.interrupted:
+            count = len(self.interrupted)
+            ids = ", ".join(self.interrupted[:10]) + (" …" if count > 10 else "")
+            what = "1 interrupted batch" if count == 1 else f"{count} interrupted batches"
+            notes.append(f"{what} of this server, oldest first (R resumes the oldest): {ids}")
+        box = self.query_one("#audit-notes", Static)
+        box.update("\n".join(safe_text(note) for note in notes))
+        box.display = bool(notes)
         self._show("")
         self.query_one(OptionList).focus()
 

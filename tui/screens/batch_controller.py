@@ -243,11 +243,22 @@ class BatchController:
         self.app.say(f"Exported {len(items)} {what} {kind.noun}s to {jsonl} and {csv_path}.")
 
     def look_for_interrupted(self) -> None:
+        problem = self.session.check_journal()
+        if problem is not None:
+            self.app.report(
+                f"{problem[:1].upper()}{problem[1:]}: this session is read-only; "
+                "reading still works.",
+                "Audit journal",
+            )
+            self.screen.session_changed()
         try:
             self.interrupted = self.session.recover()
         except OSError as exc:
             self.app.report(exc, "Reading the audit journal")
             return
+        skipped = self.session.journal_skipped
+        if skipped.count:
+            self.screen.log_line(f"{skipped.message(self.session.journal_path())}; A shows them")
         elsewhere = len(self.session.interrupted_elsewhere)
         if elsewhere:
             self.app.say(
@@ -256,12 +267,27 @@ class BatchController:
                 "they were made. A lists them.",
                 severity="warning",
             )
-        for batch in self.interrupted:
+        self._announce_interrupted()
+
+    def _announce_interrupted(self) -> None:
+        """One notice, however many batches were interrupted (A lists them)."""
+        if len(self.interrupted) == 1:
+            [batch] = self.interrupted
             doubt = len(batch.in_doubt())
             extra = f", {doubt} of them in doubt (sent, no answer)" if doubt else ""
             self.app.say(
                 f"Batch {batch.batch_id} ({batch.action.value}) was interrupted: "
                 f"{len(batch.left())} of {plural(batch.total)} left{extra}. R resumes it.",
+                severity="warning",
+            )
+        elif self.interrupted:
+            left = sum(len(batch.left()) for batch in self.interrupted)
+            doubt = sum(len(batch.in_doubt()) for batch in self.interrupted)
+            extra = f", {doubt} of them in doubt (sent, no answer)" if doubt else ""
+            oldest = self.interrupted[0].batch_id
+            self.app.say(
+                f"{len(self.interrupted)} interrupted batches of this server: {plural(left)} "
+                f"left{extra}. A lists them, R resumes the oldest ({oldest}).",
                 severity="warning",
             )
 
@@ -320,7 +346,8 @@ class BatchController:
 
         from tui.screens.audit_view import AuditScreen
 
-        self.app.push_screen(AuditScreen(session), chosen)
+        interrupted = [batch.batch_id for batch in self.interrupted]
+        self.app.push_screen(AuditScreen(session, interrupted), chosen)
 
     def request_quit(self) -> None:
         run = self.app.session.running
