@@ -52,16 +52,18 @@ class ServerSpelling:
         """None when ``url`` is not an http(s) URL with a host."""
         try:
             parsed = httpx.URL(url.strip())
+            scheme, host, port = parsed.scheme.lower(), parsed.host, parsed.port
+            path = parsed.path
         except (httpx.InvalidURL, UnicodeError, ValueError):
-            return None
-        scheme = parsed.scheme.lower()
-        if scheme not in _DEFAULT_PORTS or not parsed.host:
+            # The host is decoded on first use (IDNA): a bad one raises only then.
+            return None  # the URL's own check names what is wrong
+        if scheme not in _DEFAULT_PORTS or not host:
             return None
         return cls(
             scheme,
-            parsed.host.lower().rstrip("."),
-            parsed.port or _DEFAULT_PORTS[scheme],
-            parsed.path.rstrip("/"),
+            host.lower().rstrip("."),
+            port or _DEFAULT_PORTS[scheme],
+            path.rstrip("/"),
             (tenant or "").strip().lower(),
         )
 
