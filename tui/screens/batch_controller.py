@@ -7,7 +7,6 @@ into dialogs, rows, log lines and toasts. It is the screen's listener.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from textual.notifications import SeverityLevel
 
@@ -21,19 +20,15 @@ from tui.ops.wording import plural
 from tui.paths import dry_run_dir
 from tui.safe_text import safe_text
 from tui.screens.outcome_feed import OutcomeFeed
+from tui.screens.ports import ConsoleApp, MainView
 from tui.widgets import BottomLine
-
-if TYPE_CHECKING:
-    from tui.app import MySafeApp
-    from tui.screens.main import MainScreen
-
 
 #: Requests of a dry run shown in the log panel; the written file has them all.
 DRY_RUN_SHOWN = 20
 
 
 class BatchController:
-    def __init__(self, screen: MainScreen, app: MySafeApp) -> None:
+    def __init__(self, screen: MainView, app: ConsoleApp) -> None:
         self.screen = screen
         self.app = app
         self.session = app.session
@@ -116,7 +111,7 @@ class BatchController:
             arming_delay=self.app.arming_delay,
             clock=self.app.monotonic,
         )
-        self.app.push_screen(dialog, confirmed)
+        self.screen.app.push_screen(dialog, confirmed)
 
     def start(self, plan: BatchPlan, reason: str) -> None:
         try:
@@ -188,7 +183,7 @@ class BatchController:
 
             from tui.dialogs.name_server import NameServer
 
-            self.app.push_screen(NameServer(batch.batch_id, self.session.target), named)
+            self.screen.app.push_screen(NameServer(batch.batch_id, self.session.target), named)
             return
         try:
             plan = self.session.reverse_plan(batch, made_on=made_on)
@@ -332,7 +327,7 @@ class BatchController:
 
         from tui.dialogs.unlock import UnlockWriting
 
-        self.app.push_screen(UnlockWriting(self.session.profile.name), unlocked)
+        self.screen.app.push_screen(UnlockWriting(self.session.profile.name), unlocked)
 
     def open_audit(self) -> None:
         session = self.app.session
@@ -347,7 +342,7 @@ class BatchController:
         from tui.screens.audit_view import AuditScreen
 
         interrupted = [batch.batch_id for batch in self.interrupted]
-        self.app.push_screen(AuditScreen(session, interrupted), chosen)
+        self.screen.app.push_screen(AuditScreen(session, interrupted), chosen)
 
     def request_quit(self) -> None:
         run = self.app.session.running
@@ -361,7 +356,7 @@ class BatchController:
 
         from tui.dialogs.confirm_quit import ConfirmQuit
 
-        self.app.push_screen(ConfirmQuit(run.total - run.done, len(run.in_flight)), answer)
+        self.screen.app.push_screen(ConfirmQuit(run.total - run.done, len(run.in_flight)), answer)
 
     # -- what the session reports -----------------------------------------------------
 
@@ -419,7 +414,7 @@ class BatchController:
             title = f"{ref.kind.label} {ref.identifier}"
             if ref.name:
                 title += f" {safe_text(ref.name)!r}"
-            self.app.notify(
+            self.screen.app.notify(
                 safe_text(outcome.message or outcome.label),
                 severity=severity,
                 title=title,
@@ -435,4 +430,4 @@ class BatchController:
             if run.state != "done":
                 hint += ", R resumes"
         severity = "information" if run.ok else "warning"
-        self.app.notify(summary + hint, severity=severity, markup=False)
+        self.screen.app.notify(summary + hint, severity=severity, markup=False)

@@ -14,11 +14,11 @@ from textual.events import Key
 from tui.widgets.filter_line import FilterLine, edit
 
 if TYPE_CHECKING:
-    from tui.screens.main import MainScreen
+    from tui.screens.ports import MainView
 
 
 class FilterMode:
-    def __init__(self, screen: MainScreen) -> None:
+    def __init__(self, screen: MainView) -> None:
         self.screen = screen
         self.active = False
 

@@ -40,7 +40,7 @@ from tui.widgets import (
 )
 
 if TYPE_CHECKING:
-    from tui.app import MySafeApp
+    from tui.screens.ports import ConsoleApp
 
 
 class MainScreen(Screen[None]):
@@ -61,8 +61,8 @@ class MainScreen(Screen[None]):
         self.filter_mode = FilterMode(self)
 
     @property
-    def mysafe(self) -> MySafeApp:
-        return cast("MySafeApp", self.app)
+    def mysafe(self) -> ConsoleApp:
+        return cast("ConsoleApp", self.app)
 
     # -- layout ---------------------------------------------------------------------
 

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 from tui.api import Kind
 
 if TYPE_CHECKING:
-    from tui.screens.main import MainScreen
+    from tui.screens.ports import MainView
 
 #: Keys that change something on the server (read-only refuses them).
 WRITE_KEYS = "d, a, u, x, R"
 
 
-def status_parts(screen: MainScreen) -> list[str]:
+def status_parts(screen: MainView) -> list[str]:
     """Marks (this tab and the other), what is shown, filters, read-only."""
     table = screen.table()
     kind = screen.kind
@@ -48,7 +48,7 @@ def status_parts(screen: MainScreen) -> list[str]:
     return parts
 
 
-def refusal(screen: MainScreen, action: str) -> str | None:
+def refusal(screen: MainView, action: str) -> str | None:
     """Why ``action`` cannot run now (None: it can)."""
     session = screen.mysafe.session
     if action == "unlock_writing" and session.read_only and not session.can_unlock:

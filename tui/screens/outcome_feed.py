@@ -17,7 +17,7 @@ from tui.ops import BatchRun, ItemOutcome, Result
 from tui.widgets import BatchBar
 
 if TYPE_CHECKING:
-    from tui.screens.main import MainScreen
+    from tui.screens.ports import MainView
 
 
 class OutcomeFeed:
@@ -25,7 +25,7 @@ class OutcomeFeed:
     #: In the thin-link mode (tui/link_mode.py): progress twice a second at most.
     SLOW_LINK_EVERY = 0.5
 
-    def __init__(self, screen: MainScreen, every: float = SHOW_EVERY) -> None:
+    def __init__(self, screen: MainView, every: float = SHOW_EVERY) -> None:
         self.screen = screen
         self.every = every
         self._unshown: list[ItemOutcome] = []

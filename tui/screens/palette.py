@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import Any
 
 from textual.app import SystemCommand
 from textual.binding import Binding
-
-if TYPE_CHECKING:
-    from tui.screens.main import MainScreen
+from textual.screen import Screen
 
 
 def key_of(binding: Binding) -> str:
@@ -18,7 +16,7 @@ def key_of(binding: Binding) -> str:
     return binding.key_display or format_keys(binding.key)
 
 
-def palette_commands(screen: MainScreen) -> Iterable[SystemCommand]:
+def palette_commands(screen: Screen[Any]) -> Iterable[SystemCommand]:
     """One entry per binding of the screen and the app, its key in the title: the
     palette teaches the keys as it runs them."""
     for node, bindings in ((screen, screen.BINDINGS), (screen.app, screen.app.BINDINGS)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs
 
 
@@ -51,3 +51,10 @@ class Reply:
 
     response: SimResponse | None
     delay: float = 0.0
+
+
+class Handler(Protocol):
+    """What an adapter serves: the simulator's gateway (``Simulator.handle``). The
+    adapters know only this, so the sans-IO core never meets a cycle back to them."""
+
+    async def handle(self, request: SimRequest) -> Reply: ...

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING
 
 import httpx
 
-from tui.simulator.messages import Pieces, SimRequest
-
-if TYPE_CHECKING:
-    from tui.simulator.core import Simulator
+from tui.simulator.messages import Handler, Pieces, SimRequest
 
 
 class SimulatorTransport(httpx.AsyncBaseTransport):
@@ -20,7 +16,7 @@ class SimulatorTransport(httpx.AsyncBaseTransport):
     exactly as httpx does over the network. A body sent in pieces (a trickle, an
     endless body) is streamed piece by piece, as the socket would deliver it."""
 
-    def __init__(self, simulator: Simulator) -> None:
+    def __init__(self, simulator: Handler) -> None:
         self.simulator = simulator
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:

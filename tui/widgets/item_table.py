@@ -12,7 +12,6 @@ Segments, so markup is never parsed and no control sequence reaches the terminal
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import TypeAlias
 
 from rich.segment import Segment
 from rich.style import Style
@@ -20,13 +19,13 @@ from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.widgets.table_columns import Column, Row, fit, fit_widths
 from tui.widgets.table_data import T, TableData
 from tui.widgets.table_lines import NO_MARK, empty_text, header_text, hidden_labels
-from tui.widgets.table_messages import Activated, CursorMoved, MarksChanged
 from tui.widgets.table_scroll import view_top
 
 __all__ = ["Column", "ItemTable", "Row"]
@@ -65,10 +64,44 @@ class ItemTable(TableData, ScrollView, can_focus=True):
         ),
     ]
 
-    # The messages live in their own module; these names keep ``ItemTable.CursorMoved``.
-    CursorMoved: TypeAlias = CursorMoved
-    MarksChanged: TypeAlias = MarksChanged
-    Activated: TypeAlias = Activated
+    # -- what the table tells the screen ---------------------------------------------
+
+    class CursorMoved(Message):
+        """The row under the cursor changed (key is None when nothing is shown)."""
+
+        def __init__(self, table: ItemTable, key: str | None) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> ItemTable:
+            return self.table
+
+    class MarksChanged(Message):
+        """The marks changed: how many, and how many of them the filter hides."""
+
+        def __init__(self, table: ItemTable, marked: int, hidden: int) -> None:
+            super().__init__()
+            self.table = table
+            self.marked = marked
+            self.hidden = hidden
+
+        @property
+        def control(self) -> ItemTable:
+            return self.table
+
+    class Activated(Message):
+        """enter on a row: the operator wants to read it in full."""
+
+        def __init__(self, table: ItemTable, key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> ItemTable:
+            return self.table
 
     def __init__(
         self, columns: Sequence[Column], *, id: str | None = None, jump_scroll: bool = False
