@@ -1,4 +1,4 @@
-"""The architecture holds: import contracts, module size, no private Textual API."""
+"""The architecture holds: import contracts, no private Textual API, no assert as control flow."""
 
 from __future__ import annotations
 
@@ -36,3 +36,15 @@ def test_no_private_textual_api() -> None:
         if private.search(line)
     ]
     assert found == []
+
+
+def test_no_assertion_is_control_flow() -> None:
+    # ``python -O`` strips asserts: code that catches AssertionError to decide what
+    # to do would do something else there (issue 19).
+    caught = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in (ROOT / "tui").rglob("*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"except\s*\(?[^)\n]*AssertionError|suppress\([^)\n]*AssertionError", line)
+    ]
+    assert caught == []

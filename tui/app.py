@@ -288,9 +288,17 @@ class MySafeApp(App[None]):
 
     @property
     def main(self) -> MainScreen:
-        screen = self.screen_stack[0] if len(self.screen_stack) > 0 else None
-        assert isinstance(screen, MainScreen)
+        screen = self.main_screen
+        if screen is None:
+            raise RuntimeError("the main screen is not on the screen stack yet")
         return screen
+
+    @property
+    def main_screen(self) -> MainScreen | None:
+        """The main screen, or None before it is pushed (or after it is gone)."""
+        stack = self.screen_stack
+        screen = stack[0] if stack else None
+        return screen if isinstance(screen, MainScreen) else None
 
     # -- the one path for outcomes and failures -------------------------------------
 
@@ -313,8 +321,8 @@ class MySafeApp(App[None]):
     ) -> None:
         """Tell the operator: a toast (optional) and always a log line."""
         text = safe_text(message)
-        with contextlib.suppress(AssertionError):
-            self.main.log_line(text)
+        if (main := self.main_screen) is not None:  # before it, the toast alone
+            main.log_line(text)
         if toast:
             self.notify(text, severity=severity, markup=False)
 
@@ -330,8 +338,8 @@ class MySafeApp(App[None]):
             message = f"Unexpected error: {type(error).__name__}: {error}"
         text = safe_text(message)
         self.record_error(context, text)
-        with contextlib.suppress(AssertionError):
-            self.main.log_line(f"{context}: {text}")
+        if (main := self.main_screen) is not None:
+            main.log_line(f"{context}: {text}")
         if toast:
             self.notify(text, title=safe_text(context), severity="error", markup=False)
 
