@@ -86,3 +86,20 @@ async def test_a_batch_greys_the_console_keys_without_composing_the_footer() -> 
         await app.workers.wait_for_complete()
         await wait_until(pilot, lambda: greyed() == before)
         assert list(footer.query("FooterKey")) == keys
+
+
+def test_what_the_footer_relies_on_is_pinned_to_its_textual_version() -> None:
+    """KeyFooter overrides Footer.bindings_changed (public name, undocumented) and
+    finds Footer's keys by the type name FooterKey (a class of textual.widgets._footer)
+    (issue 19): both are Textual's inside, so they are pinned here with the version
+    they were read from. A Textual upgrade fails this test first: read the footer's
+    source again, then move the pin."""
+    import inspect
+
+    import textual
+    from textual.widgets import Footer
+
+    assert textual.__version__ == "8.2.8"
+    assert "bindings_changed" in vars(Footer)
+    assert list(inspect.signature(Footer.bindings_changed).parameters) == ["self", "screen"]
+    assert "FooterKey" in inspect.getsource(Footer.compose)
