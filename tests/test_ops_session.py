@@ -273,9 +273,8 @@ async def test_a_full_disk_keeps_outcomes_in_memory_and_never_raises(tmp_path: P
         def journal_failed(self, message: str) -> None:
             failures.append(message)
 
-    session.listener = Listener()
     refs = writable(sim)[:6]
-    run = session.start(BatchPlan(Action.DEACTIVATE, refs))
+    run = session.start(BatchPlan(Action.DEACTIVATE, refs), listener=Listener())
     await session.wait()
     assert failures and "No space left" in failures[0]
     assert len(run.outcomes) == 6

@@ -305,9 +305,8 @@ async def send(session: Session, guard: Interruption, request: BatchRequest) -> 
     printer.kept_back(kept_back)
     outcomes: dict[tuple[str, str], ItemOutcome] = {o.key: o for o in kept_back}
     if allowed:
-        session.listener = printer
         try:
-            run = session.start(plan, request.reason)
+            run = session.start(plan, request.reason, listener=printer)
         except Refused as exc:
             raise refused(str(exc)) from None
         await session.wait()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -66,6 +65,8 @@ class BatchRun:
     state: str = "running"
     #: Outcome records the journal could not take (kept in memory and shown).
     unjournalled: int = 0
+    #: Who hears of this batch as it runs (a front end), given when it is started.
+    listener: BatchListener | None = None
     #: Every batch whose request for an item was in doubt when this one was planned.
     doubt_origins: dict[Key, tuple[str, ...]] = field(default_factory=dict)
 
@@ -129,21 +130,12 @@ class BatchRun:
 class Runner:
     """Runs one :class:`BatchRun` against the client, journalling every step."""
 
-    def __init__(
-        self,
-        client: MySafeClient,
-        journal: Journal | None,
-        listener: Callable[[], BatchListener | None],
-    ) -> None:
+    def __init__(self, client: MySafeClient, journal: Journal | None) -> None:
         self.client = client
         self.journal = journal
-        self._listener = listener
 
-    def _tell(self) -> BatchListener | None:
-        return self._listener()
-
-    def _journal_failed(self, error: JournalError) -> None:
-        listener = self._tell()
+    def _journal_failed(self, run: BatchRun, error: JournalError) -> None:
+        listener = run.listener
         if listener is not None:
             with contextlib.suppress(Exception):
                 listener.journal_failed(str(error))
@@ -157,7 +149,7 @@ class Runner:
                 journal.outcome(outcome, run.batch_id, run.reason)
             except JournalError as exc:
                 run.unjournalled += 1
-                self._journal_failed(exc)
+                self._journal_failed(run, exc)
             for origin, settled in self._settlements(run, outcome):
                 # The unanswered request of ``origin`` is settled by this answer.
                 try:
@@ -165,8 +157,8 @@ class Runner:
                         settled, origin, run.reason, phase="settle", settled_by=run.batch_id
                     )
                 except JournalError as exc:
-                    self._journal_failed(exc)
-        listener = self._tell()
+                    self._journal_failed(run, exc)
+        listener = run.listener
         if listener is not None:
             with contextlib.suppress(Exception):  # a display hiccup loses no outcome
                 listener.item_done(run, outcome)
@@ -218,7 +210,7 @@ class Runner:
         """Send the batch; returns when every item has an outcome."""
         plan = run.plan
         journal = self.journal
-        listener = self._tell()
+        listener = run.listener
         if listener is not None:
             with contextlib.suppress(Exception):
                 listener.batch_started(run)
@@ -240,7 +232,7 @@ class Runner:
                     or None,
                 )
             except JournalError as exc:
-                self._journal_failed(exc)
+                self._journal_failed(run, exc)
                 self.finish(run, f"not sent: {exc}")
                 return
 
@@ -292,8 +284,8 @@ class Runner:
                 self.journal.batch_finished(run.batch_id, run.summary(), state=run.state, left=left)
                 self.journal.sync()
             except JournalError as exc:
-                self._journal_failed(exc)
-        listener = self._tell()
+                self._journal_failed(run, exc)
+        listener = run.listener
         if listener is not None:
             with contextlib.suppress(Exception):
                 listener.batch_finished(run)

@@ -110,7 +110,6 @@ class Session:
         self.new_batch_id = new_batch_id
         self.shutdown_grace = shutdown_grace
         self.stop_grace = stop_grace
-        self.listener: BatchListener | None = None
         self._read_only = (
             read_only or self.profile.read_only or self.profile.production or client.read_only
         )
@@ -122,7 +121,7 @@ class Session:
         #: This session's batches, oldest first.
         self.history: list[BatchRun] = []
         self._undone: set[str] = set()
-        self._runner = Runner(client, journal, lambda: self.listener)
+        self._runner = Runner(client, journal)
         #: The vault this session's batches belong to (every batch record says so).
         self.target = Target.of_settings(client.settings)
         if journal is not None:
@@ -226,15 +225,20 @@ class Session:
 
     # -- batches ----------------------------------------------------------------------
 
-    def start(self, plan: BatchPlan, reason: str = "") -> BatchRun:
-        """Send ``plan`` in the background; the guards are asked once more first."""
+    def start(
+        self, plan: BatchPlan, reason: str = "", *, listener: BatchListener | None = None
+    ) -> BatchRun:
+        """Send ``plan`` in the background; the guards are asked once more first.
+
+        ``listener`` hears the batch as it runs (started, each item, finished, a
+        journal failure): the front end's, for this batch only."""
         refused = self.refusal(plan) or self.reason_refusal(reason)
         if refused:
             raise Refused(refused)
         plan = replace(
             plan, refs=unique_refs(plan.refs), require_reason=self.profile.require_reason
         )
-        run = BatchRun(self.new_batch_id(), plan, reason.strip(), self.clock())
+        run = BatchRun(self.new_batch_id(), plan, reason.strip(), self.clock(), listener=listener)
         self._claim(run)
         run.doubt_origins = {
             key: (origins,) if isinstance(origins, str) else tuple(origins)
@@ -375,14 +379,19 @@ class Session:
             except JournalError as exc:
                 if loop.time() >= deadline:
                     return
-                if not told and self.listener is not None:
+                listener = self._last_listener()
+                if not told and listener is not None:
                     told = True
                     with contextlib.suppress(Exception):
-                        self.listener.journal_failed(
+                        listener.journal_failed(
                             f"{exc}; {len(journal.backlog)} records kept in memory, "
                             f"trying again for {patience:g} s"
                         )
                 await asyncio.sleep(min(JOURNAL_RETRY_EVERY, max(0.0, deadline - loop.time())))
+
+    def _last_listener(self) -> BatchListener | None:
+        """Who to tell of records kept back: the listener of the batch that made them."""
+        return self.history[-1].listener if self.history else None
 
     def unwritten_records(self) -> list[str]:
         """Journal records that could not be written, as JSON lines (after close)."""
@@ -405,9 +414,10 @@ class Session:
             try:
                 self.journal.close()
             except JournalError as exc:
-                if self.listener is not None:
+                listener = self._last_listener()
+                if listener is not None:
                     with contextlib.suppress(Exception):
-                        self.listener.journal_failed(str(exc))
+                        listener.journal_failed(str(exc))
 
     # -- undo, retry --------------------------------------------------------------------
 

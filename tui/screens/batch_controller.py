@@ -19,6 +19,7 @@ from tui.ops.target import Target
 from tui.ops.wording import plural
 from tui.paths import dry_run_dir
 from tui.safe_text import safe_text
+from tui.screens.batch_events import PostingListener
 from tui.screens.outcome_feed import OutcomeFeed
 from tui.screens.ports import ConsoleApp, MainView
 from tui.widgets import BottomLine
@@ -37,6 +38,8 @@ class BatchController:
         #: What the session reports of each item reaches the screen through this.
         every = OutcomeFeed.SLOW_LINK_EVERY if app.slow_link else OutcomeFeed.SHOW_EVERY
         self.feed = OutcomeFeed(screen, every)
+        #: How the session's batches reach the screen: messages it handles with @on.
+        self.listener = PostingListener(screen)
 
     # -- plans ------------------------------------------------------------------------
 
@@ -115,7 +118,7 @@ class BatchController:
 
     def start(self, plan: BatchPlan, reason: str) -> None:
         try:
-            self.session.start(plan, reason)
+            self.session.start(plan, reason, listener=self.listener)
         except Refused as exc:
             self.app.say(str(exc), severity="warning")
             return
@@ -358,7 +361,7 @@ class BatchController:
 
         self.screen.app.push_screen(ConfirmQuit(run.total - run.done, len(run.in_flight)), answer)
 
-    # -- what the session reports -----------------------------------------------------
+    # -- what the session reports (through the screen's messages) ----------------------
 
     def batch_started(self, run: BatchRun) -> None:
         noun = "item" if run.total == 1 else "items"

@@ -17,6 +17,7 @@ from textual.worker import Worker, WorkerState
 from tui.api import Action, ItemSummary, Kind, MySafeError
 from tui.gc_pause import paused_gc
 from tui.screens.batch_controller import BatchController
+from tui.screens.batch_events import BatchFinished, BatchStarted, ItemsSettled, JournalFailed
 from tui.screens.filter_mode import FilterMode
 from tui.screens.main_layout import (
     COLUMNS,
@@ -68,7 +69,6 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         self.batches = BatchController(self, self.mysafe)
-        self.mysafe.session.listener = self.batches
         slow = self.mysafe.slow_link
         yield ContextBar(self.mysafe.session, slow_link=slow)
         if self.mysafe.demo and self.mysafe.demo_hint:
@@ -163,6 +163,25 @@ class MainScreen(Screen[None]):
     async def wait_for_batch(self) -> None:
         """A worker that ends with the session's batch (tests and the app wait on it)."""
         await self.mysafe.session.wait()
+
+    # -- the session's batches, as messages (tui/screens/batch_events.py) --------------
+
+    @on(BatchStarted)
+    def _batch_started(self, event: BatchStarted) -> None:
+        self.batches.batch_started(event.run)
+
+    @on(ItemsSettled)
+    def _items_settled(self, event: ItemsSettled) -> None:
+        for outcome in event.outcomes:
+            self.batches.item_done(event.run, outcome)
+
+    @on(BatchFinished)
+    def _batch_finished(self, event: BatchFinished) -> None:
+        self.batches.batch_finished(event.run)
+
+    @on(JournalFailed)
+    def _journal_failed(self, event: JournalFailed) -> None:
+        self.batches.journal_failed(event.message)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # Workers catch the failures they expect; anything else lands here, is

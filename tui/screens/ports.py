@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 from textual.app import App
+from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widget import Widget
@@ -97,3 +98,5 @@ class MainView(Protocol):
     def set_timer(self, delay: float, callback: Callable[[], object] | None = None) -> Timer: ...
 
     def query_one(self, selector: type[W]) -> W: ...
+
+    def post_message(self, message: Message) -> bool: ...

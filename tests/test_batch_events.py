@@ -1,0 +1,77 @@
+"""The console hears the core's batches as messages (tui/screens/batch_events.py):
+in order, items in bunches of one loop turn, the end after its items (issue 19)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from textual.message import Message
+
+from tui.api import Action, ItemRef, Kind
+from tui.ops import BatchPlan, BatchRun, ItemOutcome, Result
+from tui.screens.batch_events import (
+    BatchFinished,
+    BatchStarted,
+    ItemsSettled,
+    JournalFailed,
+    PostingListener,
+)
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    def post_message(self, message: Message) -> bool:
+        self.messages.append(message)
+        return True
+
+
+def batch(batch_id: str, count: int) -> tuple[BatchRun, list[ItemOutcome]]:
+    refs = [ItemRef(Kind.PASSWORD, str(n)) for n in range(count)]
+    run = BatchRun(batch_id, BatchPlan(Action.DEACTIVATE, refs), "", datetime.now(UTC))
+    return run, [ItemOutcome(ref, Action.DEACTIVATE, Result.CHANGED, "ok") for ref in refs]
+
+
+async def test_items_of_one_loop_turn_travel_together_and_the_end_comes_after_them() -> None:
+    inbox = Inbox()
+    listener = PostingListener(inbox)
+    run, outcomes = batch("b1", 5)
+    listener.batch_started(run)
+    for outcome in outcomes[:3]:
+        listener.item_done(run, outcome)
+    await asyncio.sleep(0)  # one turn: the three go as one message
+    for outcome in outcomes[3:]:
+        listener.item_done(run, outcome)
+    listener.journal_failed("disk full")
+    listener.batch_finished(run)  # the last two are told first
+    kinds = [type(m) for m in inbox.messages]
+    assert kinds == [BatchStarted, ItemsSettled, JournalFailed, ItemsSettled, BatchFinished]
+    settled = [m for m in inbox.messages if isinstance(m, ItemsSettled)]
+    assert [o.ref.identifier for m in settled for o in m.outcomes] == ["0", "1", "2", "3", "4"]
+    assert [len(m.outcomes) for m in settled] == [3, 2]
+
+
+async def test_outcomes_of_two_batches_are_never_mixed_in_one_message() -> None:
+    inbox = Inbox()
+    listener = PostingListener(inbox)
+    first, first_outcomes = batch("b1", 2)
+    second, second_outcomes = batch("b2", 2)
+    listener.item_done(first, first_outcomes[0])
+    listener.item_done(second, second_outcomes[0])
+    listener.item_done(first, first_outcomes[1])
+    await asyncio.sleep(0)
+    settled = [m for m in inbox.messages if isinstance(m, ItemsSettled)]
+    assert [(m.run.batch_id, len(m.outcomes)) for m in settled] == [
+        ("b1", 1),
+        ("b2", 1),
+        ("b1", 1),
+    ]
+
+
+def test_with_no_loop_left_an_item_is_told_at_once() -> None:
+    inbox = Inbox()
+    run, [outcome] = batch("b1", 1)
+    PostingListener(inbox).item_done(run, outcome)
+    assert [type(m) for m in inbox.messages] == [ItemsSettled]

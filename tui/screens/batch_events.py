@@ -1,0 +1,90 @@
+"""The core's batch, heard by the console as Textual messages.
+
+The session calls a batch's listener as things happen (started, each item,
+finished, a journal failure). In the console that listener only posts messages
+to the main screen, which handles them with ``@on`` like any other event: the
+core never calls into a screen, and what the screen does with a batch runs in
+its own message loop, in order.
+
+Items are told in bunches: every outcome that arrives in one turn of the event
+loop travels in one :class:`ItemsSettled`, so a 100 000-item batch posts a few
+thousand messages, not 100 000.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Protocol
+
+from textual.message import Message
+
+from tui.ops import BatchRun, ItemOutcome
+
+
+class BatchStarted(Message):
+    def __init__(self, run: BatchRun) -> None:
+        super().__init__()
+        self.run = run
+
+
+class ItemsSettled(Message):
+    """Outcomes of ``run``, in the order they came."""
+
+    def __init__(self, run: BatchRun, outcomes: list[ItemOutcome]) -> None:
+        super().__init__()
+        self.run = run
+        self.outcomes = outcomes
+
+
+class BatchFinished(Message):
+    def __init__(self, run: BatchRun) -> None:
+        super().__init__()
+        self.run = run
+
+
+class JournalFailed(Message):
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+
+class MessageTarget(Protocol):
+    def post_message(self, message: Message) -> bool: ...
+
+
+class PostingListener:
+    """A batch listener (``tui.ops.BatchListener``) that posts messages to ``target``."""
+
+    def __init__(self, target: MessageTarget) -> None:
+        self.target = target
+        self._pending: list[tuple[BatchRun, ItemOutcome]] = []
+
+    def _flush(self) -> None:
+        pending, self._pending = self._pending, []
+        start = 0
+        for index in range(1, len(pending) + 1):
+            if index == len(pending) or pending[index][0] is not pending[start][0]:
+                run = pending[start][0]
+                self.target.post_message(ItemsSettled(run, [o for _, o in pending[start:index]]))
+                start = index
+
+    def batch_started(self, run: BatchRun) -> None:
+        self._flush()
+        self.target.post_message(BatchStarted(run))
+
+    def item_done(self, run: BatchRun, outcome: ItemOutcome) -> None:
+        first = not self._pending
+        self._pending.append((run, outcome))
+        if not first:
+            return
+        try:
+            asyncio.get_running_loop().call_soon(self._flush)
+        except RuntimeError:  # no loop left (the program is ending): tell at once
+            self._flush()
+
+    def batch_finished(self, run: BatchRun) -> None:
+        self._flush()
+        self.target.post_message(BatchFinished(run))
+
+    def journal_failed(self, message: str) -> None:
+        self.target.post_message(JournalFailed(message))
