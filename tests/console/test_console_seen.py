@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from textual import events
-from textual.pilot import Pilot
 from textual.widgets import Button, Footer, Input, Static
 
 from tui.app import MySafeApp, utc_now
@@ -15,15 +11,7 @@ from tui.screens.first_run import FirstRunScreen
 from tui.simulator import Simulator, SimulatorConfig
 from tui.widgets import DetailPane, ItemTable, LogPanel
 
-from support.console import make_app, spy_toasts, wait_until
-
-
-@asynccontextmanager
-async def running(app: MySafeApp, size: tuple[int, int] = (120, 40)) -> AsyncIterator[Pilot[None]]:
-    async with app.run_test(size=size, notifications=True) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        yield pilot
+from support.console import make_app, running, spy_toasts, wait_until
 
 
 def burst(app: MySafeApp, *keys: str) -> None:

@@ -5,24 +5,12 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
-
-from textual.pilot import Pilot
 
 from tui.app import MySafeApp
 from tui.simulator import Simulator
 
-from support.console import make_app
-
-
-@asynccontextmanager
-async def running(app: MySafeApp, size: tuple[int, int] = (120, 40)) -> AsyncIterator[Pilot[None]]:
-    async with app.run_test(size=size, notifications=True) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        yield pilot
+from support.console import make_app, running
 
 
 def names(app: MySafeApp) -> list[str]:

@@ -19,6 +19,7 @@ from tui.widgets import LogPanel
 
 from support.cli import invoke, only_line, server_env
 from support.console import make_app, running
+from support.launch import launch_options
 from support.servers import served
 from support.sims import writable
 
@@ -104,20 +105,9 @@ def resolved(tmp_path: Path, **given: object) -> LaunchOptions:
     config = tmp_path / "config.toml"
     config.write_text(CONFIG)
     config.chmod(0o600)
-    values: dict[str, object] = {
-        "demo": False,
-        "url": None,
-        "client_id": None,
-        "tenant": None,
-        "ca_bundle": None,
-        "insecure": False,
-        "read_only": False,
-        "concurrency": None,
-        "environ": {"MYSAFE_CLIENT_SECRET": "s3cret"},
-        "config_path": config,
-    }
+    values = launch_options(environ={"MYSAFE_CLIENT_SECRET": "s3cret"}, config_path=config)
     values.update(given)
-    return resolve(**values)  # type: ignore[arg-type]
+    return resolve(**values)
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,7 @@ from tui.launch import LaunchOptions, UsageError, resolve
 from tui.safe_text import safe_cells, safe_text
 
 from support.fake_server import FakeMySafe
+from support.launch import launch_options
 
 LIST = "/api/mysafe/password"
 OK_ENVELOPE = {"code": 200, "response": {"status": 200, "message": "", "error": False}}
@@ -268,26 +269,10 @@ def test_a_localhost_name_is_refused_at_launch_too() -> None:
         "MYSAFE_CLIENT_SECRET": "x",
     }
     with pytest.raises(UsageError, match="refusing plain http://"):
-        resolve(**launch(environ=env))
+        resolve(**launch_options(environ=env))
 
 
 # -- 4. empty and blank values are one-line errors -------------------------------------
-
-
-def launch(**overrides: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "demo": False,
-        "url": None,
-        "client_id": None,
-        "tenant": None,
-        "ca_bundle": None,
-        "insecure": False,
-        "read_only": False,
-        "concurrency": None,
-        "environ": {},
-    }
-    values.update(overrides)
-    return values
 
 
 SERVER_ENV = {
@@ -313,7 +298,7 @@ SERVER_ENV = {
 )
 def test_blank_values_are_one_line_usage_errors(overrides: dict[str, Any], named: str) -> None:
     with pytest.raises(UsageError) as info:
-        resolve(**launch(**overrides))
+        resolve(**launch_options(**overrides))
     message = str(info.value)
     assert named in message and "\n" not in message
 
@@ -322,9 +307,9 @@ def test_an_empty_environment_variable_counts_as_unset() -> None:
     # Empty is unset: nothing is configured, which the console may take as its
     # first-run demo (and an empty client id is no credential without a server).
     blank = {"MYSAFE_URL": "", "MYSAFE_CLIENT_ID": "", "SENHASEGURA_CLIENT_SECRET": ""}
-    assert resolve(**launch(environ=blank, implicit_demo=True)).first_run
+    assert resolve(**launch_options(environ=blank, implicit_demo=True)).first_run
     env = {**SERVER_ENV, "MYSAFE_TENANT": "", "MYSAFE_PROFILE": ""}
-    options = resolve(**launch(environ=env, client_id=" flag-id "))
+    options = resolve(**launch_options(environ=env, client_id=" flag-id "))
     assert options.client is not None
     assert options.client.tenant is None and options.client.client_id == "flag-id"
 
@@ -413,7 +398,7 @@ def configured(tmp_path: Path, text: str = CONFIG, **overrides: Any) -> LaunchOp
     path = tmp_path / "config.toml"
     path.write_text(text)
     path.chmod(0o600)
-    values = launch(config_path=path)
+    values = launch_options(config_path=path)
     values["environ"] = {"MYSAFE_CLIENT_SECRET": "s3cret", **overrides.pop("environ", {})}
     values.update(overrides)
     return resolve(**values)

@@ -12,32 +12,18 @@ import pytest
 
 from tui.launch import UsageError, resolve
 
-
-def options(**overrides: object) -> dict[str, object]:
-    values: dict[str, object] = {
-        "demo": False,
-        "url": None,
-        "client_id": None,
-        "tenant": None,
-        "ca_bundle": None,
-        "insecure": False,
-        "read_only": False,
-        "concurrency": None,
-        "environ": {},
-    }
-    values.update(overrides)
-    return values
+from support.launch import launch_options
 
 
 def test_nothing_configured_is_the_consoles_first_run_demo() -> None:
-    result = resolve(**options(implicit_demo=True))  # type: ignore[arg-type]
+    result = resolve(**launch_options(implicit_demo=True))
     assert result.demo and result.first_run
 
 
 def test_nothing_configured_is_an_error_where_no_implicit_demo_is_allowed() -> None:
     # What commands get: a job that lost its environment must not run on the demo.
     with pytest.raises(UsageError) as info:
-        resolve(**options(config_path=Path("/nowhere/config.toml")))  # type: ignore[arg-type]
+        resolve(**launch_options(config_path=Path("/nowhere/config.toml")))
     message = str(info.value)
     assert message.startswith("no server named: pass --url URL or --profile NAME")
     assert "MYSAFE_URL (or SENHASEGURA_URL)" in message and "/nowhere/config.toml" in message
@@ -70,7 +56,7 @@ def test_credentials_without_a_server_are_an_error(
     # Whoever set a client id or secret meant a real server: never the demo, not even
     # the console's first run.
     with pytest.raises(UsageError) as info:
-        resolve(**options(environ=env, implicit_demo=implicit_demo, **flags))  # type: ignore[arg-type]
+        resolve(**launch_options(environ=env, implicit_demo=implicit_demo, **flags))
     message = str(info.value)
     assert f"a client id or secret ({named}) but no server named" in message
     assert "SENHASEGURA_URL" in message and "\n" not in message
@@ -79,7 +65,7 @@ def test_credentials_without_a_server_are_an_error(
 
 def test_the_demo_flag_ignores_credentials_without_a_server() -> None:
     env = {"MYSAFE_CLIENT_ID": "a", "SENHASEGURA_CLIENT_SECRET": "x"}
-    assert resolve(**options(demo=True, environ=env)).demo  # type: ignore[arg-type]
+    assert resolve(**launch_options(demo=True, environ=env)).demo
 
 
 def test_the_senhasegura_names_configure_a_server() -> None:
@@ -89,7 +75,7 @@ def test_the_senhasegura_names_configure_a_server() -> None:
         "SENHASEGURA_CLIENT_SECRET": "their-secret",
         "SENHASEGURA_TENANT": "acme",
     }
-    result = resolve(**options(environ=env))  # type: ignore[arg-type]
+    result = resolve(**launch_options(environ=env))
     assert result.client is not None
     assert result.client.base_url == "https://vault.example.com"
     assert result.client.client_id == "their-id" and result.client.tenant == "acme"
@@ -108,7 +94,7 @@ def test_the_mysafe_names_win_and_a_difference_is_told_by_name_only() -> None:
         "MYSAFE_TENANT": "ours",
         "SENHASEGURA_TENANT": "theirs",
     }
-    result = resolve(**options(environ=env))  # type: ignore[arg-type]
+    result = resolve(**launch_options(environ=env))
     assert result.client is not None
     assert result.client.base_url == "https://ours.example.com"
     assert result.client.client_id == "our-id" and result.client.tenant == "ours"
@@ -136,14 +122,14 @@ def test_the_same_value_under_both_names_or_a_flag_over_them_warns_nothing() -> 
         "SENHASEGURA_TENANT": "two",
     }
     # The flag is used, so neither variable is: nothing to warn about.
-    result = resolve(**options(environ=env, tenant="flag"))  # type: ignore[arg-type]
+    result = resolve(**launch_options(environ=env, tenant="flag"))
     assert result.client is not None and result.client.tenant == "flag"
     assert result.warnings == ()
 
 
 def test_demo_flag_wins_over_a_configured_server() -> None:
     env = {"MYSAFE_URL": "https://vault.example.com", "MYSAFE_CLIENT_ID": "a"}
-    assert resolve(**options(demo=True, environ=env)).demo  # type: ignore[arg-type]
+    assert resolve(**launch_options(demo=True, environ=env)).demo
 
 
 def test_environment_configures_a_server_and_flags_override_it() -> None:
@@ -153,7 +139,7 @@ def test_environment_configures_a_server_and_flags_override_it() -> None:
         "MYSAFE_CLIENT_SECRET": "s3cret",
         "MYSAFE_TENANT": "teste",
     }
-    result = resolve(**options(environ=env, client_id="flag-id", concurrency=4))  # type: ignore[arg-type]
+    result = resolve(**launch_options(environ=env, client_id="flag-id", concurrency=4))
     assert result.client is not None
     assert result.client.base_url == "https://vault.example.com"
     assert result.client.client_id == "flag-id"
@@ -180,7 +166,7 @@ def test_environment_configures_a_server_and_flags_override_it() -> None:
 )
 def test_bad_input_is_one_line(env: dict[str, str], text: str) -> None:
     with pytest.raises(UsageError) as info:
-        resolve(**options(environ=env))  # type: ignore[arg-type]
+        resolve(**launch_options(environ=env))
     assert text in str(info.value)
     assert "\n" not in str(info.value)
 

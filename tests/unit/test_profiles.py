@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,6 +20,7 @@ from tui.ops import Journal, JournalContext, ProfileView, read_records
 from tui.simulator import Simulator
 
 from support.console import make_app
+from support.launch import launch_options
 
 GOOD = """
 default_profile = "staging"
@@ -47,26 +49,14 @@ def write(tmp_path: Path, text: str, mode: int = 0o600) -> Path:
     return path
 
 
-def options(config: Path, **overrides: object) -> dict[str, object]:
-    values: dict[str, object] = {
-        "demo": False,
-        "url": None,
-        "client_id": None,
-        "tenant": None,
-        "ca_bundle": None,
-        "insecure": False,
-        "read_only": False,
-        "concurrency": None,
-        "environ": {"MYSAFE_CLIENT_SECRET": "s3cret"},
-        "config_path": config,
-    }
-    values.update(overrides)
-    return values
+def options(config: Path, **overrides: object) -> dict[str, Any]:
+    given = {"environ": {"MYSAFE_CLIENT_SECRET": "s3cret"}, "config_path": config}
+    return launch_options(**{**given, **overrides})
 
 
 def test_default_profile_and_precedence(tmp_path: Path) -> None:
     config = write(tmp_path, GOOD)
-    chosen = resolve(**options(config))  # type: ignore[arg-type]
+    chosen = resolve(**options(config))
     assert chosen.profile_name == "staging" and chosen.client is not None
     assert chosen.client.base_url == "https://staging.vault.example.com"
     env = {
@@ -74,20 +64,20 @@ def test_default_profile_and_precedence(tmp_path: Path) -> None:
         "MYSAFE_PROFILE": "prod",
         "MYSAFE_TENANT": "env-tenant",
     }
-    prod = resolve(**options(config, environ=env))  # type: ignore[arg-type]
+    prod = resolve(**options(config, environ=env))
     assert prod.profile_name == "prod" and prod.client is not None
     assert prod.client.tenant == "env-tenant", "environment over file"
     assert prod.production and prod.read_only, "production starts read-only"
     assert prod.client.read_only and prod.max_batch == 5 and prod.require_reason
     assert prod.client.read_timeout == 7.5
-    flagged = resolve(**options(config, environ=env, tenant="flag-tenant", profile="staging"))  # type: ignore[arg-type]
+    flagged = resolve(**options(config, environ=env, tenant="flag-tenant", profile="staging"))
     assert flagged.profile_name == "staging" and flagged.client is not None
     assert flagged.client.tenant == "flag-tenant", "flags over environment"
 
 
 def test_several_profiles_and_no_choice_asks(tmp_path: Path) -> None:
     config = write(tmp_path, GOOD.replace('default_profile = "staging"', ""))
-    result = resolve(**options(config))  # type: ignore[arg-type]
+    result = resolve(**options(config))
     assert result.choices == ("prod", "staging") and not result.demo
 
 
@@ -96,7 +86,7 @@ def test_secret_in_the_file_needs_owner_only_permissions(tmp_path: Path) -> None
     with pytest.raises(ConfigError, match="chmod 600"):
         load_config(write(tmp_path, text, mode=0o644))
     config = write(tmp_path, text, mode=0o600)
-    result = resolve(**options(config, environ={"MYSAFE_PROFILE": "prod"}))  # type: ignore[arg-type]
+    result = resolve(**options(config, environ={"MYSAFE_PROFILE": "prod"}))
     assert result.client is not None
     assert result.client.client_secret.get_secret_value() == "from-file"
 
@@ -168,7 +158,7 @@ def test_bad_config_exits_2_with_one_line(tmp_path: Path) -> None:
 
 def test_unknown_profile_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="no profile 'nope'"):
-        resolve(**options(write(tmp_path, GOOD), profile="nope"))  # type: ignore[arg-type]
+        resolve(**options(write(tmp_path, GOOD), profile="nope"))
 
 
 async def test_production_is_read_only_until_unlocked_on_purpose(
@@ -269,7 +259,7 @@ def test_secret_from_the_os_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     fake.get_password = get_password  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "keyring", fake)
     config = write(tmp_path, GOOD)
-    result = resolve(**options(config, environ={}, profile="prod"))  # type: ignore[arg-type]
+    result = resolve(**options(config, environ={}, profile="prod"))
     assert result.client is not None
     assert result.client.client_secret.get_secret_value() == "from-keyring"
     assert calls == [("mysafe-tui", "prod")]
