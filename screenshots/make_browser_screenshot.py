@@ -16,10 +16,10 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-# The browser test's helpers (tests/ is no package; pytest puts it on sys.path).
+# The browser test's helpers: tests/support, importable as `support` from tests/.
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-from browser_demo import (  # noqa: E402
+from support.browser_demo import (  # noqa: E402
     CHROMIUM,
     LAUNCH_ARGS,
     BrowserTab,

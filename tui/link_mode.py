@@ -8,7 +8,7 @@ the environment (on Linux and macOS): ``TERM=dumb`` or ``unknown`` none,
 ``COLORTERM=truecolor`` or ``24bit`` truecolor, a ``TERM`` ending in ``-256color``
 or ``-kitty`` 256, anything else 16. SSH forwards ``TERM`` but not ``COLORTERM``,
 so a console reached over SSH is usually in the mode unless the operator says
-otherwise; ``tests/test_link_mode.py`` checks the rule against Textual's own.
+otherwise; ``tests/console/test_link_mode.py`` checks the rule against Textual's own.
 
 What the mode changes in the console (tui/app.py and the widgets): at most 256
 colours (here, before Textual is imported, through Textual's documented

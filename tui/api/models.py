@@ -120,7 +120,7 @@ def summary_from_entry(kind: Kind, entry: dict[str, Any]) -> ItemSummary | None:
     Plainly well formed: an identifier of digits, text fields that are strings (or
     absent) and flags that are booleans or "0"/"1" (or absent), which is what
     senhasegura sends. For those this gives exactly what the lenient model gives
-    (``tests/test_list_fast_path.py`` holds it to that); anything else (numbers,
+    (``tests/unit/test_list_fast_path.py`` holds it to that); anything else (numbers,
     nulls, padded identifiers, broken entries) goes to the model, which normalises
     it or refuses it.
     """

@@ -1,0 +1,104 @@
+"""A large batch through the console: the screen keeps up without repainting per answer."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+
+from tui.dialogs import ConfirmBatch
+from tui.screens.outcome_feed import OutcomeFeed
+from tui.simulator import Simulator, SimulatorConfig
+from tui.widgets import BatchBar, ItemTable, StatusLine
+from tui.widgets.log_panel import LogPanel
+
+from support.console import (
+    make_app,
+    record_progress,
+    running,
+    slow_batch_app,
+    start_slow_batch,
+    wait_until,
+)
+
+
+async def test_a_batch_of_2000_repaints_its_progress_a_bounded_number_of_times() -> None:
+    sim = Simulator(SimulatorConfig(seed=5, passwords=2600, api_secrets=1))
+    app = make_app(sim, concurrency=16)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = record_progress(app)
+        await pilot.press("asterisk", "d")
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmBatch)
+        total = len(dialog.plan.refs)
+        assert total >= 2000
+        began = time.monotonic()
+        await pilot.press(*str(total), "enter", "enter")
+        await app.workers.wait_for_complete()
+        elapsed = time.monotonic() - began
+        await pilot.pause()
+        run = app.session.last_finished()
+        assert run is not None and run.done == total and run.state == "done"
+        # Every row and the log were told, though the screen was updated in bulk.
+        table = app.main.query_one("#table-password", ItemTable)
+        assert table.marked_count == 0, "every item settled and was unmarked"
+        panel = app.main.query_one("#log", LogPanel)
+        # The panel is hidden (as by default): no line was handed over (each
+        # hand-over is a layout pass); they all wait for it to be shown.
+        assert not panel.display and not panel.lines
+        log = panel.all_lines()
+        assert sum("deactivated" in line for line in log) >= total
+    # At most one progress update per SHOW_EVERY, plus the first and the last:
+    # without coalescing it was one per answer, 2 000 of them.
+    assert 0 < len(shown) <= elapsed / OutcomeFeed.SHOW_EVERY + 2
+    assert len(shown) < total / 10
+
+
+async def test_a_hidden_log_takes_its_lines_when_shown_keeping_the_newest() -> None:
+    class LogApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield LogPanel(lambda: datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))
+
+    app = LogApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = app.query_one(LogPanel)
+        panel.display = False
+        await pilot.pause()
+        for number in range(LogPanel.HIDDEN_HOLD + 10):
+            panel.add(f"line {number}")
+        panel.flush()  # what its timer does
+        assert not panel.lines, "nothing handed to a hidden log"
+        panel.display = True
+        await wait_until(pilot, lambda: bool(panel.lines))
+        last = LogPanel.HIDDEN_HOLD + 9
+        assert len(panel.lines) == LogPanel.MAX_LINES
+        assert panel.lines[-1] == f"03:04:05 line {last}"
+        assert panel.lines[0] == f"03:04:05 line {last - LogPanel.MAX_LINES + 1}"
+        panel.add("shown")
+        panel.flush()
+        assert panel.lines[-1] == "03:04:05 shown"
+
+
+async def test_a_running_batch_shows_in_the_status_lines_place_and_resizes_nothing() -> None:
+    sim, app = slow_batch_app()
+    async with running(app, size=(100, 30)) as pilot:
+        status = app.main.query_one(StatusLine)
+        bar = app.main.query_one(BatchBar)
+        table = app.main.query_one("#table-password", ItemTable)
+        row, table_size = status.region.y, table.size
+        assert status.display and not bar.display
+        await start_slow_batch(app, sim, pilot)
+        await wait_until(pilot, lambda: bar.display and bar.region.height == 1)
+        assert not status.display
+        assert bar.region.y == row, "the bar takes the status line's row"
+        assert table.size == table_size, "the tables keep their size"
+        assert "esc stops" in str(app.main.query_one("#batch-label", Static).render())
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await wait_until(pilot, lambda: status.display and not bar.display)
+        assert status.region.y == row and table.size == table_size
+        assert "marked" in str(status.render())

@@ -1,0 +1,108 @@
+"""What the console's start does and does not do (issue 10's start-up), untimed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from textual.widget import Widget
+
+from tui.api import Secret
+from tui.app import MySafeApp
+from tui.ops import ProfileView
+from tui.simulator import Simulator
+from tui.widgets import KeyFooter
+
+from support.console import make_app, wait_until
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# The console's way in, as the program and the benchmarks take it: resolve the
+# options (no config file), build the demo app. Prints what got imported.
+START = """
+import sys
+from pathlib import Path
+from tui.launch import resolve
+from tui.factory import build_app
+options = resolve(
+    url=None, client_id=None, tenant=None, ca_bundle=None, insecure=False, demo=False,
+    read_only=False, concurrency=None, environ={}, config_path=Path(sys.argv[1]),
+    implicit_demo=True,
+)
+assert options.client is None and options.first_run
+build_app(options, keep_journal=False)
+print(" ".join(sorted(sys.modules)))
+print(sys.modules.get("httpx._main", "absent"))
+"""
+
+
+def test_the_demo_starts_without_pydantic_or_httpx_command_line(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", START, str(tmp_path / "no-config.toml")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=True,
+    )
+    modules, httpx_main = done.stdout.splitlines()
+    loaded = modules.split()
+    assert "tui.app" in loaded and "httpx" in loaded
+    # pydantic (about 70 ms, 100 with the config's models) waits for a config file
+    # or a fetched item; httpx's own command line (Rich, Pygments) never comes.
+    assert [m for m in loaded if m.split(".")[0] == "pydantic"] == []
+    assert "tui.config" not in loaded
+    assert httpx_main == "None"
+    # Nothing shown at start is imported for it: no dialog but the confirmation
+    # (its arming delay is the app's default), no other screen, no socket server.
+    assert [m for m in loaded if m.startswith("tui.dialogs.")] == ["tui.dialogs.confirm_batch"]
+    for absent in ("tui.screens.help", "tui.screens.errors", "tui.screens.audit_view"):
+        assert absent not in loaded
+    assert "tui.screens.first_run" not in loaded and "tui.simulator.server" not in loaded
+    assert "h11" not in loaded
+
+
+def test_what_is_imported_lazily_is_still_there() -> None:
+    import tui.dialogs
+    import tui.screens
+    import tui.simulator
+    from tui.dialogs.unlock import UnlockWriting
+    from tui.screens.help import HelpScreen
+    from tui.simulator.server import serve
+
+    assert tui.dialogs.UnlockWriting is UnlockWriting
+    assert tui.screens.HelpScreen is HelpScreen
+    assert tui.simulator.serve is serve
+    with pytest.raises(AttributeError):
+        _ = tui.dialogs.NoSuchDialog
+
+
+def test_secret_never_shows_its_value() -> None:
+    secret = Secret("hunter2")
+    assert secret.get_secret_value() == "hunter2"
+    assert "hunter2" not in repr(secret) + str(secret) + f"{secret}"
+    assert secret == Secret("hunter2") and secret != Secret("other")
+
+
+def footer_keys(app: MySafeApp) -> list[Widget]:
+    return list(app.main.query_one(KeyFooter).query("FooterKey"))
+
+
+async def test_footer_is_composed_again_only_when_its_keys_change(sim: Simulator) -> None:
+    app = make_app(sim, demo=False, profile=ProfileView(name="prod", production=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        before = footer_keys(app)
+        greyed = [k for k in before if k.has_class("-disabled")]
+        assert [str(k.render()).split() for k in greyed] == [["d", "Deactivate"], ["u", "Undo"]]
+        app.main.refresh_bindings()  # nothing shown changes: the same widgets stay
+        app.main.table().focus()
+        await pilot.pause()
+        assert footer_keys(app) == before
+        app.session.unlock("prod")
+        app.main.session_changed()  # greyed keys come alive: composed again
+        await wait_until(pilot, lambda: not any(k.has_class("-disabled") for k in footer_keys(app)))
+        assert all(k not in before for k in footer_keys(app))
