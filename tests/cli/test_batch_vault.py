@@ -12,8 +12,6 @@ import asyncio
 import json
 import os
 import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,7 +42,7 @@ from tui.simulator import (
 )
 from tui.widgets import LogPanel
 
-from support.cli import invoke, only_line, process_env, run_tui, server_env
+from support.cli import invoke, only_line, process_env, run_tui, server_env, start_tui
 from support.console import make_app, running, wait_until
 from support.servers import ServedSimulator, served
 from support.sims import FAST_RETRY, writable, writes
@@ -357,13 +355,7 @@ def test_a_batch_stopped_by_sigint_resumes_only_on_its_own_server(tmp_path: Path
         key = {"MYSAFE_CLIENT_ID": DEMO_CLIENT_ID, "MYSAFE_CLIENT_SECRET": DEMO_CLIENT_SECRET}
         env = process_env(tmp_path, {**key, "MYSAFE_URL": first.url})
         args = ["deactivate", "passwords", "--ids", ",".join(ids), "--yes", "--format", "jsonl"]
-        child = subprocess.Popen(
-            [sys.executable, "-m", "tui", *args, "--concurrency", "2"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
+        child = start_tui([*args, "--concurrency", "2"], env)
         assert child.stdout is not None and child.stderr is not None
         batch_id = json.loads(child.stdout.readline())["batch_id"]
         child.send_signal(signal.SIGINT)

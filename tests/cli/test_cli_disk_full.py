@@ -12,7 +12,6 @@ import contextlib
 import json
 import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,7 +27,7 @@ from tui.simulator import (
     SimulatorConfig,
 )
 
-from support.cli import process_env
+from support.cli import process_env, start_tui
 from support.servers import ServedSimulator
 from support.sims import writable
 
@@ -67,13 +66,7 @@ def start_batch(
 ) -> subprocess.Popen[str]:
     ids = writable(server.simulator, 40)
     args = ["deactivate", "passwords", "--ids", ",".join(ids), "--yes", "--format", "json"]
-    return subprocess.Popen(
-        [sys.executable, "-m", "tui", *args, "--concurrency", "2"],
-        stdout=subprocess.PIPE,
-        stderr=errors.open("w"),
-        text=True,
-        env=env,
-    )
+    return start_tui([*args, "--concurrency", "2"], env, stderr=errors.open("w"))
 
 
 def wait_for_text(path: Path, text: str, seconds: float = 30.0) -> None:

@@ -13,7 +13,7 @@ import pytest
 from tui.ops import Result, load_batches
 from tui.simulator import FaultConfig, Simulator, SimulatorConfig
 
-from support.cli import process_env, run_tui
+from support.cli import process_env, run_tui, start_tui
 from support.servers import ServedSimulator, closed_port, served
 from support.sims import writable, writes
 
@@ -134,13 +134,7 @@ def test_sigint_stops_the_batch_writes_every_outcome_and_exits_130(tmp_path: Pat
         ids = writable(server.simulator, 24)
         env = process_env(tmp_path, {**DEMO, "MYSAFE_URL": server.url})
         args = ["deactivate", "passwords", "--ids", ",".join(ids), "--yes", "--format", "jsonl"]
-        child = subprocess.Popen(
-            [sys.executable, "-m", "tui", *args, "--concurrency", "2"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
+        child = start_tui([*args, "--concurrency", "2"], env)
         assert child.stdout is not None and child.stderr is not None
         first = child.stdout.readline()  # the first outcome: the batch is under way
         child.send_signal(signal.SIGINT)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,7 +18,7 @@ from tui.simulator import (
     SimulatorConfig,
 )
 
-from support.cli import process_env
+from support.cli import process_env, start_tui
 from support.servers import ServedSimulator
 from support.sims import writable
 
@@ -51,13 +49,7 @@ def test_a_signal_mid_batch_leaves_no_intent_without_outcome(
             },
         )
         args = ["deactivate", "passwords", "--ids", ",".join(ids), "--yes", "--format", "jsonl"]
-        child = subprocess.Popen(
-            [sys.executable, "-m", "tui", *args, "--concurrency", "4"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
+        child = start_tui([*args, "--concurrency", "4"], env)
         assert child.stdout is not None
         json.loads(child.stdout.readline())  # the first outcome: the batch is under way
         child.send_signal(number)

@@ -76,3 +76,16 @@ def run_tui(
         timeout=60,
         check=False,
     )
+
+
+def start_tui(
+    args: Sequence[str], env: Mapping[str, str], *, stderr: Any = subprocess.PIPE
+) -> subprocess.Popen[str]:
+    """The program as a process of its own, its output piped (a batch to signal)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "tui", *args],
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+        env=dict(env),
+    )
