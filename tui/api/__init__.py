@@ -28,7 +28,15 @@ from tui.api.errors import (
     UnexpectedResponseError,
     ValidationFailedError,
 )
-from tui.api.models import Action, ActionResult, ItemList, ItemRef, ItemSummary, Kind
+from tui.api.models import (
+    Action,
+    ActionResult,
+    ItemList,
+    ItemRef,
+    ItemSummary,
+    Kind,
+    unique_refs,
+)
 from tui.api.retry import RetryPolicy
 from tui.api.settings import Secret
 
@@ -90,4 +98,5 @@ __all__ = [
     "ValidationFailedError",
     "is_loopback",
     "normalise_base_url",
+    "unique_refs",
 ]

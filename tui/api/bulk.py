@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from tui.api.errors import MySafeError, NotSentError, UnexpectedResponseError
-from tui.api.models import Action, ActionResult, ItemRef
+from tui.api.models import Action, ActionResult, ItemRef, unique_refs
 
 
 class OutcomeStatus(StrEnum):
@@ -78,13 +78,7 @@ async def run_batch(
     the order given; ``on_outcome`` sees each as it happens, and an exception in it
     cannot break the batch.
     """
-    unique: list[ItemRef] = []
-    seen: set[tuple[str, str]] = set()
-    for ref in refs:
-        key = (ref.kind.value, ref.identifier)
-        if key not in seen:
-            seen.add(key)
-            unique.append(ref)
+    unique = unique_refs(refs)
 
     outcomes: list[Outcome | None] = [None] * len(unique)
     next_index = 0

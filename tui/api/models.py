@@ -9,6 +9,7 @@ Nothing here imports pydantic, so the console starts without building its models
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NamedTuple
@@ -159,6 +160,23 @@ class ItemRef:
     kind: Kind
     identifier: str
     name: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What tells two items apart: kind and identifier (the name may differ)."""
+        return (self.kind.value, self.identifier)
+
+
+def unique_refs(refs: Iterable[ItemRef]) -> list[ItemRef]:
+    """``refs`` without repeats (the first of each kind and identifier), in order: the
+    one dedupe of a batch, for the session's plan and the client's sending alike."""
+    seen: set[tuple[str, str]] = set()
+    unique: list[ItemRef] = []
+    for ref in refs:
+        if ref.key not in seen:
+            seen.add(ref.key)
+            unique.append(ref)
+    return unique
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,12 +12,12 @@ import asyncio
 import contextlib
 import itertools
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tui.api import Action, ItemRef, MySafeClient
+from tui.api import Action, MySafeClient, unique_refs
 from tui.ops.journal import Journal, JournalError
 from tui.ops.journal_index import open_batches
 from tui.ops.locks import BatchLocks, LockHeld, LockUnavailable
@@ -75,17 +75,6 @@ def undo_purpose(batch_id: str, in_doubt: int, uncertain: int) -> str:
     if uncertain:
         notes.append(f"{uncertain} uncertain, left out unless included")
     return f"Undo of batch {batch_id}" + (f" ({'; '.join(notes)})" if notes else "")
-
-
-def unique_refs(refs: Sequence[ItemRef]) -> list[ItemRef]:
-    seen: set[tuple[str, str]] = set()
-    out = []
-    for ref in refs:
-        key = (ref.kind.value, ref.identifier)
-        if key not in seen:
-            seen.add(key)
-            out.append(ref)
-    return out
 
 
 class Session:

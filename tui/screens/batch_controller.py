@@ -155,16 +155,7 @@ class BatchController:
     def dry_run(self) -> None:
         plan = self.plan_for_selection(Action.DEACTIVATE)
         if plan is not None:
-            self.confirm_and_run(
-                BatchPlan(
-                    plan.action,
-                    plan.refs,
-                    hidden=plan.hidden,
-                    refused=plan.refused,
-                    purpose="Dry run, nothing is sent",
-                    dry_run=True,
-                )
-            )
+            self.confirm_and_run(replace(plan, purpose="Dry run, nothing is sent", dry_run=True))
 
     def undo(self) -> None:
         run = self.session.undo_candidate()
