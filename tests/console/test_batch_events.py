@@ -1,5 +1,5 @@
 """The console hears the core's batches as messages (tui/screens/batch_events.py):
-in order, items in bunches of one loop turn, the end after its items (issue 19)."""
+in order, items in bunches, the end after its items (issue 19)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from textual.message import Message
 from tui.api import Action, ItemRef, Kind
 from tui.ops import BatchPlan, BatchRun, ItemOutcome, Result
 from tui.screens.batch_events import (
+    BUNCH_SECONDS,
     BatchFinished,
     BatchStarted,
     ItemsSettled,
@@ -34,20 +35,21 @@ def batch(batch_id: str, count: int) -> tuple[BatchRun, list[ItemOutcome]]:
     return run, [ItemOutcome(ref, Action.DEACTIVATE, Result.CHANGED, "ok") for ref in refs]
 
 
-async def test_items_of_one_loop_turn_travel_together_and_the_end_comes_after_them() -> None:
+async def test_items_travel_together_in_order_and_the_end_comes_after_them() -> None:
     inbox = Inbox()
     listener = PostingListener(inbox)
     run, outcomes = batch("b1", 5)
     listener.batch_started(run)
     for outcome in outcomes[:3]:
         listener.item_done(run, outcome)
-    await asyncio.sleep(0)  # one turn: the three go as one message
+    await asyncio.sleep(BUNCH_SECONDS * 2)  # the three go as one message
+    assert [len(m.outcomes) for m in inbox.messages if isinstance(m, ItemsSettled)] == [3]
     for outcome in outcomes[3:]:
         listener.item_done(run, outcome)
-    listener.journal_failed("disk full")
-    listener.batch_finished(run)  # the last two are told first
+    listener.journal_failed("disk full")  # the two before it are told first
+    listener.batch_finished(run)
     kinds = [type(m) for m in inbox.messages]
-    assert kinds == [BatchStarted, ItemsSettled, JournalFailed, ItemsSettled, BatchFinished]
+    assert kinds == [BatchStarted, ItemsSettled, ItemsSettled, JournalFailed, BatchFinished]
     settled = [m for m in inbox.messages if isinstance(m, ItemsSettled)]
     assert [o.ref.identifier for m in settled for o in m.outcomes] == ["0", "1", "2", "3", "4"]
     assert [len(m.outcomes) for m in settled] == [3, 2]
@@ -61,7 +63,7 @@ async def test_outcomes_of_two_batches_are_never_mixed_in_one_message() -> None:
     listener.item_done(first, first_outcomes[0])
     listener.item_done(second, second_outcomes[0])
     listener.item_done(first, first_outcomes[1])
-    await asyncio.sleep(0)
+    await asyncio.sleep(BUNCH_SECONDS * 2)
     settled = [m for m in inbox.messages if isinstance(m, ItemsSettled)]
     assert [(m.run.batch_id, len(m.outcomes)) for m in settled] == [
         ("b1", 1),

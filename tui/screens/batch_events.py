@@ -6,9 +6,11 @@ to the main screen, which handles them with ``@on`` like any other event: the
 core never calls into a screen, and what the screen does with a batch runs in
 its own message loop, in order.
 
-Items are told in bunches: every outcome that arrives in one turn of the event
-loop travels in one :class:`ItemsSettled`, so a 100 000-item batch posts a few
-thousand messages, not 100 000.
+Items are told in bunches: the outcomes that arrive within ``BUNCH_SECONDS``
+travel in one :class:`ItemsSettled` (the screen shows outcomes no more often
+anyway), so a batch posts about twenty messages a second, not one per item: one
+per item cost the console 6 % of a 1 000-item batch's time
+(``tests/benchmarks/bench_deactivate.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from typing import Protocol
 from textual.message import Message
 
 from tui.ops import BatchRun, ItemOutcome
+
+#: How long outcomes wait to travel together (a frame or three).
+BUNCH_SECONDS = 0.05
 
 
 class BatchStarted(Message):
@@ -78,7 +83,7 @@ class PostingListener:
         if not first:
             return
         try:
-            asyncio.get_running_loop().call_soon(self._flush)
+            asyncio.get_running_loop().call_later(BUNCH_SECONDS, self._flush)
         except RuntimeError:  # no loop left (the program is ending): tell at once
             self._flush()
 
@@ -87,4 +92,5 @@ class PostingListener:
         self.target.post_message(BatchFinished(run))
 
     def journal_failed(self, message: str) -> None:
+        self._flush()  # in the order it happened: the outcomes before it first
         self.target.post_message(JournalFailed(message))
