@@ -229,10 +229,7 @@ class Session:
         )
         run = BatchRun(self.new_batch_id(), plan, reason.strip(), self.clock(), listener=listener)
         self._claim(run)
-        run.doubt_origins = {
-            key: (origins,) if isinstance(origins, str) else tuple(origins)
-            for key, origins in plan.in_doubt.items()
-        }
+        run.doubt_origins = {key: tuple(origins) for key, origins in plan.in_doubt.items()}
         self.running = run
         self.history.append(run)
         if plan.undoes:
@@ -268,7 +265,12 @@ class Session:
         may have acted on it since the plan was made)."""
         if any(run.batch_id == origin for run in self.history):
             return  # this session's own batch: same vault, and no one else's to take
-        batch = next((b for b in self.past_batches() if b.batch_id == origin), None)
+        # A batch still open is found by the bounded reader (no full read on the
+        # operator's "y"); one closed since, or an undo's, by the whole journal.
+        open_now = self._open_batches() if plan.resumes else []
+        batch = next((b for b in open_now if b.batch_id == origin), None) or next(
+            (b for b in self.past_batches() if b.batch_id == origin), None
+        )
         if batch is None:
             raise Refused(f"Batch {origin} is not in the audit journal; nothing was sent.")
         foreign = self.foreign(batch, named=plan.origin_named)
@@ -281,16 +283,11 @@ class Session:
             )
 
     def _release(self, run: BatchRun) -> None:
+        # One batch runs at a time, so nothing else holds what ``run`` held.
         if self.locks is not None:
             for batch_id in (run.batch_id, run.plan.resumes, run.plan.undoes):
-                if batch_id is not None and not self._still_needed(batch_id, run):
+                if batch_id is not None:
                     self.locks.release(batch_id)
-
-    def _still_needed(self, batch_id: str, ended: BatchRun) -> bool:
-        running = self.running
-        if running is None or running is ended:
-            return False
-        return batch_id in (running.batch_id, running.plan.resumes, running.plan.undoes)
 
     async def _execute(self, run: BatchRun) -> None:
         try:

@@ -13,11 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
 from tui.api import ClientSettings
-
-_DEFAULT_PORTS = {"http": 80, "https": 443}
+from tui.api.identity import ServerSpelling
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,20 +30,17 @@ class Target:
 
     @classmethod
     def of_url(cls, url: str, *, tenant: str | None = None, client_id: str = "") -> Target:
-        """The target behind a base URL (``ValueError`` if it is not one)."""
-        try:
-            parsed = httpx.URL(url.strip())
-        except httpx.InvalidURL as exc:
-            raise ValueError(f"{url!r} is not a URL: {exc}") from None
-        scheme = parsed.scheme.lower()
-        if scheme not in _DEFAULT_PORTS or not parsed.host:
+        """The target behind a base URL (``ValueError`` if it is not one), taken apart
+        as the guards take a server apart (``tui.api.identity``)."""
+        spelling = ServerSpelling.of(url, tenant)
+        if spelling is None:
             raise ValueError(f"{url!r} is not an http(s) URL with a host")
         return cls(
-            scheme=scheme,
-            host=parsed.host.lower().rstrip("."),
-            port=parsed.port or _DEFAULT_PORTS[scheme],
-            path=parsed.path.rstrip("/"),
-            tenant=(tenant or "").strip(),
+            scheme=spelling.scheme,
+            host=spelling.host,
+            port=spelling.port,
+            path=spelling.path,
+            tenant=spelling.tenant,
             client_id=client_id.strip(),
         )
 

@@ -1,7 +1,8 @@
 """The main screen's batches: plans to confirm, and what the session reports back.
 
 The session decides (guards, sending, journal, history); this turns its answers
-into dialogs, rows, log lines and toasts. It is the screen's listener.
+into dialogs, rows, log lines and toasts. What a running batch reports reaches it
+as messages the screen handles (``tui/screens/batch_events.py``).
 """
 
 from __future__ import annotations
