@@ -15,12 +15,12 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from tui.app import MySafeApp
-from tui.demo import demo_simulator
-from tui.factory import build_app
-from tui.launch import LaunchOptions
+from tui.console.app import MySafeApp
+from tui.console.factory import build_app
 from tui.ops import counter_ids
+from tui.settings.launch import LaunchOptions
 from tui.simulator import Simulator
+from tui.wiring.demo import demo_simulator
 
 HERE = Path(__file__).resolve().parent
 Step = Callable[[MySafeApp, Simulator, Pilot[None]], Awaitable[None]]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from tui.app import MySafeApp
+from tui.console.app import MySafeApp
 from tui.simulator import Simulator, SimulatorConfig
 
 from support.console import make_app

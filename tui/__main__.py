@@ -1,8 +1,9 @@
 """Command-line entry point: ``mysafe-tui`` (the console) and its subcommands.
 
-This module joins the two front ends: the command group of ``tui.cli`` (no
-Textual) and the console command below, which imports the console only when it
-runs, so ``mysafe-tui list ...`` never loads Textual.
+This module joins the front ends: the command group of ``tui.cli`` (no Textual),
+the console command below, which imports the console only when it runs (so
+``mysafe-tui list ...`` never loads Textual), the browser demo's ``serve`` and the
+simulator's ``simulate``. The front ends never import each other.
 """
 
 from __future__ import annotations
@@ -17,15 +18,17 @@ import click
 from tui.cli.errors import one_line, report
 from tui.cli.main import DefaultGroup, make_cli
 from tui.cli.options import Connection, connection_options
+from tui.simulator.cli import simulate
+from tui.web.command import serve
 
 if TYPE_CHECKING:
-    from tui.launch import LaunchOptions
+    from tui.settings.launch import LaunchOptions
 
 
 def run_console(connection: Connection, slow_link: bool | None = None) -> int:
-    from tui.launch import UsageError
-    from tui.link_mode import decide, limit_colours
-    from tui.paths import config_path
+    from tui.console.terminal.link_mode import decide, limit_colours
+    from tui.settings.launch import UsageError
+    from tui.settings.paths import config_path
 
     try:
         # The console may start on the demo when nothing at all is configured (it
@@ -36,7 +39,7 @@ def run_console(connection: Connection, slow_link: bool | None = None) -> int:
         # mode on, but the colours stay as the terminal reports (the flag lowers them).
         limit_colours(decide(options.slow_link, os.environ), os.environ)
         if options.choices:
-            from tui.screens.profile_picker import ProfilePicker
+            from tui.console.profile_picker import ProfilePicker
 
             chosen = ProfilePicker(options.choices, str(config_path())).run()
             if not chosen:
@@ -48,8 +51,8 @@ def run_console(connection: Connection, slow_link: bool | None = None) -> int:
         print(f"mysafe-tui: error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     link = decide(options.slow_link, os.environ)
-    from tui.applog import open_app_log
-    from tui.paths import app_log_path
+    from tui.console.applog import open_app_log
+    from tui.settings.paths import app_log_path
 
     secrets = [options.client.client_secret.get_secret_value()] if options.client else []
     try:
@@ -58,7 +61,7 @@ def run_console(connection: Connection, slow_link: bool | None = None) -> int:
     except OSError as exc:
         log_problem = f"The app log {app_log_path()} cannot be written ({exc.strerror or exc})."
     from tui.api import ConfigurationError
-    from tui.factory import build_app
+    from tui.console.factory import build_app
 
     try:
         app = build_app(options, link=link)
@@ -105,7 +108,9 @@ def console(slow_link: bool | None, **values: Any) -> int:
 
 
 def build_cli() -> DefaultGroup:
-    return make_cli(console)
+    """Every front end's commands in one group. ``simulate`` imports neither Textual
+    nor Rich; ``serve`` loads textual-serve only when it runs."""
+    return make_cli(console, (simulate, serve))
 
 
 cli = build_cli()

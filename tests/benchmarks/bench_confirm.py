@@ -15,9 +15,9 @@ import time
 from textual.app import App
 
 from tui.api import Action, ItemRef, Kind
-from tui.dialogs import ConfirmBatch
+from tui.console.dialogs import ConfirmBatch
 from tui.ops import BatchPlan
-from tui.paths import stylesheets
+from tui.settings.paths import stylesheets
 
 
 class Host(App[None]):

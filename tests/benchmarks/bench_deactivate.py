@@ -183,9 +183,9 @@ async def app_batch(url: str, refs: Sequence[ItemRef]) -> tuple[float, float]:
     sampled in 20 ms windows): sometimes before the batch ends (waiting on the
     last answers looks idle), sometimes after its result is drawn; and the
     worker completes before that frame. Kept for comparison."""
-    from tui.app import MySafeApp
+    from tui.console.app import MySafeApp
+    from tui.console.widgets.batch_bar import BatchBar
     from tui.ops import Session
-    from tui.widgets.batch_bar import BatchBar
 
     settings = ClientSettings(url, DEMO_CLIENT_ID, SecretStr(DEMO_CLIENT_SECRET))
     app = MySafeApp(Session(MySafeClient(settings)), arming_delay=0.0)

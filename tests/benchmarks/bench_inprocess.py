@@ -16,7 +16,7 @@ from pydantic import SecretStr
 from textual.strip import Strip
 
 from tui.api import ClientSettings, ItemList, Kind, MySafeClient
-from tui.app import MySafeApp
+from tui.console.app import MySafeApp
 from tui.ops import Session
 from tui.simulator.data import generate
 from tui.simulator.envelope import envelope, list_entry

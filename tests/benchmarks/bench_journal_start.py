@@ -36,10 +36,10 @@ import time
 from pathlib import Path
 
 from tui.api import Action
-from tui.factory import build_session
-from tui.launch import LaunchOptions
 from tui.ops.journal import encode_record
 from tui.ops.journal_index import index_path
+from tui.settings.launch import LaunchOptions
+from tui.wiring import build_session
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOWN = b"passwords shown"

@@ -18,9 +18,9 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
 from tui.api import Kind
-from tui.demo import demo_client, demo_simulator
-from tui.launch import LaunchOptions
-from tui.screens.main_layout import COLUMNS, row_for
+from tui.console.screens.main.layout import COLUMNS, row_for
+from tui.settings.launch import LaunchOptions
+from tui.wiring.demo import demo_client, demo_simulator
 
 
 async def demo_rows(items: int) -> list[tuple[str, ...]]:

@@ -75,8 +75,8 @@ async def bare(launched: float, rows: Sequence[tuple[str, ...]], columns: tuple[
 
 
 async def console(launched: float, mode: str, args: list[str]) -> None:
-    from tui.factory import build_app
-    from tui.launch import LaunchOptions
+    from tui.console.factory import build_app
+    from tui.settings.launch import LaunchOptions
 
     if mode == "demo":
         options = LaunchOptions(None, demo_passwords=int(args[0]), demo_api_secrets=int(args[1]))

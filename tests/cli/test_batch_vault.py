@@ -19,7 +19,8 @@ import pytest
 from pydantic import SecretStr
 
 from tui.api import Action, ClientSettings, ItemRef, Kind, MySafeClient
-from tui.dialogs import ConfirmBatch, NameServer
+from tui.console.dialogs import ConfirmBatch, NameServer
+from tui.console.widgets import LogPanel
 from tui.ops import (
     BatchPlan,
     ItemOutcome,
@@ -32,7 +33,7 @@ from tui.ops import (
     load_batches,
 )
 from tui.ops.target import Target
-from tui.paths import audit_path
+from tui.settings.paths import audit_path
 from tui.simulator import (
     DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
@@ -40,7 +41,6 @@ from tui.simulator import (
     Simulator,
     SimulatorConfig,
 )
-from tui.widgets import LogPanel
 
 from support.cli import invoke, only_line, process_env, run_tui, server_env, start_tui
 from support.console import make_app, running, wait_until

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from tui.dialogs import ConfirmBatch
+from tui.console.dialogs import ConfirmBatch
+from tui.console.screens.audit_view import AuditScreen
 from tui.ops import Journal, JournalContext
 from tui.ops.export import FIELDS
-from tui.paths import audit_path
-from tui.screens.audit_view import AuditScreen
+from tui.settings.paths import audit_path
 
 from support.cli import invoke, json_lines, only_line, server_env
 from support.console import make_app, wait_until

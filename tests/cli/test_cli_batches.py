@@ -12,7 +12,7 @@ import pytest
 
 import tui.cli.options
 from tui.ops import load_batches, read_records
-from tui.paths import audit_path
+from tui.settings.paths import audit_path
 
 from support.cli import invoke, json_lines, only_line, server_env
 from support.servers import ServedSimulator, served

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tui.ops import load_batches
-from tui.paths import audit_path
+from tui.settings.paths import audit_path
 from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 
 from support.cli import invoke, only_line, process_env, run_tui
@@ -184,9 +184,9 @@ class FakeApp:
 @pytest.fixture
 def console_started(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """The options the console was built with (if it got that far), no terminal used."""
-    import tui.applog
-    import tui.factory
-    import tui.link_mode
+    import tui.console.applog
+    import tui.console.factory
+    import tui.console.terminal.link_mode
 
     built: list[Any] = []
 
@@ -194,10 +194,10 @@ def console_started(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
         built.append(options)
         return FakeApp(options)
 
-    monkeypatch.setattr(tui.factory, "build_app", build_app)
-    monkeypatch.setattr(tui.applog, "open_app_log", lambda *_a, **_k: None)
+    monkeypatch.setattr(tui.console.factory, "build_app", build_app)
+    monkeypatch.setattr(tui.console.applog, "open_app_log", lambda *_a, **_k: None)
     # The colour limit of the thin-link mode writes to os.environ: not here.
-    monkeypatch.setattr(tui.link_mode, "limit_colours", lambda *_a: None)
+    monkeypatch.setattr(tui.console.terminal.link_mode, "limit_colours", lambda *_a: None)
     return built
 
 

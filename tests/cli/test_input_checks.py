@@ -336,7 +336,7 @@ def test_the_console_start_says_one_line_and_exits_2(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    import tui.applog
+    import tui.console.applog
     from tui.__main__ import main
 
     for variable, value in env(**extra).items():
@@ -348,7 +348,7 @@ def test_the_console_start_says_one_line_and_exits_2(
     def no_app(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the console was about to start")
 
-    monkeypatch.setattr(tui.applog, "open_app_log", no_app)
+    monkeypatch.setattr(tui.console.applog, "open_app_log", no_app)
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert named in only_line(err) and "ExceptionGroup" not in err and SECRET not in err

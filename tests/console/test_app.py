@@ -10,11 +10,11 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from tui.api.retry import NO_RETRY
-from tui.app import MySafeApp
-from tui.dialogs import ConfirmBatch, ConfirmFetch
-from tui.screens.help import HelpScreen
+from tui.console.app import MySafeApp
+from tui.console.dialogs import ConfirmBatch, ConfirmFetch
+from tui.console.screens.help import HelpScreen
+from tui.console.widgets import DetailPane, LogPanel
 from tui.simulator import Simulator, SimulatorConfig
-from tui.widgets import DetailPane, LogPanel
 
 from support.console import (
     ManualClock,

@@ -9,12 +9,12 @@ from pathlib import Path
 from textual.widgets import Button
 
 from tui.api import Action, ItemRef, Kind
-from tui.dialogs import ConfirmBatch
+from tui.console.dialogs import ConfirmBatch
+from tui.console.screens.audit_view import AuditScreen, describe
+from tui.console.widgets import LogPanel
 from tui.ops import Journal, JournalContext, load_batches, read_records
 from tui.ops.export import csv_text, spreadsheet_cell
-from tui.screens.audit_view import AuditScreen, describe
 from tui.simulator import DEMO_CLIENT_SECRET, Simulator
-from tui.widgets import LogPanel
 
 from support.console import make_app
 from support.sims import FIXED_TIME

@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
-from tui.dialogs import ConfirmBatch
-from tui.screens.outcome_feed import OutcomeFeed
+from tui.console.dialogs import ConfirmBatch
+from tui.console.screens.main.outcome_feed import OutcomeFeed
+from tui.console.widgets import BatchBar, ItemTable, StatusLine
+from tui.console.widgets.log_panel import LogPanel
 from tui.simulator import Simulator, SimulatorConfig
-from tui.widgets import BatchBar, ItemTable, StatusLine
-from tui.widgets.log_panel import LogPanel
 
 from support.console import (
     make_app,

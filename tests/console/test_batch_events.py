@@ -1,4 +1,4 @@
-"""The console hears the core's batches as messages (tui/screens/batch_events.py):
+"""The console hears the core's batches as messages (tui/console/screens/main/batch_events.py):
 in order, items in bunches, the end after its items (issue 19)."""
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ from datetime import UTC, datetime
 from textual.message import Message
 
 from tui.api import Action, ItemRef, Kind
-from tui.ops import BatchPlan, BatchRun, ItemOutcome, Result
-from tui.screens.batch_events import (
+from tui.console.screens.main.batch_events import (
     BUNCH_SECONDS,
     BatchFinished,
     BatchStarted,
@@ -18,6 +17,7 @@ from tui.screens.batch_events import (
     JournalFailed,
     PostingListener,
 )
+from tui.ops import BatchPlan, BatchRun, ItemOutcome, Result
 
 
 class Inbox:

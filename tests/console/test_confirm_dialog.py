@@ -7,8 +7,8 @@ from textual.widgets import Button, Checkbox, Input, Static
 
 from tui.api import Action, ItemRef, Kind
 from tui.api.retry import NO_RETRY
-from tui.app import MySafeApp
-from tui.dialogs import ConfirmBatch
+from tui.console.app import MySafeApp
+from tui.console.dialogs import ConfirmBatch
 from tui.ops import BatchPlan
 from tui.simulator import Simulator
 

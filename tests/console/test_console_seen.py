@@ -5,11 +5,11 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Button, Footer, Input, Static
 
-from tui.app import MySafeApp, utc_now
-from tui.dialogs import ConfirmBatch, ConfirmFetch
-from tui.screens.first_run import FirstRunScreen
+from tui.console.app import MySafeApp, utc_now
+from tui.console.dialogs import ConfirmBatch, ConfirmFetch
+from tui.console.screens.first_run import FirstRunScreen
+from tui.console.widgets import DetailPane, ItemTable, LogPanel
 from tui.simulator import Simulator, SimulatorConfig
-from tui.widgets import DetailPane, ItemTable, LogPanel
 
 from support.console import make_app, running, spy_toasts, wait_until
 

@@ -7,7 +7,7 @@ import csv
 import json
 from pathlib import Path
 
-from tui.app import MySafeApp
+from tui.console.app import MySafeApp
 from tui.simulator import Simulator
 
 from support.console import make_app, running

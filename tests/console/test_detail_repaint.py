@@ -14,10 +14,10 @@ from textual.app import App, ComposeResult
 from textual.geometry import Region
 
 from tui.api import ItemSummary, Kind
-from tui.paths import stylesheets
-from tui.widgets import DetailPane
-from tui.widgets.detail_pane import DetailLabels, DetailValues
-from tui.widgets.detail_rows import changed_cells
+from tui.console.widgets import DetailPane
+from tui.console.widgets.detail_pane import DetailLabels, DetailValues
+from tui.console.widgets.detail_rows import changed_cells
+from tui.settings.paths import stylesheets
 
 
 def test_the_changed_cells_run_from_the_first_difference_to_the_longer_end() -> None:

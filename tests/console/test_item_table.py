@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 from textual.strip import Strip
 
-from tui.paths import stylesheets
-from tui.widgets import Column, ItemTable, Row
+from tui.console.widgets import Column, ItemTable, Row
+from tui.settings.paths import stylesheets
 
 COLUMNS = [Column("id", "ID", width=6), Column("name", "Name", flex=True), Column("tag", "Tag")]
 

@@ -1,5 +1,5 @@
 """The footer greys and ungreys keys where they stand, and recomposes only when it
-must (tui/widgets/key_footer.py)."""
+must (tui/console/widgets/key_footer.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from textual.app import App, ComposeResult
 from textual.widget import Widget
 
-from tui.widgets import KeyFooter
+from tui.console.widgets import KeyFooter
 
 from support.console import running, slow_batch_app, start_slow_batch, wait_until
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 from textual.strip import Strip
 
-from tui.paths import stylesheets
-from tui.widgets import Column, ItemTable, Row
-from tui.widgets.item_table import WIDTH_SAMPLE
+from tui.console.widgets import Column, ItemTable, Row
+from tui.console.widgets.item_table import WIDTH_SAMPLE
+from tui.settings.paths import stylesheets
 
 COLUMNS = [Column("id", "ID", width=6), Column("name", "Name", flex=True), Column("tag", "Tag")]
 COUNT = 100_000

@@ -17,18 +17,18 @@ from textual.widgets import Input
 
 from tui import __main__ as entry
 from tui.api import Action, ItemRef, Kind
-from tui.app import MySafeApp
-from tui.dialogs import ConfirmBatch
-from tui.launch import LaunchOptions
-from tui.lean_driver import LeanLinuxDriver
-from tui.link_mode import LinkMode, decide, limit_colours, terminal_colours
+from tui.console.app import MySafeApp
+from tui.console.dialogs import ConfirmBatch
+from tui.console.screens.main.outcome_feed import OutcomeFeed
+from tui.console.terminal.driver import LeanLinuxDriver
+from tui.console.terminal.link_mode import LinkMode, decide, limit_colours, terminal_colours
+from tui.console.widgets import Column, DetailPane, ItemTable, LogPanel, Row
+from tui.console.widgets.context_bar import ContextBar
+from tui.console.widgets.table_scroll import view_top
 from tui.ops import BatchPlan
-from tui.paths import stylesheets
-from tui.screens.outcome_feed import OutcomeFeed
+from tui.settings.launch import LaunchOptions
+from tui.settings.paths import stylesheets
 from tui.simulator import Simulator, SimulatorConfig
-from tui.widgets import Column, DetailPane, ItemTable, LogPanel, Row
-from tui.widgets.context_bar import ContextBar
-from tui.widgets.table_scroll import view_top
 
 from support.console import make_app, record_progress, wait_until
 
@@ -53,7 +53,7 @@ SLOW = LinkMode(True, "asked for (--slow-link or the profile)")
 def test_the_colour_rule_is_textuals_own(
     environ: dict[str, str], expected: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The rule in tui/link_mode.py gives what Textual's console detects."""
+    """The rule in tui/console/terminal/link_mode.py gives what Textual's console detects."""
     from textual import constants
 
     if constants.COLOR_SYSTEM != "auto":
@@ -99,8 +99,8 @@ def launched(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         seen.update(options=options, link=link, colours=os.environ.get("TEXTUAL_COLOR_SYSTEM"))
         raise Launched
 
-    monkeypatch.setattr("tui.factory.build_app", build_app)
-    monkeypatch.setattr("tui.applog.open_app_log", lambda *args, **kwargs: None)
+    monkeypatch.setattr("tui.console.factory.build_app", build_app)
+    monkeypatch.setattr("tui.console.applog.open_app_log", lambda *args, **kwargs: None)
     monkeypatch.setenv("TERM", "xterm-256color")
     monkeypatch.setenv("COLORTERM", "truecolor")
     monkeypatch.delenv("TEXTUAL_COLOR_SYSTEM", raising=False)

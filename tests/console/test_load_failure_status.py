@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tui.api import Kind
-from tui.app import MySafeApp
+from tui.console.app import MySafeApp
 from tui.simulator import Simulator, SimulatorConfig
 
 from support.console import make_app, running, settle

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from tui.applog import LOGGER_NAME, Redactor, open_app_log
+from tui.console.applog import LOGGER_NAME, Redactor, open_app_log
+from tui.console.widgets import LogPanel
 from tui.ops import Journal, JournalContext
 from tui.simulator import Simulator, SimulatorConfig
-from tui.widgets import LogPanel
 
 from support.console import make_app
 

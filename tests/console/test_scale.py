@@ -13,13 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from tui.api import Kind
-from tui.dialogs import ConfirmBatch
-from tui.paths import dry_run_dir
-from tui.screens.batch_controller import DRY_RUN_SHOWN
-from tui.screens.main_layout import row_for
+from tui.console.dialogs import ConfirmBatch
+from tui.console.screens.main.batch_controller import DRY_RUN_SHOWN
+from tui.console.screens.main.layout import row_for
+from tui.console.widgets import StatusLine
+from tui.console.widgets.log_panel import LogPanel
+from tui.settings.paths import dry_run_dir
 from tui.simulator import Simulator, SimulatorConfig
-from tui.widgets import StatusLine
-from tui.widgets.log_panel import LogPanel
 
 from support.console import make_app, wait_until
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from tui.api import Action, ItemRef, Kind
-from tui.dialogs import ConfirmBatch, UnlockWriting
+from tui.console.dialogs import ConfirmBatch, UnlockWriting
+from tui.console.widgets import LogPanel
 from tui.ops import (
     ItemOutcome,
     Journal,
@@ -20,7 +21,6 @@ from tui.ops import (
 from tui.ops.target import Target
 from tui.simulator import DEMO_CLIENT_ID, Simulator, SimulatorConfig
 from tui.simulator.core import NOMINAL_BASE_URL
-from tui.widgets import LogPanel
 
 from support.console import go_to, make_app, running, settle, spy_toasts, table, wait_until
 from support.sims import posts, writable
@@ -250,7 +250,7 @@ async def test_u_steps_back_through_batches_and_a_reactivates(sim: Simulator) ->
 
 
 def log(app: object) -> list[str]:
-    from tui.app import MySafeApp
+    from tui.console.app import MySafeApp
 
     assert isinstance(app, MySafeApp)
     return app.main.query_one("#log", LogPanel).all_lines()

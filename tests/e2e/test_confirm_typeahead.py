@@ -30,7 +30,7 @@ pytestmark = [
 #: loaded machine, for this test only; the production code is untouched).
 SLOW_DIALOG = """
 import sys, time
-from tui.dialogs.confirm_batch import ConfirmBatch
+from tui.console.dialogs.confirm_batch import ConfirmBatch
 mount = ConfirmBatch.on_mount
 def slow_mount(self):
     time.sleep(0.8)

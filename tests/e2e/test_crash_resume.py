@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tui.dialogs import ConfirmBatch
+from tui.console.dialogs import ConfirmBatch
+from tui.console.widgets import LogPanel
 from tui.ops import Journal, JournalContext, interrupted_batches, load_batches, read_records
 from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig
-from tui.widgets import LogPanel
 
 from support.console import make_app
 from support.journals import assert_the_journal_tells_every_request

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tui.api import RetryPolicy
-from tui.dialogs import ConfirmBatch
+from tui.console.dialogs import ConfirmBatch
 from tui.ops import Journal, JournalContext, read_records
 from tui.simulator import FaultConfig, Simulator, SimulatorConfig
 

@@ -10,7 +10,7 @@
 - :mod:`support.servers`: the simulator on a loopback socket, an untrusted https
   server, a closed port.
 - :mod:`support.journals`: reading a journal back, and its promise.
-- :mod:`support.launch`: the options ``tui.launch.resolve`` takes, all defaulted.
+- :mod:`support.launch`: the options ``tui.settings.launch.resolve`` takes, all defaulted.
 - :mod:`support.api_examples`, :mod:`support.fake_server`: the API doc's example
   bodies, and a scripted server that answers with them.
 - :mod:`support.terminals`: the real program in a pty or in tmux.

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pyte
 
-from tui.dialogs.confirm_batch import ARMING_DELAY
+from tui.console.dialogs.confirm_batch import ARMING_DELAY
 
 from support.servers import closed_port
 

@@ -15,12 +15,12 @@ from textual.pilot import Pilot
 from textual.widgets import ProgressBar
 
 from tui.api import ClientSettings, MySafeClient, RetryPolicy
-from tui.app import MySafeApp
-from tui.demo import CONNECT_HINT
-from tui.link_mode import LinkMode
+from tui.console.app import MySafeApp
+from tui.console.terminal.link_mode import LinkMode
+from tui.console.widgets import ItemTable
 from tui.ops import BatchRun, Journal, ProfileView, Session, counter_ids
 from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig
-from tui.widgets import ItemTable
+from tui.wiring.demo import CONNECT_HINT
 
 from support.sims import FAST_RETRY, FIXED_TIME
 
@@ -122,7 +122,7 @@ async def start_slow_batch(app: MySafeApp, sim: Simulator, pilot: Pilot[None]) -
     """Every row marked and their deactivation confirmed, the simulator slowed to
     0.25 s an answer: with 60 passwords (48 writable) and concurrency 2, a batch
     that runs for seconds, to be watched (or stopped with esc)."""
-    from tui.dialogs import ConfirmBatch
+    from tui.console.dialogs import ConfirmBatch
 
     sim.faults.latency = 0.25
     await pilot.press("asterisk", "d")

@@ -1,4 +1,4 @@
-"""The keyword arguments ``tui.launch.resolve`` takes, each at what no flag gives, so a
+"""The keyword arguments ``tui.settings.launch.resolve`` takes, each at what no flag gives, so a
 test names only what it sets (flags, environment, config file)."""
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.dialogs.confirm_batch import ARMING_DELAY
+from tui.console.dialogs.confirm_batch import ARMING_DELAY
 
 
 class PtyTerminal:

@@ -26,8 +26,8 @@ from tui.api import (
     OutcomeStatus,
     RetryPolicy,
 )
-from tui.launch import UsageError, resolve
 from tui.ops.outcomes import Result, from_client
+from tui.settings.launch import UsageError, resolve
 from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig, serve
 
 MB = 1024 * 1024

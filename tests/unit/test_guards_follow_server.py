@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from tui.api.identity import ServerSpelling, same_server
-from tui.dialogs import ConfirmBatch, UnlockWriting
-from tui.factory import build_session
-from tui.launch import LaunchOptions, resolve
+from tui.console.dialogs import ConfirmBatch, UnlockWriting
+from tui.console.widgets import LogPanel
 from tui.ops import ProfileView, Refused
 from tui.ops.plans import reason_refusal, visible_text
+from tui.settings.launch import LaunchOptions, resolve
 from tui.simulator import Simulator
-from tui.widgets import LogPanel
+from tui.wiring import build_session
 
 from support.cli import invoke, only_line, server_env
 from support.console import make_app, running

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import pty
 
-from tui.hangup import terminal_lost
+from tui.base.hangup import terminal_lost
 
 
 def test_a_live_terminal_is_not_lost() -> None:

@@ -24,9 +24,9 @@ from tui.api import (
     is_loopback,
     normalise_base_url,
 )
-from tui.applog import Redactor
-from tui.launch import LaunchOptions, UsageError, resolve
-from tui.safe_text import safe_cells, safe_text
+from tui.base.safe_text import safe_cells, safe_text
+from tui.console.applog import Redactor
+from tui.settings.launch import LaunchOptions, UsageError, resolve
 
 from support.fake_server import FakeMySafe
 from support.launch import launch_options
@@ -61,7 +61,7 @@ def body(value: Any) -> str:
 
 
 def test_clean_text_matches_safe_text_and_is_idempotent() -> None:
-    from tui.safe_text import clean_text
+    from tui.base.safe_text import clean_text
 
     for text in (*HOSTILE, "plain", "Ação ünïcode 名前", "tab\there", "nbsp\u00a0x", ""):
         cleaned = clean_text(text)
@@ -350,7 +350,7 @@ def test_blank_values_exit_2_from_main(
     capsys: pytest.CaptureFixture[str],
     tmp_path: Path,
 ) -> None:
-    import tui.applog
+    import tui.console.applog
     from tui.__main__ import main
 
     for variable in ("MYSAFE_URL", "MYSAFE_CLIENT_ID", "MYSAFE_TENANT", "MYSAFE_PROFILE"):
@@ -364,7 +364,7 @@ def test_blank_values_exit_2_from_main(
     def no_app(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the console was about to start")
 
-    monkeypatch.setattr(tui.applog, "open_app_log", no_app)
+    monkeypatch.setattr(tui.console.applog, "open_app_log", no_app)
     try:
         code = main(argv)
     except SystemExit as exit_:

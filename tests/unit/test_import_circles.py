@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import grimp
 
-from tui.app import MySafeApp
-from tui.screens.ports import ConsoleApp
+from tui.console.app import MySafeApp
+from tui.console.screens.main.ports import ConsoleApp
 from tui.simulator import Simulator, SimulatorConfig
 
 from support.console import make_app

@@ -18,13 +18,13 @@ from pathlib import Path
 import pytest
 
 from tui.api import Action, ItemRef, Kind
+from tui.console.screens.audit_view import AuditScreen
+from tui.console.widgets import LogPanel
 from tui.ops import Journal, JournalContext, journal_index, load_batches, records
 from tui.ops.journal_index import index_path, open_batches
 from tui.ops.records import read_journal
-from tui.paths import audit_path
-from tui.screens.audit_view import AuditScreen
+from tui.settings.paths import audit_path
 from tui.simulator import Simulator, SimulatorConfig
-from tui.widgets import LogPanel
 
 from support.cli import invoke
 from support.console import (
@@ -265,7 +265,7 @@ async def test_many_interrupted_batches_give_one_notice(tmp_path: Path) -> None:
         ]
         await pilot.press("R")
         await pilot.pause()
-        from tui.dialogs import ConfirmBatch
+        from tui.console.dialogs import ConfirmBatch
 
         assert isinstance(app.screen, ConfirmBatch)
         assert app.screen.plan.resumes == "old0000"
@@ -317,7 +317,7 @@ def test_the_console_started_on_an_unusable_state_folder_says_so_and_quits(
 
 CRASHING = """
 import sys
-from tui.screens import main
+from tui.console.screens.main import screen as main
 
 def boom(self):
     raise RuntimeError("injected by the test")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.launch import UsageError, resolve
+from tui.settings.launch import UsageError, resolve
 
 from support.launch import launch_options
 
@@ -229,7 +229,7 @@ def test_bad_command_lines_exit_2_without_a_traceback(
 
 
 def test_the_installed_package_ships_its_stylesheets() -> None:
-    from tui.paths import stylesheets
+    from tui.settings.paths import stylesheets
 
     for path in stylesheets():
         assert Path(path).is_file(), path

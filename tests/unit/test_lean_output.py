@@ -13,7 +13,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
-from tui.lean_output import DEFAULT, LeanOutput, Pen, apply, change
+from tui.console.terminal.output import DEFAULT, LeanOutput, Pen, apply, change
 
 from support.terminals import PtyTerminal, clean_env
 
@@ -187,7 +187,7 @@ def test_random_updates_draw_the_same_screens() -> None:
 #: The console with the lean output left out (the driver Textual picks, as it is).
 WITHOUT_LEAN = (
     "-c",
-    "import sys, tui.lean_driver as lean; lean.lean_driver = lambda driver: driver; "
+    "import sys, tui.console.terminal.driver as lean; lean.lean_driver = lambda driver: driver; "
     "from tui.__main__ import main; sys.exit(main(sys.argv[1:]))",
 )
 KEYS = [b"j"] * 12 + [b"\x1b[6~", b"/", b"p", b"r", b"\x1b", b"l", b"l", b"G", b"?", b"\x1b"]

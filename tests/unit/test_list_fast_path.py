@@ -16,10 +16,10 @@ import pytest
 from tui.api.details import ListEntry, validated_summary
 from tui.api.models import ItemSummary, Kind, summary_from_entry
 from tui.api.responses import summaries
-from tui.safe_text import is_clean
+from tui.base.safe_text import is_clean
+from tui.console.widgets import Row
 from tui.simulator import Simulator, SimulatorConfig
 from tui.simulator.envelope import list_entry
-from tui.widgets import Row
 
 OSC52 = "\x1b]52;c;ZXZpbA==\x07"
 HOSTILE = (
@@ -125,7 +125,7 @@ def test_broken_entries_are_counted_not_shown() -> None:
 
 
 def test_rows_from_quick_items_are_clean_tuples() -> None:
-    from tui.screens.main_layout import row_for
+    from tui.console.screens.main.layout import row_for
 
     entry = {"identifier": "3", "name": f"n{OSC52}", "url": "https://h.example/x", "tags": "t"}
     item = summary_from_entry(Kind.PASSWORD, entry)

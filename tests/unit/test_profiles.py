@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tui.api import ReadOnlyError
-from tui.config import ConfigError, load_config
-from tui.dialogs import ConfirmBatch, UnlockWriting
-from tui.launch import UsageError, resolve
+from tui.console.dialogs import ConfirmBatch, UnlockWriting
 from tui.ops import Journal, JournalContext, ProfileView, read_records
+from tui.settings.config import ConfigError, load_config
+from tui.settings.launch import UsageError, resolve
 from tui.simulator import Simulator
 
 from support.console import make_app
@@ -227,7 +227,7 @@ async def test_batch_limit_and_required_reason(sim: Simulator, tmp_path: Path) -
 
 
 async def test_the_profile_picker_returns_the_chosen_name() -> None:
-    from tui.screens.profile_picker import ProfilePicker
+    from tui.console.profile_picker import ProfilePicker
 
     picker = ProfilePicker(["prod", "staging"], "config.toml")
     async with picker.run_test() as pilot:

@@ -10,10 +10,10 @@ import pytest
 from textual.widget import Widget
 
 from tui.api import Secret
-from tui.app import MySafeApp
+from tui.console.app import MySafeApp
+from tui.console.widgets import KeyFooter
 from tui.ops import ProfileView
 from tui.simulator import Simulator
-from tui.widgets import KeyFooter
 
 from support.console import make_app, wait_until
 
@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 START = """
 import sys
 from pathlib import Path
-from tui.launch import resolve
-from tui.factory import build_app
+from tui.settings.launch import resolve
+from tui.console.factory import build_app
 options = resolve(
     url=None, client_id=None, tenant=None, ca_bundle=None, insecure=False, demo=False,
     read_only=False, concurrency=None, environ={}, config_path=Path(sys.argv[1]),
@@ -49,34 +49,40 @@ def test_the_demo_starts_without_pydantic_or_httpx_command_line(tmp_path: Path) 
     )
     modules, httpx_main = done.stdout.splitlines()
     loaded = modules.split()
-    assert "tui.app" in loaded and "httpx" in loaded
+    assert "tui.console.app" in loaded and "httpx" in loaded
     # pydantic (about 70 ms, 100 with the config's models) waits for a config file
     # or a fetched item; httpx's own command line (Rich, Pygments) never comes.
     assert [m for m in loaded if m.split(".")[0] == "pydantic"] == []
-    assert "tui.config" not in loaded
+    assert "tui.settings.config" not in loaded
     assert httpx_main == "None"
     # Nothing shown at start is imported for it: no dialog but the confirmation
     # (its arming delay is the app's default), no other screen, no socket server.
-    assert [m for m in loaded if m.startswith("tui.dialogs.")] == ["tui.dialogs.confirm_batch"]
-    for absent in ("tui.screens.help", "tui.screens.errors", "tui.screens.audit_view"):
+    assert [m for m in loaded if m.startswith("tui.console.dialogs.")] == [
+        "tui.console.dialogs.confirm_batch"
+    ]
+    for absent in (
+        "tui.console.screens.help",
+        "tui.console.screens.errors",
+        "tui.console.screens.audit_view",
+    ):
         assert absent not in loaded
-    assert "tui.screens.first_run" not in loaded and "tui.simulator.server" not in loaded
+    assert "tui.console.screens.first_run" not in loaded and "tui.simulator.server" not in loaded
     assert "h11" not in loaded
 
 
 def test_what_is_imported_lazily_is_still_there() -> None:
-    import tui.dialogs
-    import tui.screens
+    import tui.console.dialogs
+    import tui.console.screens
     import tui.simulator
-    from tui.dialogs.unlock import UnlockWriting
-    from tui.screens.help import HelpScreen
+    from tui.console.dialogs.unlock import UnlockWriting
+    from tui.console.screens.help import HelpScreen
     from tui.simulator.server import serve
 
-    assert tui.dialogs.UnlockWriting is UnlockWriting
-    assert tui.screens.HelpScreen is HelpScreen
+    assert tui.console.dialogs.UnlockWriting is UnlockWriting
+    assert tui.console.screens.HelpScreen is HelpScreen
     assert tui.simulator.serve is serve
     with pytest.raises(AttributeError):
-        _ = tui.dialogs.NoSuchDialog
+        _ = tui.console.dialogs.NoSuchDialog
 
 
 def test_secret_never_shows_its_value() -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.widgets.table_columns import Row
-from tui.widgets.table_data import TableData
-from tui.widgets.table_query import Term, narrows, parse
+from tui.console.widgets.table_columns import Row
+from tui.console.widgets.table_data import TableData
+from tui.console.widgets.table_query import Term, narrows, parse
 
 ROWS = [
     Row("1", ("1", "GitHub prod admin", "network")),

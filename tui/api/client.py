@@ -37,8 +37,8 @@ from tui.api.settings import DEFAULT_CONCURRENCY, MAX_CONCURRENCY, ClientSetting
 if TYPE_CHECKING:
     from tui.api.details import ItemDetail
 
-# Re-exported: the settings lived here, and ``tui.api``, ``tui.config`` and
-# ``tui.launch`` import them from this module.
+# Re-exported: the settings lived here, and ``tui.api``, ``tui.settings.config`` and
+# ``tui.settings.launch`` import them from this module.
 __all__ = ["DEFAULT_CONCURRENCY", "MAX_CONCURRENCY", "ClientSettings", "MySafeClient"]
 
 T = TypeVar("T")

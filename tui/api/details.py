@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from tui.api.models import SUMMARY_FLAGS, SUMMARY_TEXT, ItemSummary, Kind
-from tui.safe_text import clean_text
+from tui.base.safe_text import clean_text
 
 # -- lenient scalar types --------------------------------------------------------------
 
@@ -45,7 +45,7 @@ def _identifier(value: Any) -> Any:
 
 
 def _text(value: Any) -> Any:
-    # Server text, cleaned on the way in (see ``tui.safe_text.clean_text``).
+    # Server text, cleaned on the way in (see ``tui.base.safe_text.clean_text``).
     if isinstance(value, str):
         return clean_text(value)
     if value is None:
@@ -125,7 +125,7 @@ class ListEntry(_Lenient):
     def _nulls(cls, data: Any) -> Any:
         # ``data`` is the caller's copy of the entry (see ``responses.parse_list``).
         if isinstance(data, dict):
-            # Server text is cleaned here, once (see ``tui.safe_text``).
+            # Server text is cleaned here, once (see ``tui.base.safe_text``).
             for key in SUMMARY_TEXT:
                 value = data.get(key)
                 if value is None:

@@ -9,7 +9,7 @@ body, a token or a response field that carries a secret.
 
 from __future__ import annotations
 
-from tui.safe_text import clean_text
+from tui.base.safe_text import clean_text
 
 
 class MySafeError(Exception):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from tui.safe_text import clean_text
+from tui.base.safe_text import clean_text
 
 
 class Kind(StrEnum):
@@ -78,7 +78,7 @@ class ItemSummary(NamedTuple):
     """One row of a list answer. API secret lists carry only id, name and flags.
 
     A named tuple: immutable, and cheap to build and to hold 100 000 of. Its text
-    is clean (``tui.safe_text.clean_text``), as everything leaving ``tui.api`` is.
+    is clean (``tui.base.safe_text.clean_text``), as everything leaving ``tui.api`` is.
     """
 
     kind: Kind

@@ -29,7 +29,7 @@ from tui.api.errors import (
     UnexpectedResponseError,
     ValidationFailedError,
 )
-from tui.safe_text import clean_text
+from tui.base.safe_text import clean_text
 
 #: Server text kept in an error is cut to this many characters.
 MAX_MESSAGE_CHARS = 500

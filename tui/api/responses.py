@@ -21,7 +21,7 @@ from tui.api.parsing import (
     looks_like_envelope,
     parse_success,
 )
-from tui.gc_pause import paused_gc
+from tui.base.gc_pause import paused_gc
 
 
 def response_parts(response: httpx.Response) -> tuple[int, httpx.Headers, bytes]:

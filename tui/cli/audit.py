@@ -21,7 +21,7 @@ from tui.ops import BatchRecord, read_records
 from tui.ops.export import csv_text, rows_by_batch
 from tui.ops.records import read_journal
 from tui.ops.target import Target, describe
-from tui.paths import audit_path
+from tui.settings.paths import audit_path
 
 
 def parse_since(text: str | None) -> datetime | None:

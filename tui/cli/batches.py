@@ -34,12 +34,12 @@ from tui.cli import options as cli_options
 from tui.cli.errors import CliError, ExitCode, refused, warn
 from tui.cli.output import batch_object, dumps, outcome_object, write_table
 from tui.cli.running import Interruption
-from tui.launch import LaunchOptions
 from tui.ops import BatchPlan, BatchRun, ItemOutcome, Refused, Result, Session, split_writable
 from tui.ops.dry_run import write_dry_run
 from tui.ops.outcomes import summary
 from tui.ops.plans import limit_refusal
-from tui.paths import dry_run_dir
+from tui.settings.launch import LaunchOptions
+from tui.settings.paths import dry_run_dir
 
 KEPT_BACK = "kept back: the list says this access key may not edit it (can_write is false)"
 

@@ -24,11 +24,11 @@ from tui.cli.options import (
     wants_json,
 )
 from tui.cli.running import Interruption, build, run
-from tui.launch import LaunchOptions
 from tui.ops import BatchPlan, BatchRecord, Refused, Session, load_batches
 from tui.ops.target import Target
 from tui.ops.wording import plural
-from tui.paths import audit_path
+from tui.settings.launch import LaunchOptions
+from tui.settings.paths import audit_path
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -21,7 +21,7 @@ from tui.api import (
     RequestTimeoutError,
     TLSVerificationError,
 )
-from tui.safe_text import safe_text
+from tui.base.safe_text import safe_text
 
 PROG = "mysafe-tui"
 

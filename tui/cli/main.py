@@ -23,8 +23,6 @@ from tui.cli.changing import activate, deactivate, resume, undo
 from tui.cli.errors import EXIT_CODES_HELP, PROG, CliError, ExitCode, one_line, report
 from tui.cli.listing import list_command
 from tui.cli.options import ENVIRONMENT_HELP
-from tui.cli.serve import serve
-from tui.simulator.cli import simulate
 
 DEFAULT = "console"
 _GROUP_OPTIONS = ("--help", "-h", "--version")
@@ -123,8 +121,14 @@ HELP = (
 )
 
 
-def make_cli(console: click.Command | None = None) -> DefaultGroup:
-    """The command group, with ``console`` as the default command when given."""
+def make_cli(
+    console: click.Command | None = None, others: Sequence[click.Command] = ()
+) -> DefaultGroup:
+    """The command group, with ``console`` as the default command when given.
+
+    ``others`` are the commands of the other front ends (the simulator's ``simulate``,
+    the browser demo's ``serve``): ``tui.__main__`` joins them, this package never
+    imports them."""
     group = DefaultGroup(
         name=PROG,
         help=HELP,
@@ -136,8 +140,6 @@ def make_cli(console: click.Command | None = None) -> DefaultGroup:
     )
     if console is not None:
         group.add_command(console, DEFAULT)
-    # ``simulate`` is a front end of the simulator (and imports neither Textual nor Rich);
-    # ``serve`` loads textual-serve only when it runs.
-    for command in (list_command, deactivate, activate, undo, resume, audit, simulate, serve):
+    for command in (list_command, deactivate, activate, undo, resume, audit, *others):
         group.add_command(command)
     return group

@@ -3,7 +3,7 @@
 The connection options are the console's own, so ``mysafe-tui --profile prod`` and
 ``mysafe-tui list passwords --profile prod`` reach the same server with the same
 guards. There is no option for the client secret: it comes from the environment,
-the keyring or the 0600 config file (``tui.launch``), never from the command line.
+the keyring or the 0600 config file (``tui.settings.launch``), never from the command line.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from typing import Any, TypeVar
 
 import click
 
-from tui.argtypes import whole_number_between
+from tui.base.argtypes import whole_number_between
 from tui.cli.errors import CliError
-from tui.launch import LaunchOptions, UsageError, resolve
-from tui.paths import config_path
+from tui.settings.launch import LaunchOptions, UsageError, resolve
+from tui.settings.paths import config_path
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -16,11 +16,11 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
+from tui.base.safe_text import safe_text
 from tui.cli.errors import CliError
 from tui.ops import ItemOutcome
 from tui.ops.export import ITEM_FIELDS, csv_cell
 from tui.ops.outcomes import result_counts
-from tui.safe_text import safe_text
 
 #: Lines written per call when streaming a large list.
 CHUNK = 2000

@@ -20,12 +20,12 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 
-from tui import hangup
 from tui.api import MySafeError
+from tui.base import hangup
 from tui.cli.errors import CliError, ExitCode, from_api_error
-from tui.factory import build_session
-from tui.launch import LaunchOptions
 from tui.ops import Session
+from tui.settings.launch import LaunchOptions
+from tui.wiring import build_session
 
 #: How long a command keeps trying to write outcomes a full disk refused, at its end.
 JOURNAL_PATIENCE = 10.0

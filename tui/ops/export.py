@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from tui.api import ItemSummary
+from tui.base.safe_text import safe_text
 from tui.ops.records import read_records
 from tui.ops.target import Target, describe
-from tui.safe_text import safe_text
 
 FIELDS = [
     "time",

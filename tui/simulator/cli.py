@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import click
 
 from tui.api.endpoint import is_loopback
-from tui.argtypes import number_between, whole_number_between
+from tui.base.argtypes import number_between, whole_number_between
 from tui.simulator.core import DEMO_CLIENT_SECRET, Simulator, SimulatorConfig
 from tui.simulator.faults import FaultConfig
 from tui.simulator.server import serve

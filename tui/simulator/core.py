@@ -16,7 +16,7 @@ import re
 import threading
 from typing import Any, ClassVar
 
-from tui.gc_pause import paused_gc
+from tui.base.gc_pause import paused_gc
 from tui.simulator import kong
 from tui.simulator.bodies import misbehaving
 from tui.simulator.catalogue import Catalogue, demo_catalogues

@@ -1,0 +1,428 @@
+"""The main screen's batches: plans to confirm, and what the session reports back.
+
+The session decides (guards, sending, journal, history); this turns its answers
+into dialogs, rows, log lines and toasts. What a running batch reports reaches it
+as messages the screen handles (``tui/console/screens/main/batch_events.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual.notifications import SeverityLevel
+
+from tui.api import Action, ItemRef, Kind
+from tui.base.safe_text import safe_text
+from tui.console.dialogs.confirm_batch import Confirmation, ConfirmBatch
+from tui.console.screens.main.batch_events import PostingListener
+from tui.console.screens.main.outcome_feed import OutcomeFeed
+from tui.console.screens.main.ports import ConsoleApp, MainView
+from tui.console.widgets import BottomLine
+from tui.ops import BatchPlan, BatchRecord, BatchRun, ItemOutcome, Refused, split_writable
+from tui.ops.dry_run import write_dry_run
+from tui.ops.export import export_items
+from tui.ops.target import Target
+from tui.ops.wording import plural
+from tui.settings.paths import dry_run_dir
+
+#: Requests of a dry run shown in the log panel; the written file has them all.
+DRY_RUN_SHOWN = 20
+
+
+class BatchController:
+    def __init__(self, screen: MainView, app: ConsoleApp) -> None:
+        self.screen = screen
+        self.app = app
+        self.session = app.session
+        self.interrupted: list[BatchRecord] = []
+        self._journal_warned: set[str] = set()
+        #: What the session reports of each item reaches the screen through this.
+        every = OutcomeFeed.SLOW_LINK_EVERY if app.slow_link else OutcomeFeed.SHOW_EVERY
+        self.feed = OutcomeFeed(screen, every)
+        #: How the session's batches reach the screen: messages it handles with @on.
+        self.listener = PostingListener(screen)
+
+    # -- plans ------------------------------------------------------------------------
+
+    def selection(self) -> tuple[list[ItemRef], set[str]]:
+        """The marked rows (or the cursor row), and which of them the filter hides."""
+        screen = self.screen
+        table = screen.table()
+        kind = screen.kind
+        keys = list(table.marked_keys)
+        hidden = table.hidden_marked_keys()
+        if not keys and table.cursor_key is not None:
+            keys, hidden = [table.cursor_key], set()
+        refs = []
+        for key in keys:
+            item = screen.items[kind].get(key)
+            refs.append(item.ref if item is not None else ItemRef(kind, key))
+        return refs, hidden
+
+    def plan_for_selection(self, action: Action) -> BatchPlan | None:
+        """The marked rows (or the cursor row) minus those the list says are read-only."""
+        screen = self.screen
+        refs, hidden_keys = self.selection()
+        if not refs:
+            self.app.say("Nothing selected: the table is empty.", severity="warning")
+            return None
+        writable = {
+            (item.kind.value, item.identifier): item.can_write
+            for item in screen.items[screen.kind].values()
+        }
+        allowed, refused = split_writable(refs, writable)
+        if refused:
+            names = ", ".join(f"{r.identifier} {safe_text(r.name)!r}" for r in refused[:3])
+            more = "…" if len(refused) > 3 else ""
+            screen.log_line(f"Left out, not editable by you: {names}{more}")
+        if not allowed:
+            self.app.say(
+                f"You may not edit {'this item' if len(refused) == 1 else 'any of these items'}"
+                " (can_write is false): nothing to send.",
+                severity="warning",
+            )
+            return None
+        hidden = sum(1 for r in allowed if r.identifier in hidden_keys)
+        return BatchPlan(action, allowed, hidden=hidden, refused=refused)
+
+    def confirm_and_run(self, plan: BatchPlan, opened_at: float | None = None) -> None:
+        """Ask, then send. ``opened_at`` is the time stamp of the key that asked for
+        it (keys typed before it plus the arming delay are ignored); by default the
+        newest key or click the app has seen, which is the one whose action runs."""
+        # Asked as if the uncertain items were included: the dialog is where the
+        # operator decides that, so a plan of only uncertain items still opens it.
+        refused = self.session.refusal(plan.including_uncertain())
+        if refused:
+            self.app.say(refused, severity="warning")
+            return
+        plan = replace(plan, require_reason=self.session.profile.require_reason)
+
+        def confirmed(answer: Confirmation | None) -> None:
+            if answer is None:
+                self.screen.log_line(f"Cancelled: {plan.action.value} {plural(len(plan.refs))}")
+                return
+            chosen = plan.including_uncertain() if answer.include_uncertain else plan
+            if chosen.dry_run:
+                self._dry_run(chosen, answer.reason)
+            else:
+                self.start(chosen, answer.reason)
+
+        if opened_at is None:
+            opened_at = self.app.opening_time()
+        dialog = ConfirmBatch(
+            plan,
+            opened_at=opened_at,
+            arming_delay=self.app.arming_delay,
+            clock=self.app.monotonic,
+        )
+        self.screen.app.push_screen(dialog, confirmed)
+
+    def start(self, plan: BatchPlan, reason: str) -> None:
+        try:
+            self.session.start(plan, reason, listener=self.listener)
+        except Refused as exc:
+            self.app.say(str(exc), severity="warning")
+            return
+        self.screen.wait_for_batch()
+
+    def _dry_run(self, plan: BatchPlan, reason: str) -> None:
+        result = write_dry_run(
+            self.session.client.base_url,
+            plan,
+            reason,
+            self.session.new_batch_id(),
+            dry_run_dir(),
+            self.session.journal,
+        )
+        # The file has every request; the log shows the first few (100 000 lines
+        # there would bury the rest of the log), or all when there is no file.
+        shown = result.requests if result.path is None else result.requests[:DRY_RUN_SHOWN]
+        for line in shown:
+            self.screen.log_line(f"dry run: {line}")
+        if len(shown) < len(result.requests):
+            self.screen.log_line(f"dry run: … {len(result.requests) - len(shown)} more in the file")
+        if result.error:
+            self.app.report(result.error, "Dry run")
+        where = f" written to {result.path}" if result.path else ""
+        self.app.say(f"Dry run: {len(plan.refs)} requests{where}; nothing was sent.")
+
+    # -- actions ------------------------------------------------------------------------
+
+    def change_selection(self, action: Action, opened_at: float | None = None) -> None:
+        plan = self.plan_for_selection(action)
+        if plan is not None:
+            self.confirm_and_run(plan, opened_at)
+
+    def dry_run(self) -> None:
+        plan = self.plan_for_selection(Action.DEACTIVATE)
+        if plan is not None:
+            self.confirm_and_run(replace(plan, purpose="Dry run, nothing is sent", dry_run=True))
+
+    def undo(self) -> None:
+        run = self.session.undo_candidate()
+        if run is None:
+            done = "undone already or changed nothing" if self.session.history else "none yet"
+            self.app.say(
+                f"Nothing to undo: this session's batches are {done} "
+                "(A lists the batches of every session)."
+            )
+            return
+        self.confirm_and_run(self.session.undo_plan(run))
+
+    def reverse(self, batch: BatchRecord, made_on: Target | None = None) -> None:
+        if batch.target is None and made_on is None:
+            # Recorded before batches kept their server: the operator names it first.
+            def named(target: Target | None) -> None:
+                if target is not None:
+                    self.reverse(batch, target)
+
+            from tui.console.dialogs.name_server import NameServer
+
+            self.screen.app.push_screen(NameServer(batch.batch_id, self.session.target), named)
+            return
+        try:
+            plan = self.session.reverse_plan(batch, made_on=made_on)
+        except Refused as exc:
+            self.app.say(str(exc), severity="warning")
+            return
+        if not plan.refs:
+            self.app.say(f"Batch {batch.batch_id} changed nothing; nothing to reverse.")
+            return
+        self.confirm_and_run(plan)
+
+    def retry(self) -> None:
+        plan = self.session.retry_plan()
+        if plan is None:
+            self.app.say("No failed items to retry.")
+            return
+        self.confirm_and_run(plan)
+
+    def remark_failed(self) -> None:
+        run = self.session.last_finished()
+        if run is None or not run.failed_refs():
+            self.app.say("No failed items to mark.")
+            return
+        kind = self.screen.kind
+        table = self.screen.table()
+        # Added to the marks, never in their place: an item of an earlier batch
+        # that failed stays marked until a batch settles it.
+        refs = [ref for ref in run.failed_refs() if ref.kind is kind]
+        added = table.mark(ref.identifier for ref in refs)
+        total = len(table.marked_keys)
+        self.app.say(
+            f"Marked {len(refs)} failed {kind.noun}s ({added} newly, {total} marked in all).",
+            toast=False,
+        )
+
+    def export_selection(self) -> None:
+        """The marks (or every row shown) as files a script reads with --ids-file."""
+        screen = self.screen
+        table, kind = screen.table(), screen.kind
+        keys = table.marked_keys or table.visible_keys()
+        items = [screen.items[kind][key] for key in keys if key in screen.items[kind]]
+        if not items:
+            self.app.say("Nothing to export: the table is empty.", severity="warning")
+            return
+        stem = f"{kind.value}-{self.session.new_batch_id()}"
+        try:
+            jsonl, csv_path = export_items(items, dry_run_dir().parent / "exports", stem)
+        except OSError as exc:
+            self.app.report(exc, "Export")
+            return
+        what = "marked" if table.marked_keys else "shown"
+        self.app.say(f"Exported {len(items)} {what} {kind.noun}s to {jsonl} and {csv_path}.")
+
+    def look_for_interrupted(self) -> None:
+        problem = self.session.check_journal()
+        if problem is not None:
+            self.app.report(
+                f"{problem[:1].upper()}{problem[1:]}: this session is read-only; "
+                "reading still works.",
+                "Audit journal",
+            )
+            self.screen.session_changed()
+        try:
+            self.interrupted = self.session.recover()
+        except OSError as exc:
+            self.app.report(exc, "Reading the audit journal")
+            return
+        skipped = self.session.journal_skipped
+        if skipped.count:
+            self.screen.log_line(f"{skipped.message(self.session.journal_path())}; A shows them")
+        elsewhere = len(self.session.interrupted_elsewhere)
+        if elsewhere:
+            self.app.say(
+                f"{elsewhere} interrupted {'batch' if elsewhere == 1 else 'batches'} of other "
+                "servers (or of none on record) left as they are: they resume only where "
+                "they were made. A lists them.",
+                severity="warning",
+            )
+        self._announce_interrupted()
+
+    def _announce_interrupted(self) -> None:
+        """One notice, however many batches were interrupted (A lists them)."""
+        if len(self.interrupted) == 1:
+            [batch] = self.interrupted
+            doubt = len(batch.in_doubt())
+            extra = f", {doubt} of them in doubt (sent, no answer)" if doubt else ""
+            self.app.say(
+                f"Batch {batch.batch_id} ({batch.action.value}) was interrupted: "
+                f"{len(batch.left())} of {plural(batch.total)} left{extra}. R resumes it.",
+                severity="warning",
+            )
+        elif self.interrupted:
+            left = sum(len(batch.left()) for batch in self.interrupted)
+            doubt = sum(len(batch.in_doubt()) for batch in self.interrupted)
+            extra = f", {doubt} of them in doubt (sent, no answer)" if doubt else ""
+            oldest = self.interrupted[0].batch_id
+            self.app.say(
+                f"{len(self.interrupted)} interrupted batches of this server: {plural(left)} "
+                f"left{extra}. A lists them, R resumes the oldest ({oldest}).",
+                severity="warning",
+            )
+
+    def resume(self) -> None:
+        if not self.interrupted:
+            self.app.say("No interrupted batch on record.")
+            return
+        refused = self.session.write_refusal()
+        if refused:
+            self.app.say(f"Resume refused: {refused}", severity="warning")
+            return
+        if not all(self.screen.loaded.values()):
+            self.app.say("Resume refused: wait until the lists have loaded.", severity="warning")
+            return
+        try:
+            plan = self.session.resume_plan(self.interrupted[0])
+        except Refused as exc:
+            self.app.say(f"Resume refused: {exc}", severity="warning")
+            return
+        self.confirm_and_run(plan)
+
+    def unlock(self) -> None:
+        if not self.session.read_only:
+            self.session.lock()
+            self.screen.session_changed()
+            self.app.say(f"Writing locked again on {self.session.profile.name}.")
+            return
+
+        def unlocked(name: str | None) -> None:
+            if name is None:
+                return
+            try:
+                self.session.unlock(name)
+            except Refused as exc:
+                self.app.report(str(exc), "Unlock writing")
+                return
+            self.screen.session_changed()
+            self.app.say(
+                f"Writing unlocked on {self.session.profile.name} for this session (W locks).",
+                severity="warning",
+            )
+
+        from tui.console.dialogs.unlock import UnlockWriting
+
+        self.screen.app.push_screen(UnlockWriting(self.session.profile.name), unlocked)
+
+    def open_audit(self) -> None:
+        session = self.app.session
+        if session.journal is None:
+            self.app.say("This session keeps no audit journal.")
+            return
+
+        def chosen(batch: BatchRecord | None) -> None:
+            if batch is not None:
+                self.reverse(batch)
+
+        from tui.console.screens.audit_view import AuditScreen
+
+        interrupted = [batch.batch_id for batch in self.interrupted]
+        self.screen.app.push_screen(AuditScreen(session, interrupted), chosen)
+
+    def request_quit(self) -> None:
+        run = self.app.session.running
+        if run is None:
+            self.app.quit_safely("quit")
+            return
+
+        def answer(leave: bool | None) -> None:
+            if leave:
+                self.app.quit_safely("quit")
+
+        from tui.console.dialogs.confirm_quit import ConfirmQuit
+
+        self.screen.app.push_screen(ConfirmQuit(run.total - run.done, len(run.in_flight)), answer)
+
+    # -- what the session reports (through the screen's messages) ----------------------
+
+    def batch_started(self, run: BatchRun) -> None:
+        noun = "item" if run.total == 1 else "items"
+        why = f" (reason: {run.reason})" if run.reason else ""
+        what = f"{run.plan.purpose}: " if run.plan.purpose else ""
+        self.screen.log_line(
+            f"Batch {run.batch_id}: {what}{run.plan.action.value} {run.total} {noun}{why}"
+        )
+        self.screen.query_one(BottomLine).begin(run)
+        self.screen.refresh_bindings()
+
+    def item_done(self, run: BatchRun, outcome: ItemOutcome) -> None:
+        self.feed.add(run, outcome)
+
+    def batch_finished(self, run: BatchRun) -> None:
+        self.feed.show(run)
+        done = [o.ref for o in run.outcomes.values() if o.settled]
+        # Items left out as not editable are unmarked too: nothing more can be done
+        # with them, and a mark left behind would slip into the next batch.
+        done += run.plan.refused
+        for kind in Kind:
+            self.screen.table(kind).unmark(r.identifier for r in done if r.kind is kind)
+        if run.plan.refused:
+            self.screen.log_line(
+                f"Unmarked {len(run.plan.refused)} left out as not editable by you"
+            )
+        self.screen.query_one(BottomLine).end()
+        if run.plan.resumes:
+            self.interrupted = [b for b in self.interrupted if b.batch_id != run.plan.resumes]
+        if run.state != "done":
+            try:
+                self.interrupted = self.session.interrupted()
+            except OSError as exc:
+                self.app.report(exc, "Reading the audit journal")
+        self.screen.refresh_bindings()
+        self.screen.update_status()
+        self._announce(run)
+
+    def journal_failed(self, message: str) -> None:
+        if message in self._journal_warned:
+            self.screen.log_line(message)
+            return
+        self._journal_warned.add(message)
+        self.app.report(message + "; outcomes are kept on screen and in memory", "Audit journal")
+
+    def _announce(self, run: BatchRun) -> None:
+        if run.total == 1 and run.outcomes and run.state in ("done", "unsettled"):
+            [outcome] = run.outcomes.values()
+            severity: SeverityLevel = "information" if outcome.ok else "error"
+            # Which item, always: the server's message alone ("Password deactivated")
+            # does not say.
+            ref = outcome.ref
+            title = f"{ref.kind.label} {ref.identifier}"
+            if ref.name:
+                title += f" {safe_text(ref.name)!r}"
+            self.screen.app.notify(
+                safe_text(outcome.message or outcome.label),
+                severity=severity,
+                title=title,
+                markup=False,
+            )
+            return
+        state = "" if run.state == "done" else f" ({run.state})"
+        summary = f"Batch {run.batch_id}{state}: {run.summary()}"
+        self.screen.log_line(summary)
+        hint = ""
+        if not run.ok:
+            hint = " · x retries failed, m re-marks them, e shows errors"
+            if run.state != "done":
+                hint += ", R resumes"
+        severity = "information" if run.ok else "warning"
+        self.screen.app.notify(summary + hint, severity=severity, markup=False)

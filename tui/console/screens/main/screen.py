@@ -1,0 +1,436 @@
+"""The operator console: two tables, a detail pane, marks, and the batches' feedback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.events import Key, Paste
+from textual.screen import Screen
+from textual.widgets import Static, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
+
+from tui.api import Action, ItemSummary, Kind, MySafeError
+from tui.base.gc_pause import paused_gc
+from tui.console.screens.main.batch_controller import BatchController
+from tui.console.screens.main.batch_events import (
+    BatchFinished,
+    BatchStarted,
+    ItemsSettled,
+    JournalFailed,
+)
+from tui.console.screens.main.filter_mode import FilterMode
+from tui.console.screens.main.layout import (
+    COLUMNS,
+    MAIN_BINDINGS,
+    TAB_IDS,
+    help_sections,
+    row_for,
+)
+from tui.console.screens.main.palette import palette_commands
+from tui.console.screens.main.status import dropped_marks, refusal, status_parts
+from tui.console.widgets import (
+    BatchBar,
+    BottomLine,
+    ContextBar,
+    DetailPane,
+    FilterLine,
+    ItemTable,
+    KeyFooter,
+    LogPanel,
+    StatusLine,
+)
+
+if TYPE_CHECKING:
+    from tui.console.screens.main.ports import ConsoleApp
+
+
+class MainScreen(Screen[None]):
+    """Shows the session's items and batches; keys route to the batch controller."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    BINDINGS = MAIN_BINDINGS
+    #: esc is ours: it closes the full-screen detail view first (action_escape).
+    ESCAPE_TO_MINIMIZE = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[Kind, dict[str, ItemSummary]] = {Kind.PASSWORD: {}, Kind.API_SECRET: {}}
+        self.server_filters: dict[Kind, dict[str, str]] = {Kind.PASSWORD: {}, Kind.API_SECRET: {}}
+        self.loaded: dict[Kind, bool] = {Kind.PASSWORD: False, Kind.API_SECRET: False}
+        #: Why a list is not loaded (its load failed or was cancelled); None: loading.
+        self.not_loaded: dict[Kind, str | None] = {Kind.PASSWORD: None, Kind.API_SECRET: None}
+        self.filter_mode = FilterMode(self)
+
+    @property
+    def mysafe(self) -> ConsoleApp:
+        return cast("ConsoleApp", self.app)
+
+    # -- layout ---------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        self.batches = BatchController(self, self.mysafe)
+        slow = self.mysafe.slow_link
+        yield ContextBar(self.mysafe.session, slow_link=slow)
+        if self.mysafe.demo and self.mysafe.demo_hint:
+            yield Static(self.mysafe.demo_hint, id="demo-hint", markup=False)
+        yield FilterLine()
+        with TabbedContent(id="tabs", initial=TAB_IDS[Kind.PASSWORD]):
+            for kind, title in ((Kind.PASSWORD, "Passwords"), (Kind.API_SECRET, "API secrets")):
+                with TabPane(title, id=TAB_IDS[kind]), Horizontal(classes="kind-view"):
+                    yield ItemTable(COLUMNS[kind], id=f"table-{kind.value}", jump_scroll=slow)
+                    settle = DetailPane.SLOW_LINK_SETTLE if slow else 0.0
+                    yield DetailPane(id=f"detail-{kind.value}", follow_settle=settle)
+        yield BottomLine(StatusLine())
+        yield LogPanel(self.mysafe.clock, id="log")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.session_changed()
+        self.query_one(FilterLine).display = False
+        self.query_one("#log", LogPanel).display = False
+        for kind in Kind:
+            self.detail(kind).show_nothing("Loading…")
+        self.table(Kind.PASSWORD).focus()
+        self.load(Kind.PASSWORD)
+        self.load(Kind.API_SECRET)
+        self.batches.look_for_interrupted()
+        self.refresh_bindings()
+
+    def on_screen_suspend(self) -> None:
+        # A dialog opens over the console: toasts would cover it (they stay in the log).
+        self.app.clear_notifications()
+
+    def session_changed(self) -> None:
+        """The session's mode changed (unlocked, locked): header, keys, status."""
+        self.query_one(ContextBar).show_session()
+        self.refresh_bindings()
+        self.update_status()
+
+    # -- lookups --------------------------------------------------------------------
+
+    @property
+    def kind(self) -> Kind:
+        active = self.query_one("#tabs", TabbedContent).active
+        return Kind.API_SECRET if active == TAB_IDS[Kind.API_SECRET] else Kind.PASSWORD
+
+    def table(self, kind: Kind | None = None) -> ItemTable:
+        return self.query_one(f"#table-{(kind or self.kind).value}", ItemTable)
+
+    def detail(self, kind: Kind | None = None) -> DetailPane:
+        return self.query_one(f"#detail-{(kind or self.kind).value}", DetailPane)
+
+    def log_line(self, line: str) -> None:
+        self.query_one("#log", LogPanel).add(line)
+
+    # -- loading --------------------------------------------------------------------
+
+    @work(group="load", exit_on_error=False)
+    async def load(self, kind: Kind) -> None:
+        filters = self.server_filters[kind]
+        table = self.table(kind)
+        if not self.loaded[kind]:
+            table.set_waiting(f"Loading {kind.noun}s…")
+            self.not_loaded[kind] = None
+            self.update_status()
+        try:
+            result = await self.mysafe.client.list_items(kind, **filters)
+        except MySafeError as exc:
+            self.mysafe.report(exc, f"Loading {kind.noun}s")
+            if not self.loaded[kind]:
+                table.set_waiting(f"Could not load the {kind.noun}s: {exc} (r tries again)")
+                self.detail(kind).show_nothing(f"Could not load: {exc}")
+                # The status line too: "loading…" for ever would be a lie.
+                self.not_loaded[kind] = f"could not load the {kind.noun}s (r tries again): {exc}"
+                self.update_status()
+            return
+        with paused_gc():  # 100 000 rows at once: see ``tui.base.gc_pause``
+            keys = [item.identifier for item in result.items]
+            self.items[kind] = dict(zip(keys, result.items, strict=True))
+            self.loaded[kind] = True
+            dropped = set(table.marked_keys) - self.items[kind].keys()
+            table.set_source(keys, result.items, row_for)  # rows off screen: after a frame
+        if dropped:  # marks are never lost silently
+            self.mysafe.say(dropped_marks(kind, dropped), severity="warning")
+        where = " matching " + ", ".join(f"{k}={v}" for k, v in filters.items()) if filters else ""
+        line = f"Loaded {len(result.items)} {kind.noun}s{where}"
+        if result.skipped:
+            line += f"; {result.skipped} malformed entries skipped"
+        self.log_line(line)
+        self._show_cursor_item(kind)
+        self.update_status()
+
+    @work(group="batch", exit_on_error=False)
+    async def wait_for_batch(self) -> None:
+        """A worker that ends with the session's batch (tests and the app wait on it)."""
+        await self.mysafe.session.wait()
+
+    # -- the session's batches, as messages (main/batch_events.py) ---------------------------
+
+    @on(BatchStarted)
+    def _batch_started(self, event: BatchStarted) -> None:
+        self.batches.batch_started(event.run)
+
+    @on(ItemsSettled)
+    def _items_settled(self, event: ItemsSettled) -> None:
+        for outcome in event.outcomes:
+            self.batches.item_done(event.run, outcome)
+
+    @on(BatchFinished)
+    def _batch_finished(self, event: BatchFinished) -> None:
+        self.batches.batch_finished(event.run)
+
+    @on(JournalFailed)
+    def _journal_failed(self, event: JournalFailed) -> None:
+        self.batches.journal_failed(event.message)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Workers catch the failures they expect; anything else lands here, is
+        # reported like any other failure, and the app keeps running.
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.mysafe.report(event.worker.error, f"Task {event.worker.name or 'background'}")
+
+    # -- detail pane ----------------------------------------------------------------
+
+    def _show_cursor_item(self, kind: Kind) -> None:
+        key = self.table(kind).cursor_key
+        self.detail(kind).show_item(self.items[kind].get(key or ""), bool(self.items[kind]))
+
+    @on(ItemTable.CursorMoved)
+    def _cursor_moved(self, event: ItemTable.CursorMoved) -> None:
+        kind = Kind.PASSWORD if event.control.id == "table-password" else Kind.API_SECRET
+        key = self.table(kind).cursor_key
+        self.detail(kind).follow(self.items[kind].get(key or ""), bool(self.items[kind]))
+
+    @on(ItemTable.MarksChanged)
+    def _marks_changed(self) -> None:
+        self.update_status()
+
+    @on(ItemTable.Activated)
+    def _open_detail(self, event: ItemTable.Activated) -> None:
+        """enter: into the detail pane (full screen on a narrow terminal). It fetches
+        nothing: that is v, which asks first."""
+        pane = self.detail()
+        self.set_focus(pane)
+        if self.has_class("-narrow"):
+            self.maximize(pane, container=False)
+
+    def action_fetch(self) -> None:
+        key = self.table().cursor_key
+        item = self.items[self.kind].get(key) if key is not None else None
+        if item is None:
+            self.mysafe.say("No item under the cursor to fetch.", severity="warning")
+            return
+
+        def answer(go: bool | None) -> None:
+            if go:
+                self.fetch(item)
+
+        from tui.console.dialogs.confirm_fetch import ConfirmFetch
+
+        self.app.push_screen(ConfirmFetch(item), answer)
+
+    @work(group="fetch", exclusive=True, exit_on_error=False)
+    async def fetch(self, item: ItemSummary) -> None:
+        pane = self.detail(item.kind)
+        pane.show_loading(item)
+        try:
+            detail = await self.mysafe.client.get_item(item.kind, item.identifier)
+        except MySafeError as exc:
+            pane.show_summary(item)
+            self.mysafe.report(exc, f"Fetching {item.kind.noun} {item.identifier}")
+            return
+        if self.table(item.kind).cursor_key == item.identifier:
+            pane.show_detail(detail)
+            if self.kind is item.kind and self.has_class("-narrow"):
+                # Too little room beside the table: the fetched view fills the screen.
+                self._open_detail(ItemTable.Activated(self.table(), item.identifier))
+        self.log_line(f"Fetched {item.kind.noun} {item.identifier} (secret values masked)")
+
+    # -- status line ----------------------------------------------------------------
+
+    def update_status(self) -> None:
+        self.query_one(StatusLine).show_parts(status_parts(self))
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        self.set_focus(self.table())
+        self.filter_mode.stop()
+
+    # -- keys -------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        session = self.mysafe.session
+        if action == "resume" and not self.batches.interrupted:
+            return False  # shown only when there is something to resume
+        if action == "unlock_writing":
+            if not session.profile.production:
+                return False  # nothing to unlock: not shown
+            if session.profile.read_only:
+                return None  # greyed: read-only for good, and the key says so
+        if refusal(self, action):
+            return None  # greyed in the footer; the key itself says why (on_key)
+        return True
+
+    def on_key(self, event: Key) -> None:
+        # Keys reach here in the order they were typed, whichever widget they were
+        # queued for: filter mode starts and ends here so a burst lands in order.
+        if self.filter_mode.active:
+            self.filter_mode.key(event)
+        elif event.key == "slash":
+            event.stop()
+            self.filter_mode.start()
+        else:
+            # A greyed key falls through to here: say why it did nothing.
+            for binding in MAIN_BINDINGS:
+                if not isinstance(binding, Binding) or event.key not in binding.key.split(","):
+                    continue
+                why = refusal(self, binding.action)
+                if why:
+                    event.stop()
+                    self.mysafe.say(f"{binding.description} refused: {why}", severity="warning")
+                    return
+
+    def on_paste(self, event: Paste) -> None:
+        if self.filter_mode.active:
+            event.stop()
+            self.filter_mode.paste(event.text)
+
+    def action_show_tab(self, kind: str) -> None:
+        self.query_one("#tabs", TabbedContent).active = TAB_IDS[Kind(kind)]
+
+    def action_filter(self) -> None:
+        self.filter_mode.start()
+
+    def action_clear_filter(self) -> None:
+        self.filter_mode.stop(clear=True)
+
+    def action_escape(self) -> None:
+        """Back out one step: the detail view, then a running batch, then the filter."""
+        if self.maximized is not None or isinstance(self.focused, DetailPane):
+            self.minimize()
+            self.set_focus(self.table())
+            return
+        session = self.mysafe.session
+        run = session.running
+        if run is not None and not run.stop_event.is_set():
+            session.stop("operator")
+            self.query_one(BatchBar).advance(run)
+            self.mysafe.say(
+                f"Stopping: {len(run.in_flight)} requests in flight get {session.stop_grace:g} s "
+                "to answer, then are recorded in doubt; the rest are not sent.",
+                severity="warning",
+            )
+            return
+        if not all(self.loaded.values()) and self.workers.cancel_group(self, "load"):
+            for kind in (k for k in Kind if not self.loaded[k]):
+                self.table(kind).set_waiting(f"Loading the {kind.noun}s cancelled: r loads again")
+                self.not_loaded[kind] = f"loading the {kind.noun}s cancelled (r loads again)"
+            self.update_status()
+            self.mysafe.say("Loading cancelled (r loads again).", severity="warning")
+            return
+        if self.table().filter_query:
+            self.action_clear_filter()
+
+    def action_refresh(self) -> None:
+        self.load(self.kind)
+
+    def action_server_filter(self) -> None:
+        kind = self.kind
+
+        def apply(values: dict[str, str] | None) -> None:
+            if values is not None:
+                self.server_filters[kind] = values
+                self.load(kind)
+
+        from tui.console.dialogs.server_filter import ServerFilterDialog
+
+        self.app.push_screen(ServerFilterDialog(kind, self.server_filters[kind]), apply)
+
+    def action_mark(self) -> None:
+        table = self.table()
+        if table.cursor_key is not None:
+            table.toggle_mark(table.cursor_key)
+            table.move_cursor_down()
+
+    def action_mark_all(self) -> None:
+        self.table().toggle_mark_all_visible()
+
+    def action_invert_marks(self) -> None:
+        self.table().invert_marks_visible()
+
+    def action_clear_marks(self) -> None:
+        count = sum(self.table(kind).marked_count for kind in Kind)
+        for kind in Kind:
+            self.table(kind).clear_marks()
+        self.mysafe.say(f"Cleared {count} marks on both tabs.", toast=False)
+
+    def action_sort(self) -> None:
+        self.table().cycle_sort()
+        self.update_status()
+
+    def action_reverse_sort(self) -> None:
+        self.table().reverse_sort()
+        self.update_status()
+
+    def action_copy_id(self) -> None:
+        # Only the identifier, never a secret: OSC 52 puts it on the terminal's
+        # clipboard (where the terminal allows it; over SSH too).
+        key = self.table().cursor_key
+        if key is None:
+            self.mysafe.say("No row under the cursor to copy.", severity="warning")
+            return
+        self.app.copy_to_clipboard(key)
+        self.mysafe.say(f"Copied identifier {key} (OSC 52: if the terminal allows it).")
+
+    def action_deactivate(self) -> None:
+        # The dialog arms from the key press itself, not from when it is built.
+        self.batches.change_selection(Action.DEACTIVATE, self.mysafe.opening_time())
+
+    def action_reactivate(self) -> None:
+        self.batches.change_selection(Action.ACTIVATE, self.mysafe.opening_time())
+
+    def action_dry_run(self) -> None:
+        self.batches.dry_run()
+
+    def action_undo(self) -> None:
+        self.batches.undo()
+
+    def action_retry_failed(self) -> None:
+        self.batches.retry()
+
+    def action_remark_failed(self) -> None:
+        self.batches.remark_failed()
+
+    def action_export_selection(self) -> None:
+        self.batches.export_selection()
+
+    def action_resume(self) -> None:
+        self.batches.resume()
+
+    def action_unlock_writing(self) -> None:
+        self.batches.unlock()
+
+    def action_audit(self) -> None:
+        self.batches.open_audit()
+
+    # -- help, log, quit, palette ---------------------------------------------------
+
+    def show_help(self) -> None:
+        from tui.console.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(help_sections(self.BINDINGS, self.app.BINDINGS)))
+
+    def toggle_log(self) -> None:
+        log = self.query_one("#log", LogPanel)
+        log.display = not log.display
+
+    def request_quit(self) -> None:
+        self.batches.request_quit()
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        yield from palette_commands(self)

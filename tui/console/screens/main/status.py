@@ -1,0 +1,74 @@
+"""What the main screen's status line says, and why a refused key did nothing.
+
+Kept apart from the screen so the words can be read in one place: every refusal
+says why, in the status line's words or a toast, never silence.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tui.api import Kind
+
+if TYPE_CHECKING:
+    from tui.console.screens.main.ports import MainView
+
+#: Keys that change something on the server (read-only refuses them).
+WRITE_KEYS = "d, a, u, x, R"
+
+
+def status_parts(screen: MainView) -> list[str]:
+    """Marks (this tab and the other), what is shown, filters, read-only."""
+    table = screen.table()
+    kind = screen.kind
+    marks = f"{table.marked_count} marked"
+    if table.hidden_marked_count:
+        marks += f" ({table.hidden_marked_count} hidden by the filter)"
+    other = Kind.API_SECRET if kind is Kind.PASSWORD else Kind.PASSWORD
+    other_marks = screen.table(other).marked_count
+    if other_marks:
+        marks += f", {other_marks} on the {other.noun}s tab"
+    parts = [marks]
+    if screen.loaded[kind]:
+        parts.append(f"{table.visible_count} of {table.row_count} {kind.noun}s shown")
+    elif why := screen.not_loaded[kind]:
+        parts.append(why)
+    else:
+        parts.append(f"loading {kind.noun}s…")
+    if table.filter_query:
+        parts.append(f"filter: {table.filter_query}")
+    if table.sort_label:
+        parts.append(f"sorted by {table.sort_label}")
+    if screen.server_filters[kind]:
+        parts.append(
+            "server: " + ", ".join(f"{k}={v}" for k, v in screen.server_filters[kind].items())
+        )
+    if screen.mysafe.read_only:
+        parts.append(f"READ-ONLY: {WRITE_KEYS} refused")
+    return parts
+
+
+def refusal(screen: MainView, action: str) -> str | None:
+    """Why ``action`` cannot run now (None: it can)."""
+    session = screen.mysafe.session
+    if action == "unlock_writing" and session.read_only and not session.can_unlock:
+        return session.write_refusal()  # read-only for good: the session says why
+    if action in ("deactivate", "reactivate", "undo", "retry_failed", "resume"):
+        if session.read_only:
+            return session.write_refusal()
+        if session.running is not None:
+            return "a batch is running; wait for it to end, or esc stops it."
+    if action in ("refresh", "server_filter") and session.running is not None:
+        # A list reloaded halfway through a batch mixes old and new states.
+        return "a batch is running; reload once it ends (esc stops it)."
+    return None
+
+
+def dropped_marks(kind: Kind, keys: set[str]) -> str:
+    """Said when a reload (a server filter, r) no longer holds some marked rows."""
+    first = sorted(keys, key=lambda k: (len(k), k))[:5]
+    more = "…" if len(keys) > 5 else ""
+    return (
+        f"{len(keys)} marked {kind.noun}s are not in the new list and were unmarked: "
+        f"{', '.join(first)}{more}"
+    )

@@ -1,0 +1,1 @@
+"""How the console reaches the terminal: the thin-link mode and the lean output driver."""
