@@ -34,7 +34,7 @@ from tui.api import (
     ItemRef,
     Kind,
     MySafeClient,
-    OutcomeStatus,
+    Result,
 )
 from tui.api.bulk import run_batch
 from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
@@ -83,7 +83,7 @@ async def timed_batch(
             concurrency=concurrency,
         )
         wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
-    changed = sum(1 for o in outcomes if o.status is OutcomeStatus.CHANGED)
+    changed = sum(1 for o in outcomes if o.result is Result.CHANGED)
     return wall, cpu, changed
 
 

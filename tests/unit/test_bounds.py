@@ -23,10 +23,10 @@ from tui.api import (
     DeadlineExceededError,
     Kind,
     MySafeClient,
-    OutcomeStatus,
+    Result,
     RetryPolicy,
 )
-from tui.ops.outcomes import Result, from_client
+from tui.ops.outcomes import from_client
 from tui.settings.launch import UsageError, resolve
 from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig, serve
 
@@ -142,7 +142,7 @@ async def test_an_action_whose_answer_is_too_large_is_in_doubt(
         sim.inject(fault)
         async with peak_memory() as peak:
             [outcome] = await client.set_active_many([ref], action)
-    assert outcome.status is OutcomeStatus.FAILED
+    assert outcome.result is Result.IN_DOUBT
     assert isinstance(outcome.error, AnswerTooLargeError) and outcome.error.maybe_applied
     assert "over the 1 MB cap for answers" in outcome.message
     assert from_client(outcome).result is Result.IN_DOUBT

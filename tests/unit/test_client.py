@@ -21,8 +21,8 @@ from tui.api import (
     Kind,
     MySafeClient,
     NoAccessError,
-    OutcomeStatus,
     ReadOnlyError,
+    Result,
     RetryPolicy,
     ServerError,
     TLSSettings,
@@ -193,7 +193,7 @@ async def test_a_500_on_the_token_is_not_a_write_that_may_have_been_applied() ->
     client, _ = fake.client(retry=RetryPolicy(attempts=2, base_delay=0.1))
     async with client:
         [outcome] = await client.set_active_many([ItemRef(Kind.PASSWORD, "5")], Action.DEACTIVATE)
-    assert outcome.status is OutcomeStatus.FAILED
+    assert outcome.result is Result.FAILED
     assert outcome.error is not None and not outcome.error.maybe_applied
     assert fake.calls(deactivate_path("5")) == []
 
@@ -221,8 +221,8 @@ async def test_already_after_a_lost_answer_is_uncertain_not_our_change() -> None
     client, _ = fake.client()
     async with client:
         [outcome] = await client.set_active_many([ItemRef(Kind.PASSWORD, "5")], Action.DEACTIVATE)
-    assert outcome.status is OutcomeStatus.ALREADY
-    assert outcome.result is not None and outcome.result.after_lost_answer
+    assert outcome.result is Result.UNCERTAIN
+    assert outcome.answer is not None and outcome.answer.after_lost_answer
     # The lost attempt may have done it, or someone else before it: never "ours".
     assert outcome.uncertain and not outcome.changed_by_us
 
@@ -237,7 +237,7 @@ async def test_changed_after_a_lost_answer_is_ours_the_lost_attempt_did_nothing(
     client, _ = fake.client()
     async with client:
         [outcome] = await client.set_active_many([ItemRef(Kind.PASSWORD, "5")], Action.DEACTIVATE)
-    assert outcome.status is OutcomeStatus.CHANGED and outcome.changed_by_us
+    assert outcome.result is Result.CHANGED and outcome.changed_by_us
     assert not outcome.uncertain
 
 
@@ -251,7 +251,7 @@ async def test_already_after_an_unsent_attempt_is_not_our_change() -> None:
     client, _ = fake.client()
     async with client:
         [outcome] = await client.set_active_many([ItemRef(Kind.PASSWORD, "5")], Action.DEACTIVATE)
-    assert outcome.status is OutcomeStatus.ALREADY and not outcome.changed_by_us
+    assert outcome.result is Result.ALREADY and not outcome.changed_by_us
 
 
 # -- batches --------------------------------------------------------------------------
@@ -283,13 +283,14 @@ async def test_batch_gives_one_outcome_per_item_in_order_and_dedupes() -> None:
             refs + refs[:2], Action.DEACTIVATE, on_outcome=lambda o: seen.append(o.ref.identifier)
         )
     assert [o.ref.identifier for o in outcomes] == ["1", "2", "3", "4", "5", "6"]
-    assert [o.status for o in outcomes] == [
-        OutcomeStatus.CHANGED,
-        OutcomeStatus.CHANGED,
-        OutcomeStatus.ALREADY,
-        OutcomeStatus.FAILED,
-        OutcomeStatus.FAILED,
-        OutcomeStatus.FAILED,
+    assert [o.result for o in outcomes] == [
+        Result.CHANGED,
+        Result.CHANGED,
+        Result.ALREADY,
+        Result.FAILED,
+        Result.FAILED,
+        # A 502 to a write, after its retries: the gateway may have passed it on.
+        Result.IN_DOUBT,
     ]
     assert outcomes[3].error is not None and outcomes[3].error.code == 1006
     assert outcomes[5].error is not None and outcomes[5].error.attempts == 4
@@ -320,7 +321,7 @@ async def test_batch_respects_the_concurrency_bound() -> None:
     async with client:
         outcomes = await client.set_active_many(many_refs(60), Action.DEACTIVATE)
     assert len(outcomes) == 60
-    assert all(o.status is OutcomeStatus.CHANGED for o in outcomes)
+    assert all(o.result is Result.CHANGED for o in outcomes)
     assert peak == 5
 
 
@@ -343,8 +344,8 @@ async def test_stopping_a_batch_finishes_in_flight_and_reports_the_rest() -> Non
     )
     async with client:
         outcomes = await client.set_active_many(many_refs(40), Action.DEACTIVATE, stop=stop)
-    done = [o for o in outcomes if o.status is OutcomeStatus.CHANGED]
-    skipped = [o for o in outcomes if o.status is OutcomeStatus.NOT_ATTEMPTED]
+    done = [o for o in outcomes if o.result is Result.CHANGED]
+    skipped = [o for o in outcomes if o.result is Result.NOT_ATTEMPTED]
     assert len(outcomes) == 40
     assert len(done) == len(started) == 6, "in-flight requests finished, no new ones started"
     assert len(skipped) == 34
@@ -364,7 +365,7 @@ async def test_a_failing_progress_callback_does_not_break_the_batch() -> None:
     client, _ = fake.client()
     async with client:
         outcomes = await client.set_active_many(many_refs(3), Action.DEACTIVATE, on_outcome=explode)
-    assert [o.status for o in outcomes] == [OutcomeStatus.CHANGED] * 3
+    assert [o.result for o in outcomes] == [Result.CHANGED] * 3
 
 
 # -- read-only ------------------------------------------------------------------------

@@ -15,8 +15,8 @@ from tui.api import (
     Kind,
     MySafeClient,
     NoAccessError,
-    OutcomeStatus,
     RequestTimeoutError,
+    Result,
     RetryPolicy,
 )
 from tui.simulator import (
@@ -120,16 +120,16 @@ async def test_batch_with_random_faults_ends_with_every_item_known() -> None:
         sim.injector.reseed(7)
         outcomes = await client.set_active_many([i.ref for i in items], Action.DEACTIVATE)
     assert len(outcomes) == len(items)
-    by_status = Counter(o.status for o in outcomes)
+    by_status = Counter(o.result for o in outcomes)
     # Measured against the items this user may change (the rest are refused with
     # 1006 whatever the faults): retries carry most of them through.
     writable = sum(1 for i in items if i.can_write)
-    assert by_status[OutcomeStatus.CHANGED] + by_status[OutcomeStatus.ALREADY] > writable * 0.8
+    assert by_status[Result.CHANGED] + by_status[Result.ALREADY] > writable * 0.8
     for outcome in outcomes:
         active = sim.is_active("password", outcome.ref.identifier)
-        if outcome.status in (OutcomeStatus.CHANGED, OutcomeStatus.ALREADY):
+        if outcome.result in (Result.CHANGED, Result.ALREADY):
             assert not active, outcome
-        if outcome.status is OutcomeStatus.FAILED and isinstance(outcome.error, NoAccessError):
+        if outcome.result is Result.FAILED and isinstance(outcome.error, NoAccessError):
             assert active
     # Nothing is sent again after a success: at most one 200 per item.
     successes = Counter(
@@ -145,5 +145,5 @@ async def test_client_over_a_real_socket() -> None:
         writable = [i.ref for i in items if i.can_write][:5]
         sim.inject("drop", "502")
         outcomes = await client.set_active_many(writable, Action.DEACTIVATE)
-    assert [o.status for o in outcomes] == [OutcomeStatus.CHANGED] * 5
+    assert [o.result for o in outcomes] == [Result.CHANGED] * 5
     assert all(not sim.is_active("api_secret", ref.identifier) for ref in writable)

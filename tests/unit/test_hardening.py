@@ -207,7 +207,7 @@ async def test_a_write_answered_2xx_without_the_envelope_is_in_doubt(answer: str
     assert info.value.status == 200
     assert info.value.maybe_applied, "the server answered 2xx: it may have applied it"
     assert "\n" not in str(info.value)
-    assert outcomes[0].status.value == "failed" and outcomes[0].error is not None
+    assert outcomes[0].result.value == "in_doubt" and outcomes[0].error is not None
     assert outcomes[0].error.maybe_applied
 
 

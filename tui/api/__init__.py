@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING, Any
 
-from tui.api.bulk import Outcome, OutcomeStatus
+from tui.api.bulk import STOPPED_NOTE, Outcome, Result, not_attempted
 from tui.api.client import DEFAULT_CONCURRENCY, ClientSettings, MySafeClient
 from tui.api.endpoint import TLSSettings, is_loopback, normalise_base_url
 from tui.api.errors import (
@@ -58,6 +58,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "DEFAULT_CONCURRENCY",
+    "STOPPED_NOTE",
     "Action",
     "ActionResult",
     "AnswerTooLargeError",
@@ -83,11 +84,11 @@ __all__ = [
     "NotFoundError",
     "NotSentError",
     "Outcome",
-    "OutcomeStatus",
     "PasswordDetail",
     "RateLimitedError",
     "ReadOnlyError",
     "RequestTimeoutError",
+    "Result",
     "RetryPolicy",
     "Secret",
     "ServerError",
@@ -98,5 +99,6 @@ __all__ = [
     "ValidationFailedError",
     "is_loopback",
     "normalise_base_url",
+    "not_attempted",
     "unique_refs",
 ]

@@ -12,42 +12,70 @@ from tui.api.errors import MySafeError, NotSentError, UnexpectedResponseError
 from tui.api.models import Action, ActionResult, ItemRef, unique_refs
 
 
-class OutcomeStatus(StrEnum):
+class Result(StrEnum):
+    """What became of one item: the one vocabulary of outcomes, from the client to the
+    journal (its ``result``), the screen and the command line (its ``outcome``)."""
+
+    #: This request (de)activated the item.
     CHANGED = "changed"
-    """This request (de)activated the item."""
+    #: The item was already in the asked state ("has already been ...").
     ALREADY = "already"
-    """The item was already in the asked state ("has already been ...")."""
+    #: An attempt's answer was lost (a 502, 504 or 500, a timeout, a dropped
+    #: connection) and a later answer said "already": that attempt may have done it,
+    #: or someone else did before it. The item is in the asked state; who put it
+    #: there is unknown, so it is neither "changed by us" nor undone unasked.
+    UNCERTAIN = "uncertain"
+    #: The server refused, or the request failed after its retries.
     FAILED = "failed"
-    """The server refused, or the request failed after its retries."""
+    #: Sent, and no answer came: the server may or may not have applied it.
+    IN_DOUBT = "in_doubt"
+    #: Never sent: the batch was stopped first, or the request's intent could not be
+    #: recorded.
     NOT_ATTEMPTED = "not_attempted"
-    """The batch was stopped before this item's request was sent."""
+    #: Kept back by a guard before anything was sent.
+    REFUSED = "refused"
+
+
+#: Why an item the batch never reached was not sent, when the batch was stopped.
+STOPPED_NOTE = "not sent: the batch was stopped"
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
     ref: ItemRef
     action: Action
-    status: OutcomeStatus
+    result: Result
     #: What to tell the operator: the server's message, or the error's.
     message: str
-    result: ActionResult | None = None
+    #: The server's answer, when one came.
+    answer: ActionResult | None = None
     error: MySafeError | None = None
 
     @property
     def changed_by_us(self) -> bool:
         """Did this request change the item? (What an undo must revert.) Only a
         "changed" answer says so: an "already" after a lost answer is uncertain."""
-        return self.status is OutcomeStatus.CHANGED
+        return self.result is Result.CHANGED
 
     @property
     def uncertain(self) -> bool:
         """An "already" after an attempt whose answer was lost: that attempt may
         have done it, or someone else did before it."""
-        return (
-            self.status is OutcomeStatus.ALREADY
-            and self.result is not None
-            and self.result.after_lost_answer
-        )
+        return self.result is Result.UNCERTAIN
+
+
+def not_attempted(
+    ref: ItemRef, action: Action, why: str, error: MySafeError | None = None
+) -> Outcome:
+    """The outcome of an item whose request was never sent (the one way it is made)."""
+    return Outcome(ref, action, Result.NOT_ATTEMPTED, why, error=error)
+
+
+def failed(ref: ItemRef, action: Action, error: MySafeError) -> Outcome:
+    """A request that failed: in doubt when the server may have applied it anyway
+    (the answer was lost after the request went), failed otherwise."""
+    result = Result.IN_DOUBT if error.maybe_applied else Result.FAILED
+    return Outcome(ref, action, result, str(error), error=error)
 
 
 OutcomeCallback = Callable[[Outcome], None]
@@ -56,9 +84,14 @@ BeforeSend = Callable[[ItemRef], None]
 Operation = Callable[[ItemRef], Awaitable[ActionResult]]
 
 
-def _outcome_of(ref: ItemRef, action: Action, result: ActionResult) -> Outcome:
-    status = OutcomeStatus.CHANGED if result.changed else OutcomeStatus.ALREADY
-    return Outcome(ref, action, status, result.message, result=result)
+def _outcome_of(ref: ItemRef, action: Action, answer: ActionResult) -> Outcome:
+    if answer.changed:
+        result = Result.CHANGED
+    elif answer.after_lost_answer:
+        result = Result.UNCERTAIN
+    else:
+        result = Result.ALREADY
+    return Outcome(ref, action, result, answer.message, answer=answer)
 
 
 async def run_batch(
@@ -104,18 +137,15 @@ async def run_batch(
                 except Exception as exc:  # e.g. the audit trail cannot be written
                     # Nothing left for the server: not attempted, never "failed".
                     refused = NotSentError(f"the request was not sent: {exc}")
-                    kept = Outcome(
-                        ref, action, OutcomeStatus.NOT_ATTEMPTED, str(refused), error=refused
-                    )
-                    report(index, kept)
+                    report(index, not_attempted(ref, action, str(refused), refused))
                     continue
             try:
                 result = await operation(ref)
             except MySafeError as exc:
-                report(index, Outcome(ref, action, OutcomeStatus.FAILED, str(exc), error=exc))
+                report(index, failed(ref, action, exc))
             except Exception as exc:  # one item's bug is that item's failure, not the batch's
                 error = UnexpectedResponseError(f"{type(exc).__name__}: {exc}")
-                report(index, Outcome(ref, action, OutcomeStatus.FAILED, str(error), error=error))
+                report(index, failed(ref, action, error))
             else:
                 report(index, _outcome_of(ref, action, result))
 
@@ -124,10 +154,5 @@ async def run_batch(
         await asyncio.gather(*(worker() for _ in range(workers)))
     for index, ref in enumerate(unique):
         if outcomes[index] is None:
-            report(
-                index,
-                Outcome(
-                    ref, action, OutcomeStatus.NOT_ATTEMPTED, "not attempted: the batch was stopped"
-                ),
-            )
+            report(index, not_attempted(ref, action, STOPPED_NOTE))
     return [outcome for outcome in outcomes if outcome is not None]

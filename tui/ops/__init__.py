@@ -5,8 +5,9 @@ its guards, the batch runner, undo history, resume, dry run, the journal and its
 exports. Front ends show what this package decides.
 """
 
+from tui.api import Result
 from tui.ops.journal import Journal, JournalContext, JournalError
-from tui.ops.outcomes import ItemOutcome, Result
+from tui.ops.outcomes import ItemOutcome
 from tui.ops.plans import BatchPlan, ProfileView, split_writable
 from tui.ops.records import BatchRecord, interrupted_batches, load_batches, read_records
 from tui.ops.runner import BatchListener, BatchRun

@@ -26,8 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from tui.api import Action, ItemRef, Kind
-from tui.ops.outcomes import Result
+from tui.api import Action, ItemRef, Kind, Result
 from tui.ops.records import (
     BatchRecord,
     SkipReport,

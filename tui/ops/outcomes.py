@@ -1,11 +1,10 @@
 """What became of each item of a batch, told truthfully and the same way everywhere.
 
-The client reports four statuses; the operator and the audit reviewer need more:
-an "already inactive" that came after an attempt whose answer was lost is
-*uncertain* (that attempt may have done it, or someone else did first), never
-"changed by us" nor plain "already"; and a request that got no answer is *in
-doubt*, not failed. Every front end, the journal and the exports take their
-words from here.
+The machine values are the client's (:class:`tui.api.Result`): one vocabulary
+from the wire to the journal, the screen and the command line. Here they get their
+words, and what the batch knows beyond one answer: an "already" for an item that
+earlier batches sent with no answer is *uncertain* (any of them may have done it).
+Every front end, the journal and the exports take their words from here.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
 
 from tui.api import (
     Action,
@@ -22,27 +20,8 @@ from tui.api import (
     NoAccessError,
     NotFoundError,
     Outcome,
-    OutcomeStatus,
+    Result,
 )
-
-
-class Result(StrEnum):
-    """The machine value of an outcome (the journal's ``result``, the CLI's ``outcome``)."""
-
-    CHANGED = "changed"
-    ALREADY = "already"
-    #: An attempt's answer was lost (a 502, 504 or 500, a timeout, a dropped
-    #: connection) and a later answer said "already": that attempt may have done it,
-    #: or someone else did before it. The item is in the asked state; who put it
-    #: there is unknown, so it is neither "changed by us" nor undone unasked.
-    UNCERTAIN = "uncertain"
-    FAILED = "failed"
-    #: Sent, and no answer came: the server may or may not have applied it.
-    IN_DOUBT = "in_doubt"
-    NOT_ATTEMPTED = "not_attempted"
-    #: Kept back by a guard before anything was sent.
-    REFUSED = "refused"
-
 
 #: Outcomes after which the item is in the state the batch asked for.
 SETTLED = frozenset({Result.CHANGED, Result.ALREADY, Result.UNCERTAIN})
@@ -182,33 +161,26 @@ def _failure_detail(error: MySafeError | None) -> str:
 
 
 def from_client(outcome: Outcome) -> ItemOutcome:
-    """The client's outcome, classified truthfully."""
-    result = outcome.result
+    """The client's outcome, with what the screen, the journal and the CLI show of it."""
+    answer = outcome.answer
     error = outcome.error
-    if outcome.status is OutcomeStatus.NOT_ATTEMPTED:
-        return ItemOutcome(outcome.ref, outcome.action, Result.NOT_ATTEMPTED, outcome.message)
-    if outcome.status in (OutcomeStatus.CHANGED, OutcomeStatus.ALREADY) and result is not None:
-        if outcome.status is OutcomeStatus.CHANGED:
-            kind = Result.CHANGED
-        elif result.after_lost_answer:
-            kind = Result.UNCERTAIN
-        else:
-            kind = Result.ALREADY
+    if answer is not None:
         return ItemOutcome(
             outcome.ref,
             outcome.action,
-            kind,
+            outcome.result,
             outcome.message,
-            http_status=result.status,
-            request_id=result.request_id,
-            attempts=result.attempts,
-            detail=THIS_BATCH_MAY_HAVE if kind is Result.UNCERTAIN else "",
+            http_status=answer.status,
+            request_id=answer.request_id,
+            attempts=answer.attempts,
+            detail=THIS_BATCH_MAY_HAVE if outcome.result is Result.UNCERTAIN else "",
         )
-    kind = Result.IN_DOUBT if error is not None and error.maybe_applied else Result.FAILED
+    if outcome.result is Result.NOT_ATTEMPTED:
+        return ItemOutcome(outcome.ref, outcome.action, Result.NOT_ATTEMPTED, outcome.message)
     return ItemOutcome(
         outcome.ref,
         outcome.action,
-        kind,
+        outcome.result,
         outcome.message,
         http_status=error.status if error else None,
         code=error.code if error else None,
@@ -221,10 +193,6 @@ def from_client(outcome: Outcome) -> ItemOutcome:
 def in_doubt(ref: ItemRef, action: Action, why: str) -> ItemOutcome:
     """A request that was sent and whose answer never came (cancelled, or the app ended)."""
     return ItemOutcome(ref, action, Result.IN_DOUBT, why)
-
-
-def not_attempted(ref: ItemRef, action: Action, why: str) -> ItemOutcome:
-    return ItemOutcome(ref, action, Result.NOT_ATTEMPTED, why)
 
 
 #: The order of a summary: what was done first, what is left last.

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from tui.api import Action, ItemRef, Kind
-from tui.ops.outcomes import LEGACY_LABELS, OLD_ANSWER_LOST, SETTLED, UNDOABLE, Result
+from tui.api import Action, ItemRef, Kind, Result
+from tui.ops.outcomes import LEGACY_LABELS, OLD_ANSWER_LOST, SETTLED, UNDOABLE
 from tui.ops.target import Target
 
 Key = tuple[str, str]

@@ -17,17 +17,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from tui.api import Action, ItemRef, MySafeClient, MySafeError, Outcome
-from tui.ops.journal import Journal, JournalError
-from tui.ops.outcomes import (
-    ItemOutcome,
+from tui.api import (
+    STOPPED_NOTE,
+    Action,
+    ItemRef,
+    MySafeClient,
+    MySafeError,
+    Outcome,
     Result,
-    from_client,
-    in_doubt,
     not_attempted,
-    summary,
-    uncertain_detail,
 )
+from tui.ops.journal import Journal, JournalError
+from tui.ops.outcomes import ItemOutcome, from_client, in_doubt, summary, uncertain_detail
 from tui.ops.plans import BatchPlan
 
 Key = tuple[str, str]
@@ -268,8 +269,8 @@ class Runner:
             self._record(run, in_doubt(ref, run.plan.action, why))
         for ref in run.plan.refs:
             if (ref.kind.value, ref.identifier) not in run.outcomes:
-                note = "not sent: the batch was stopped" if reason else why
-                self._record(run, not_attempted(ref, run.plan.action, note))
+                note = STOPPED_NOTE if reason else why
+                self._record(run, from_client(not_attempted(ref, run.plan.action, note)))
         left = run.left()
         if left == 0:
             run.state = "done"

@@ -17,11 +17,11 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tui.api import Action, MySafeClient, unique_refs
+from tui.api import Action, MySafeClient, Result, unique_refs
 from tui.ops.journal import Journal, JournalError
 from tui.ops.journal_index import open_batches
 from tui.ops.locks import BatchLocks, LockHeld, LockUnavailable
-from tui.ops.outcomes import Result, in_doubt
+from tui.ops.outcomes import in_doubt
 from tui.ops.plans import BatchPlan, ProfileView, limit_refusal, reason_refusal
 from tui.ops.records import BatchRecord, JournalReading, SkipReport, load_batches, read_journal
 from tui.ops.runner import BatchListener, BatchRun, Runner
