@@ -12,7 +12,7 @@ from tui.api.identity import ServerSpelling, same_server
 from tui.console.dialogs import ConfirmBatch, UnlockWriting
 from tui.console.widgets import LogPanel
 from tui.ops import ProfileView, Refused
-from tui.ops.plans import reason_refusal, visible_text
+from tui.ops.guards import reason_refusal, visible_text
 from tui.settings.launch import LaunchOptions, resolve
 from tui.simulator import Simulator
 from tui.wiring import build_session
@@ -167,8 +167,8 @@ async def test_w_does_not_unlock_a_read_only_session(sim: Simulator) -> None:
 def test_a_reason_of_nothing_visible_is_no_reason(reason: str) -> None:
     profile = ProfileView(name="prod", require_reason=True)
     assert visible_text(reason) == ""
-    assert reason_refusal(profile, reason) is not None
-    assert reason_refusal(profile, "INC-9\u200b001") is None
+    assert reason_refusal(profile.name, profile.require_reason, reason) is not None
+    assert reason_refusal(profile.name, profile.require_reason, "INC-9\u200b001") is None
 
 
 def test_the_command_line_refuses_a_zero_width_reason(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from tui.ops import (
     Refused,
     Result,
     Session,
+    Why,
     counter_ids,
     load_batches,
     read_records,
@@ -87,8 +88,10 @@ async def test_guards_refuse_read_only_limits_and_missing_reasons(tmp_path: Path
     refs = writable_refs(sim)[:3]
     plan = BatchPlan(Action.DEACTIVATE, refs[:1])
     assert session.read_only
-    with pytest.raises(Refused, match="W unlocks"):
+    with pytest.raises(Refused, match="is production") as locked:
         session.start(plan, "INC-1")
+    assert locked.value.refusal.why is Why.PRODUCTION_LOCKED
+    assert locked.value.refusal.profile == "prod"
     with pytest.raises(Refused, match="profile name"):
         session.unlock("PROD")
     session.unlock("prod")

@@ -31,13 +31,12 @@ from tui.api import (
     RequestTimeoutError,
 )
 from tui.cli import options as cli_options
-from tui.cli.errors import CliError, ExitCode, refused, warn
+from tui.cli.errors import CliError, ExitCode, refusal_error, refused, warn
 from tui.cli.output import batch_object, dumps, outcome_object, write_table
 from tui.cli.running import Interruption
-from tui.ops import BatchPlan, BatchRun, ItemOutcome, Refused, Result, Session, split_writable
+from tui.ops import BatchPlan, BatchRun, ItemOutcome, Refusal, Refused, Result, Session, Why
 from tui.ops.dry_run import write_dry_run
 from tui.ops.outcomes import summary
-from tui.ops.plans import limit_refusal
 from tui.settings.launch import LaunchOptions
 from tui.settings.paths import dry_run_dir
 
@@ -83,32 +82,10 @@ def confirmation_refusal(options: LaunchOptions, request: BatchRequest) -> CliEr
 
 
 def write_refusal(session: Session, request: BatchRequest) -> CliError | None:
-    """Read-only, production and reason guards (checked before connecting)."""
-    if not request.dry_run:
-        name = session.profile.name
-        if request.unlock is not None:
-            if not session.can_unlock:
-                if session.read_only:  # for good: the session says why
-                    return refused(f"{session.write_refusal()} Nothing was sent.")
-                return refused(
-                    f"profile {name} is not a production profile; leave "
-                    "--unlock-production out; nothing was sent"
-                )
-            if request.unlock != name:
-                return refused(
-                    f"--unlock-production must name the profile, {name!r}; nothing was sent"
-                )
-        elif session.can_unlock:
-            return refused(
-                f"profile {name} is production and starts read-only: pass "
-                f"--unlock-production {name} (with --yes) to write; nothing was sent"
-            )
-        elif session.read_only:
-            return refused(f"{session.write_refusal()} Nothing was sent.")
-    reason = session.reason_refusal(request.reason)
-    if reason:
-        return refused(f"{reason} Pass --reason TEXT; nothing was sent.")
-    return None
+    """Read-only, production and reason guards, asked of the core before connecting."""
+    refusal = None if request.dry_run else session.write_refusal(unlock=request.unlock)
+    refusal = refusal or session.reason_refusal(request.reason)
+    return refusal_error(refusal) if refusal is not None else None
 
 
 async def look_up(
@@ -214,9 +191,10 @@ def exit_code(outcomes: Sequence[ItemOutcome]) -> int:
 def _dry_run(session: Session, request: BatchRequest) -> int:
     plan = BatchPlan(request.action, list(request.refs), purpose="Dry run", dry_run=True)
     if plan.refs:
-        limit = session.refusal(plan)
-        if limit:
-            raise refused(limit)
+        planned = session.plan(request.action, request.refs, dry_run=True)
+        if isinstance(planned, Refusal):
+            raise refusal_error(planned)
+        plan = replace(planned, purpose="Dry run")
     result = write_dry_run(
         session.client.base_url,
         plan,
@@ -281,34 +259,32 @@ async def send(session: Session, guard: Interruption, request: BatchRequest) -> 
     refs, writable = (
         await look_up(session, kind, request.refs) if request.look_up else (request.refs, {})
     )
-    allowed, kept = split_writable(refs, writable)
-    follows = request.follows
-    plan = (
-        replace(follows, refs=allowed, refused=kept)
-        if follows is not None
-        else BatchPlan(request.action, allowed, refused=kept)
+    # The production lock is no refusal here when --unlock-production names the
+    # profile: unlocking (journalled) waits until every other check has passed.
+    planned = session.plan(
+        request.action, refs, writable=writable, follows=request.follows, unlock=request.unlock
     )
-    if allowed:
-        # The limit alone: a production profile is still locked here, and unlocking
-        # (journalled) waits until every other check has passed.
-        limit = limit_refusal(session.profile, len(allowed), session.profile.max_batch)
-        if limit:
-            raise refused(f"{limit} Nothing was sent.")
-        if not request.yes and cli_options.interactive():
-            _confirm(session, plan, guard)
-    if request.unlock is not None and allowed:
+    # Kept back as not editable, or left with nothing to send (an undo whose items are
+    # all uncertain): every item gets its outcome below, and nothing is sent.
+    if isinstance(planned, Refusal) and planned.why not in (Why.NOT_EDITABLE, Why.NOTHING_TO_SEND):
+        raise refusal_error(planned)
+    plan = planned if isinstance(planned, BatchPlan) else None
+    kept = list(planned.refused)
+    if plan is not None and not request.yes and cli_options.interactive():
+        _confirm(session, plan, guard)
+    if request.unlock is not None and plan is not None:
         try:
             session.unlock(request.unlock)  # journalled before anything is sent
         except Refused as exc:
-            raise refused(str(exc)) from None
+            raise refusal_error(exc.refusal) from None
     kept_back = [ItemOutcome(ref, request.action, Result.REFUSED, KEPT_BACK) for ref in kept]
     printer.kept_back(kept_back)
     outcomes: dict[tuple[str, str], ItemOutcome] = {o.key: o for o in kept_back}
-    if allowed:
+    if plan is not None:
         try:
             run = session.start(plan, request.reason, listener=printer)
         except Refused as exc:
-            raise refused(str(exc)) from None
+            raise refusal_error(exc.refusal) from None
         await session.wait()
         outcomes.update(run.outcomes)
     # In the order asked (a stopped batch has an outcome for every item too).

@@ -10,7 +10,7 @@ import click
 
 from tui.api import Action, ItemRef
 from tui.cli.batches import BatchRequest, confirmation_refusal, send, write_refusal
-from tui.cli.errors import EXIT_CODES_HELP, CliError, refused, report, warn
+from tui.cli.errors import EXIT_CODES_HELP, CliError, refusal_error, refused, report, warn
 from tui.cli.ids import KIND_WORDS, read_ids
 from tui.cli.options import (
     ENVIRONMENT_HELP,
@@ -214,7 +214,9 @@ def follow_up(batch: BatchRecord, made_on: str | None, plan_of: PlanOf) -> Batch
         return plan_of(batch, made_on=made_on_target(made_on))
     except Refused as exc:
         unnamed = batch.target is None and made_on is None
-        raise refused(f"{exc}{' Name it with --made-on URL.' if unnamed else ''}") from None
+        raise refusal_error(
+            exc.refusal, hint="Name it with --made-on URL." if unnamed else ""
+        ) from None
 
 
 @click.command(
@@ -310,18 +312,6 @@ def resume(
     def request(options: LaunchOptions, session: Session) -> BatchRequest:
         batch = find_batch(session, batch_id)
         plan = follow_up(batch, made_on, session.resume_plan)
-        if not batch.resumable:
-            raise refused(f"{not_resumable(batch)}; nothing was sent")
         return following(plan, fmt, reason, yes, dry_run, unlock, {"resumes": batch_id})
 
     return execute(Connection.take(values), fmt, request)
-
-
-def not_resumable(batch: BatchRecord) -> str:
-    if batch.resumed_by:
-        return f"batch {batch.batch_id} was resumed already by {', '.join(batch.resumed_by)}"
-    if not batch.left():
-        return f"batch {batch.batch_id} has nothing left to send"
-    if batch.state is None:
-        return f"batch {batch.batch_id} is still running (process {batch.pid})"
-    return f"batch {batch.batch_id} ended {batch.state}: nothing to resume"

@@ -22,6 +22,7 @@ from tui.api import (
     TLSVerificationError,
 )
 from tui.base.safe_text import safe_text
+from tui.ops.guards import Refusal, Why
 
 PROG = "mysafe-tui"
 
@@ -80,6 +81,32 @@ class CliError(Exception):
 def refused(message: str) -> CliError:
     """A guard kept the batch back before anything was sent."""
     return CliError(message, kind="refused")
+
+
+def refusal_error(refusal: Refusal, *, hint: str = "") -> CliError:
+    """The core's refusal in the command line's words (the only place they are
+    chosen): how a flag lifts the guard, and that nothing was sent."""
+    name = refusal.profile
+    if refusal.why is Why.PRODUCTION_LOCKED:
+        return refused(
+            f"profile {name} is production and starts read-only: pass "
+            f"--unlock-production {name} (with --yes) to write; nothing was sent"
+        )
+    if refusal.why is Why.UNLOCK_NOT_PRODUCTION:
+        return refused(
+            f"profile {name} is not a production profile; leave --unlock-production out; "
+            "nothing was sent"
+        )
+    if refusal.why is Why.UNLOCK_WRONG_NAME:
+        return refused(f"--unlock-production must name the profile, {name!r}; nothing was sent")
+    message = refusal.message
+    if refusal.why is Why.REASON_REQUIRED:
+        message += " Pass --reason TEXT;"
+    if hint:
+        message += f" {hint}"
+    if "nothing was sent" not in message.lower():
+        message += " nothing was sent." if message.endswith(";") else " Nothing was sent."
+    return refused(message)
 
 
 def from_api_error(error: MySafeError) -> CliError:

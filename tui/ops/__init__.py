@@ -6,12 +6,13 @@ exports. Front ends show what this package decides.
 """
 
 from tui.api import Result
+from tui.ops.guards import Refusal, Refused, Why
 from tui.ops.journal import Journal, JournalContext, JournalError
 from tui.ops.outcomes import ItemOutcome
-from tui.ops.plans import BatchPlan, ProfileView, split_writable
+from tui.ops.plans import BatchPlan, ProfileView
 from tui.ops.records import BatchRecord, interrupted_batches, load_batches, read_records
 from tui.ops.runner import BatchListener, BatchRun
-from tui.ops.session import Refused, Session, counter_ids
+from tui.ops.session import Session, counter_ids
 
 __all__ = [
     "BatchListener",
@@ -23,12 +24,13 @@ __all__ = [
     "JournalContext",
     "JournalError",
     "ProfileView",
+    "Refusal",
     "Refused",
     "Result",
     "Session",
+    "Why",
     "counter_ids",
     "interrupted_batches",
     "load_batches",
     "read_records",
-    "split_writable",
 ]

@@ -1,17 +1,16 @@
 """What a batch is asked to do, and the guards that stand before it is sent.
 
-The guards have one owner: every front end builds a :class:`BatchPlan` and asks
-:func:`refusal` before it confirms; the session asks again before it sends.
+Plans are made by the session (:meth:`tui.ops.session.Session.plan`), which asks
+every guard (:mod:`tui.ops.guards`) on the way: a front end gets a plan to confirm
+or a typed refusal to word, and the session asks again before it sends.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from tui.api import Action, ItemRef
-from tui.ops.wording import plural
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +73,7 @@ class BatchPlan:
 
 
 def split_writable(
-    refs: Iterable[ItemRef], writable: dict[tuple[str, str], bool]
+    refs: Iterable[ItemRef], writable: Mapping[tuple[str, str], bool]
 ) -> tuple[list[ItemRef], list[ItemRef]]:
     """Those the operator may change, and those the list says they may not."""
     allowed: list[ItemRef] = []
@@ -85,30 +84,3 @@ def split_writable(
         else:
             refused.append(ref)
     return allowed, refused
-
-
-def limit_refusal(profile: ProfileView, count: int, limit: int | None) -> str | None:
-    if limit is not None and count > limit:
-        return (
-            f"Refused: {plural(count)} is more than the limit of {limit} for profile "
-            f"{profile.name}. Mark fewer, or restart with --max-batch {count} to raise it "
-            "on purpose."
-        )
-    return None
-
-
-def visible_text(text: str) -> str:
-    """``text`` without what shows nothing: whitespace, control and format characters
-    (zero-width spaces and joiners, direction marks, the byte order mark)."""
-    return "".join(
-        ch for ch in text if not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf")
-    )
-
-
-def reason_refusal(profile: ProfileView, reason: str) -> str | None:
-    if profile.require_reason and not visible_text(reason):
-        return (
-            f"Refused: profile {profile.name} requires a reason or ticket for every batch "
-            "(one that shows: zero-width and control characters do not count)."
-        )
-    return None

@@ -1,9 +1,10 @@
 """The session: one client, one profile and its guards, one journal, one history.
 
-Every front end acts through a :class:`Session`: it asks :meth:`Session.refusal`
-before it confirms, :meth:`Session.start` sends, :meth:`Session.shutdown` ends
-any batch truthfully however the program ends. The session decides; front ends
-show what it decided.
+Every front end acts through a :class:`Session`: :meth:`Session.plan` turns an
+action and items into a plan to confirm or a typed refusal (:mod:`tui.ops.guards`),
+:meth:`Session.start` asks the guards once more and sends, :meth:`Session.shutdown`
+ends any batch truthfully however the program ends. The session decides; front
+ends show what it decided.
 """
 
 from __future__ import annotations
@@ -12,17 +13,26 @@ import asyncio
 import contextlib
 import itertools
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tui.api import Action, MySafeClient, Result, unique_refs
+from tui.api import Action, ItemRef, MySafeClient, Result, unique_refs
+from tui.ops.guards import (
+    FORCED_READ_ONLY,
+    Refusal,
+    Refused,
+    Why,
+    limit_refusal,
+    not_here,
+    reason_refusal,
+)
 from tui.ops.journal import Journal, JournalError
 from tui.ops.journal_index import open_batches
 from tui.ops.locks import BatchLocks, LockHeld, LockUnavailable
 from tui.ops.outcomes import in_doubt
-from tui.ops.plans import BatchPlan, ProfileView, limit_refusal, reason_refusal
+from tui.ops.plans import BatchPlan, ProfileView, split_writable
 from tui.ops.records import BatchRecord, JournalReading, SkipReport, load_batches, read_journal
 from tui.ops.runner import BatchListener, BatchRun, Runner
 from tui.ops.target import Target, describe
@@ -36,16 +46,8 @@ STOP_GRACE = 3.0
 #: How often records kept back by a failing journal are tried again at shutdown.
 JOURNAL_RETRY_EVERY = 0.25
 
-
-#: Why a session read-only for good refuses: --read-only, or a read_only profile.
-FORCED_READ_ONLY = (
-    "Read-only session (--read-only, or the profile's read_only): nothing can be "
-    "deactivated or reactivated, and writing cannot be unlocked in this session."
-)
-
-
-class Refused(Exception):
-    """A guard kept the batch back; the message says which and what to do."""
+#: Which items the list says the operator may edit: (kind, identifier) to can_write.
+Writable = Mapping[tuple[str, str], bool]
 
 
 def random_batch_id() -> str:
@@ -77,6 +79,17 @@ def undo_purpose(batch_id: str, in_doubt: int, uncertain: int) -> str:
     return f"Undo of batch {batch_id}" + (f" ({'; '.join(notes)})" if notes else "")
 
 
+def not_resumable(batch: BatchRecord) -> str:
+    """Why ``batch`` has nothing to resume."""
+    if batch.resumed_by:
+        return f"Batch {batch.batch_id} was resumed already by {', '.join(batch.resumed_by)}"
+    if not batch.left():
+        return f"Batch {batch.batch_id} has nothing left to send"
+    if batch.state is None:
+        return f"Batch {batch.batch_id} is still running (process {batch.pid})"
+    return f"Batch {batch.batch_id} ended {batch.state}: nothing to resume"
+
+
 class Session:
     def __init__(
         self,
@@ -99,10 +112,11 @@ class Session:
         self.new_batch_id = new_batch_id
         self.shutdown_grace = shutdown_grace
         self.stop_grace = stop_grace
-        self._read_only = (
+        # Read-only has one owner: the client's flag, the last check before the wire.
+        # The session sets it (here, unlocking, locking, an unusable journal) and reads it.
+        client.read_only = (
             read_only or self.profile.read_only or self.profile.production or client.read_only
         )
-        client.read_only = self._read_only
         self.running: BatchRun | None = None
         self._task: asyncio.Task[None] | None = None
         #: Cancels the batch's requests in flight once a stop's grace runs out.
@@ -133,11 +147,11 @@ class Session:
 
     @property
     def read_only(self) -> bool:
-        return self._read_only
+        return self.client.read_only
 
     @property
     def can_unlock(self) -> bool:
-        return self._read_only and self.profile.production and not self.profile.read_only
+        return self.read_only and self.profile.production and not self.profile.read_only
 
     def check_journal(self) -> str | None:
         """Whether the audit journal can be written (at start). If it cannot, nothing
@@ -148,69 +162,152 @@ class Session:
         problem = self.journal.problem()
         if problem is not None:
             self.journal_problem = problem
-            self._read_only = True
             self.client.read_only = True
         return problem
 
-    def write_refusal(self) -> str | None:
-        if not self._read_only:
+    def write_refusal(self, *, unlock: str | None = None) -> Refusal | None:
+        """Why this session may not write now (None: it may).
+
+        ``unlock``: the profile name the operator gave to unlock writing once the
+        batch is confirmed (the command line's ``--unlock-production``); the
+        production lock is no refusal then, a wrong or needless unlock is."""
+        if unlock is not None:
+            return self.unlock_refusal(unlock)
+        if not self.read_only:
             return None
+        name = self.profile.name
         if self.journal_problem is not None:
-            return f"Read-only session: {self.journal_problem}."
-        if self.can_unlock:
-            return (
-                f"Read-only: profile {self.profile.name} is production. "
-                "W unlocks writing for this session."
+            return Refusal(
+                Why.JOURNAL_UNUSABLE, f"Read-only session: {self.journal_problem}.", profile=name
             )
-        return FORCED_READ_ONLY
+        if self.can_unlock:
+            return Refusal(
+                Why.PRODUCTION_LOCKED, f"Read-only: profile {name} is production.", profile=name
+            )
+        return Refusal(Why.READ_ONLY, FORCED_READ_ONLY, profile=name)
+
+    def unlock_refusal(self, typed_name: str) -> Refusal | None:
+        """Why writing may not be unlocked with ``typed_name`` (None: it may)."""
+        name = self.profile.name
+        if not self.can_unlock:
+            if self.read_only:  # for good: that refusal says why
+                return self.write_refusal()
+            return Refusal(
+                Why.UNLOCK_NOT_PRODUCTION,
+                "Writing can only be unlocked on a read-only production profile.",
+                profile=name,
+            )
+        if typed_name != name:
+            return Refusal(
+                Why.UNLOCK_WRONG_NAME,
+                f"Type the profile name {name!r} to unlock writing.",
+                profile=name,
+            )
+        return None
 
     def unlock(self, typed_name: str) -> None:
         """Unlock writing on a production profile; journalled first, or not at all."""
-        if not self.can_unlock:
-            raise Refused(
-                FORCED_READ_ONLY
-                if self._read_only
-                else "Writing can only be unlocked on a read-only production profile."
-            )
-        if typed_name != self.profile.name:
-            raise Refused(f"Type the profile name {self.profile.name!r} to unlock writing.")
+        refusal = self.unlock_refusal(typed_name)
+        if refusal is not None:
+            raise Refused(refusal)
         if self.journal is not None:
             try:
                 self.journal.write({"phase": "unlock", "action": "unlock-writing"})
             except JournalError as exc:
-                raise Refused(f"Writing stays locked: {exc}") from None
-        self._read_only = False
+                raise Refused(
+                    Refusal(
+                        Why.JOURNAL_UNUSABLE,
+                        f"Writing stays locked: {exc}",
+                        profile=self.profile.name,
+                    )
+                ) from None
         self.client.read_only = False
 
     def lock(self) -> None:
         """Back to read-only (the production profile's starting state)."""
-        self._read_only = True
         self.client.read_only = True
         if self.journal is not None:
             with contextlib.suppress(JournalError):
                 self.journal.write({"phase": "lock", "action": "lock-writing"})
 
-    # -- guards -----------------------------------------------------------------------
+    # -- plans and guards -------------------------------------------------------------
 
-    def refusal(self, plan: BatchPlan) -> str | None:
-        """Why this plan may not go ahead (None: it may, after confirmation)."""
+    def busy_refusal(self) -> Refusal | None:
+        """Why no batch may start now because one is running (None: none is)."""
+        if self.running is None:
+            return None
+        batch_id = self.running.batch_id
+        return Refusal(
+            Why.BATCH_RUNNING,
+            f"Batch {batch_id} is still running; wait or stop it (esc).",
+            profile=self.profile.name,
+            batch_id=batch_id,
+        )
+
+    def send_refusal(self) -> Refusal | None:
+        """Why nothing may be sent now, whatever the items: read-only, or busy."""
+        return self.write_refusal() or self.busy_refusal()
+
+    def plan(
+        self,
+        action: Action,
+        refs: Iterable[ItemRef],
+        *,
+        writable: Writable | None = None,
+        hidden: Collection[str] = (),
+        follows: BatchPlan | None = None,
+        dry_run: bool = False,
+        unlock: str | None = None,
+    ) -> BatchPlan | Refusal:
+        """The plan for ``action`` on ``refs`` (deduplicated), or why not.
+
+        ``writable``: what the list says the operator may edit (those it says not are
+        left out, in ``refused``); ``hidden``: identifiers the front end's filter
+        hides (counted in the plan); ``follows``: the core's plan of a resume or undo
+        whose items these are; ``unlock``: see :meth:`write_refusal`."""
+        unique = unique_refs(refs)
+        if not unique and follows is None:
+            return Refusal(Why.NOTHING_SELECTED, "Nothing selected.", profile=self.profile.name)
+        allowed, kept = split_writable(unique, writable or {})
+        if kept and not allowed:
+            one = len(kept) == 1
+            return Refusal(
+                Why.NOT_EDITABLE,
+                f"You may not edit {'this item' if one else 'any of these items'} "
+                "(can_write is false): nothing to send.",
+                profile=self.profile.name,
+                count=len(kept),
+                refused=kept,
+            )
+        hidden_count = sum(1 for ref in allowed if ref.identifier in hidden) if hidden else 0
+        if follows is not None:
+            plan = replace(follows, refs=allowed, refused=kept, hidden=hidden_count)
+        else:
+            plan = BatchPlan(action, allowed, hidden=hidden_count, refused=kept)
+        plan = replace(plan, dry_run=dry_run, require_reason=self.profile.require_reason)
+        return self.check(plan, unlock=unlock) or plan
+
+    def check(self, plan: BatchPlan, *, unlock: str | None = None) -> Refusal | None:
+        """Why ``plan`` may not go ahead (None: it may, after confirmation)."""
+        name = self.profile.name
         if not plan.refs:
             if plan.uncertain:
-                return (
+                return Refusal(
+                    Why.NOTHING_TO_SEND,
                     f"Nothing to send: {plural(len(plan.uncertain))} uncertain (found already "
-                    "so after a lost answer) left out; include them on purpose to send them."
+                    "so after a lost answer) left out; include them on purpose to send them.",
+                    profile=name,
+                    count=len(plan.uncertain),
                 )
-            return "Nothing to send."
+            return Refusal(Why.NOTHING_TO_SEND, "Nothing to send.", profile=name)
         if not plan.dry_run:
-            refused = self.write_refusal()
+            refused = self.write_refusal(unlock=unlock) or self.busy_refusal()
             if refused:
                 return refused
-            if self.running is not None:
-                return f"Batch {self.running.batch_id} is still running; wait or stop it (esc)."
-        return limit_refusal(self.profile, len(plan.refs), self.profile.max_batch)
+        return limit_refusal(name, len(plan.refs), self.profile.max_batch)
 
-    def reason_refusal(self, reason: str) -> str | None:
-        return reason_refusal(self.profile, reason)
+    def reason_refusal(self, reason: str) -> Refusal | None:
+        return reason_refusal(self.profile.name, self.profile.require_reason, reason)
 
     # -- batches ----------------------------------------------------------------------
 
@@ -221,7 +318,7 @@ class Session:
 
         ``listener`` hears the batch as it runs (started, each item, finished, a
         journal failure): the front end's, for this batch only."""
-        refused = self.refusal(plan) or self.reason_refusal(reason)
+        refused = self.check(plan) or self.reason_refusal(reason)
         if refused:
             raise Refused(refused)
         plan = replace(
@@ -255,10 +352,14 @@ class Session:
         try:
             locks.acquire(origin, _doing(plan))
             self._recheck(plan, origin)
-        except (LockHeld, LockUnavailable, Refused) as exc:
+        except Refused:
             locks.release(run.batch_id)
             locks.release(origin)
-            raise Refused(str(exc)) from None
+            raise
+        except (LockHeld, LockUnavailable) as exc:
+            locks.release(run.batch_id)
+            locks.release(origin)
+            raise not_here(str(exc), origin) from None
 
     def _recheck(self, plan: BatchPlan, origin: str) -> None:
         """The batch ``plan`` follows up, as the journal has it now (another process
@@ -272,14 +373,15 @@ class Session:
             (b for b in self.past_batches() if b.batch_id == origin), None
         )
         if batch is None:
-            raise Refused(f"Batch {origin} is not in the audit journal; nothing was sent.")
+            raise not_here(f"Batch {origin} is not in the audit journal; nothing was sent.", origin)
         foreign = self.foreign(batch, named=plan.origin_named)
         if foreign:
-            raise Refused(foreign)
+            raise not_here(foreign, origin)
         if plan.resumes and batch.resumed_by:
-            raise Refused(
+            raise not_here(
                 f"Batch {origin} was resumed already by batch {', '.join(batch.resumed_by)}; "
-                "nothing was sent."
+                "nothing was sent.",
+                origin,
             )
 
     def _release(self, run: BatchRun) -> None:
@@ -509,10 +611,13 @@ class Session:
     def resume_plan(self, batch: BatchRecord, *, made_on: Target | None = None) -> BatchPlan:
         """What is left of ``batch``: the items in doubt settle by their idempotent answer.
 
-        Refused when ``batch`` belongs to another vault (see :meth:`foreign`)."""
+        Refused when ``batch`` belongs to another vault (see :meth:`foreign`), or has
+        nothing to resume."""
         foreign = self.foreign(batch, made_on=made_on)
         if foreign:
-            raise Refused(foreign)
+            raise not_here(foreign, batch.batch_id)
+        if not batch.resumable:
+            raise not_here(f"{not_resumable(batch)}; nothing was sent.", batch.batch_id)
         origins = batch.doubt_origins()
         left = batch.left()
         doubt = len(origins)
@@ -564,7 +669,7 @@ class Session:
         included. Refused when ``batch`` belongs to another vault."""
         foreign = self.foreign(batch, made_on=made_on)
         if foreign:
-            raise Refused(foreign)
+            raise not_here(foreign, batch.batch_id)
         doubt = {(r.kind.value, r.identifier) for r in batch.in_doubt()}
         undoable = batch.undoable()
         uncertain = batch.uncertain()

@@ -32,7 +32,7 @@ from tui.api import Action
 from tui.base.safe_text import safe_text
 from tui.console.widgets.name_list import NameList
 from tui.ops import BatchPlan
-from tui.ops.plans import visible_text
+from tui.ops.guards import reason_given
 
 #: Above this many items the count must be typed.
 TYPED_THRESHOLD = 10
@@ -338,7 +338,7 @@ class ConfirmBatch(ModalScreen[Confirmation | None]):
             self._hint(f"Type {self.count} in the count first.")
             self.set_focus(self.query_one("#confirm-count", Input))
             return
-        if self.plan.require_reason and not visible_text(self.reason):
+        if self.plan.require_reason and not reason_given(self.reason):
             self._hint("This profile requires a reason or ticket: type it, then enter.")
             self.set_focus(self.query_one("#confirm-reason", Input))
             return

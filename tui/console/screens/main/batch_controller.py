@@ -7,18 +7,20 @@ as messages the screen handles (``tui/console/screens/main/batch_events.py``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 
 from textual.notifications import SeverityLevel
 
-from tui.api import Action, ItemRef, Kind
+from tui.api import Action, ItemRef, ItemSummary, Kind
 from tui.base.safe_text import safe_text
 from tui.console.dialogs.confirm_batch import Confirmation, ConfirmBatch
 from tui.console.screens.main.batch_events import PostingListener
 from tui.console.screens.main.outcome_feed import OutcomeFeed
 from tui.console.screens.main.ports import ConsoleApp, MainView
+from tui.console.screens.main.status import refusal_words
 from tui.console.widgets import BottomLine
-from tui.ops import BatchPlan, BatchRecord, BatchRun, ItemOutcome, Refused, split_writable
+from tui.ops import BatchPlan, BatchRecord, BatchRun, ItemOutcome, Refusal, Refused
 from tui.ops.dry_run import write_dry_run
 from tui.ops.export import export_items
 from tui.ops.target import Target
@@ -27,6 +29,23 @@ from tui.settings.paths import dry_run_dir
 
 #: Requests of a dry run shown in the log panel; the written file has them all.
 DRY_RUN_SHOWN = 20
+
+
+class Writability(Mapping[tuple[str, str], bool]):
+    """What the list says of ``can_write``, looked up only for the items a plan holds
+    (no dict over every row: 100 000 rows, a handful marked)."""
+
+    def __init__(self, items: Mapping[str, ItemSummary]) -> None:
+        self._items = items
+
+    def __getitem__(self, key: tuple[str, str]) -> bool:
+        return self._items[key[1]].can_write
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return ((item.kind.value, item.identifier) for item in self._items.values())
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 class BatchController:
@@ -59,31 +78,30 @@ class BatchController:
             refs.append(item.ref if item is not None else ItemRef(kind, key))
         return refs, hidden
 
-    def plan_for_selection(self, action: Action) -> BatchPlan | None:
-        """The marked rows (or the cursor row) minus those the list says are read-only."""
+    def plan_for_selection(self, action: Action, *, dry_run: bool = False) -> BatchPlan | None:
+        """The core's plan for the marked rows (or the cursor row), those the list says
+        are read-only left out; or None when it refused (and said why)."""
         screen = self.screen
         refs, hidden_keys = self.selection()
-        if not refs:
-            self.app.say("Nothing selected: the table is empty.", severity="warning")
+        planned = self.session.plan(
+            action,
+            refs,
+            writable=Writability(screen.items[screen.kind]),
+            hidden=hidden_keys,
+            dry_run=dry_run,
+        )
+        if isinstance(planned, Refusal):
+            self.say_refusal(planned)
             return None
-        writable = {
-            (item.kind.value, item.identifier): item.can_write
-            for item in screen.items[screen.kind].values()
-        }
-        allowed, refused = split_writable(refs, writable)
-        if refused:
+        if planned.refused:
+            refused = planned.refused
             names = ", ".join(f"{r.identifier} {safe_text(r.name)!r}" for r in refused[:3])
             more = "…" if len(refused) > 3 else ""
             screen.log_line(f"Left out, not editable by you: {names}{more}")
-        if not allowed:
-            self.app.say(
-                f"You may not edit {'this item' if len(refused) == 1 else 'any of these items'}"
-                " (can_write is false): nothing to send.",
-                severity="warning",
-            )
-            return None
-        hidden = sum(1 for r in allowed if r.identifier in hidden_keys)
-        return BatchPlan(action, allowed, hidden=hidden, refused=refused)
+        return planned
+
+    def say_refusal(self, refusal: Refusal, prefix: str = "") -> None:
+        self.app.say(f"{prefix}{refusal_words(refusal)}", severity="warning")
 
     def confirm_and_run(self, plan: BatchPlan, opened_at: float | None = None) -> None:
         """Ask, then send. ``opened_at`` is the time stamp of the key that asked for
@@ -91,9 +109,9 @@ class BatchController:
         newest key or click the app has seen, which is the one whose action runs."""
         # Asked as if the uncertain items were included: the dialog is where the
         # operator decides that, so a plan of only uncertain items still opens it.
-        refused = self.session.refusal(plan.including_uncertain())
+        refused = self.session.check(plan.including_uncertain())
         if refused:
-            self.app.say(refused, severity="warning")
+            self.say_refusal(refused)
             return
         plan = replace(plan, require_reason=self.session.profile.require_reason)
 
@@ -121,7 +139,7 @@ class BatchController:
         try:
             self.session.start(plan, reason, listener=self.listener)
         except Refused as exc:
-            self.app.say(str(exc), severity="warning")
+            self.say_refusal(exc.refusal)
             return
         self.screen.wait_for_batch()
 
@@ -154,9 +172,9 @@ class BatchController:
             self.confirm_and_run(plan, opened_at)
 
     def dry_run(self) -> None:
-        plan = self.plan_for_selection(Action.DEACTIVATE)
+        plan = self.plan_for_selection(Action.DEACTIVATE, dry_run=True)
         if plan is not None:
-            self.confirm_and_run(replace(plan, purpose="Dry run, nothing is sent", dry_run=True))
+            self.confirm_and_run(replace(plan, purpose="Dry run, nothing is sent"))
 
     def undo(self) -> None:
         run = self.session.undo_candidate()
@@ -183,7 +201,7 @@ class BatchController:
         try:
             plan = self.session.reverse_plan(batch, made_on=made_on)
         except Refused as exc:
-            self.app.say(str(exc), severity="warning")
+            self.say_refusal(exc.refusal)
             return
         if not plan.refs:
             self.app.say(f"Batch {batch.batch_id} changed nothing; nothing to reverse.")
@@ -287,7 +305,7 @@ class BatchController:
             return
         refused = self.session.write_refusal()
         if refused:
-            self.app.say(f"Resume refused: {refused}", severity="warning")
+            self.say_refusal(refused, "Resume refused: ")
             return
         if not all(self.screen.loaded.values()):
             self.app.say("Resume refused: wait until the lists have loaded.", severity="warning")
@@ -295,7 +313,7 @@ class BatchController:
         try:
             plan = self.session.resume_plan(self.interrupted[0])
         except Refused as exc:
-            self.app.say(f"Resume refused: {exc}", severity="warning")
+            self.say_refusal(exc.refusal, "Resume refused: ")
             return
         self.confirm_and_run(plan)
 
@@ -312,7 +330,7 @@ class BatchController:
             try:
                 self.session.unlock(name)
             except Refused as exc:
-                self.app.report(str(exc), "Unlock writing")
+                self.app.report(refusal_words(exc.refusal), "Unlock writing")
                 return
             self.screen.session_changed()
             self.app.say(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tui.api import Kind
+from tui.ops import Refusal, Why
 
 if TYPE_CHECKING:
     from tui.console.screens.main.ports import MainView
@@ -48,20 +49,35 @@ def status_parts(screen: MainView) -> list[str]:
     return parts
 
 
+#: The actions that send something (read-only and a running batch refuse them).
+WRITE_ACTIONS = ("deactivate", "reactivate", "undo", "retry_failed", "resume")
+
+
+def refusal_words(refusal: Refusal) -> str:
+    """The core's refusal in the console's words (the only place they are chosen):
+    the core's sentence, and the key that lifts the guard where there is one."""
+    if refusal.why is Why.PRODUCTION_LOCKED:
+        return f"{refusal.message} W unlocks writing for this session."
+    if refusal.why is Why.BATCH_RUNNING:
+        return "a batch is running; wait for it to end, or esc stops it."
+    if refusal.why is Why.NOTHING_SELECTED:
+        return "Nothing selected: the table is empty."
+    return refusal.message
+
+
 def refusal(screen: MainView, action: str) -> str | None:
     """Why ``action`` cannot run now (None: it can)."""
     session = screen.mysafe.session
     if action == "unlock_writing" and session.read_only and not session.can_unlock:
-        return session.write_refusal()  # read-only for good: the session says why
-    if action in ("deactivate", "reactivate", "undo", "retry_failed", "resume"):
-        if session.read_only:
-            return session.write_refusal()
-        if session.running is not None:
-            return "a batch is running; wait for it to end, or esc stops it."
-    if action in ("refresh", "server_filter") and session.running is not None:
+        found = session.write_refusal()  # read-only for good: the session says why
+    elif action in WRITE_ACTIONS:
+        found = session.send_refusal()
+    elif action in ("refresh", "server_filter") and session.busy_refusal() is not None:
         # A list reloaded halfway through a batch mixes old and new states.
         return "a batch is running; reload once it ends (esc stops it)."
-    return None
+    else:
+        found = None
+    return refusal_words(found) if found is not None else None
 
 
 def dropped_marks(kind: Kind, keys: set[str]) -> str:
