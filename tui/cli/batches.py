@@ -22,13 +22,7 @@ import click
 
 from tui.api import (
     Action,
-    AuthenticationError,
-    BadRouteError,
-    ConnectionFailedError,
     ItemRef,
-    Kind,
-    MySafeError,
-    RequestTimeoutError,
 )
 from tui.cli import options as cli_options
 from tui.cli.errors import CliError, ExitCode, refusal_error, refused, warn
@@ -83,36 +77,8 @@ def confirmation_refusal(options: LaunchOptions, request: BatchRequest) -> CliEr
 
 def write_refusal(session: Session, request: BatchRequest) -> CliError | None:
     """Read-only, production and reason guards, asked of the core before connecting."""
-    refusal = None if request.dry_run else session.write_refusal(unlock=request.unlock)
-    refusal = refusal or session.reason_refusal(request.reason)
+    refusal = session.guard(dry_run=request.dry_run, unlock=request.unlock, reason=request.reason)
     return refusal_error(refusal) if refusal is not None else None
-
-
-async def look_up(
-    session: Session, kind: Kind, refs: Sequence[ItemRef]
-) -> tuple[list[ItemRef], dict[tuple[str, str], bool]]:
-    """Names and ``can_write`` from the list; without them if the list fails.
-
-    Inactive items are not in the list (the vendor hides them): their names stay
-    as given (empty for bare ids) and the server decides whether they may change.
-    """
-    try:
-        listed = await session.client.list_items(kind)
-    except (AuthenticationError, ConnectionFailedError, RequestTimeoutError, BadRouteError):
-        raise  # these stop the command (exit 4 or 3): the writes would fail the same way
-    except MySafeError as exc:
-        warn(f"the {kind.noun} list failed, so names and permissions are unknown: {exc}")
-        return list(refs), {}
-    wanted = {ref.identifier for ref in refs}
-    found = {item.identifier: item for item in listed.items if item.identifier in wanted}
-    named = [
-        ItemRef(kind, ref.identifier, found[ref.identifier].name)
-        if ref.identifier in found
-        else ref
-        for ref in refs
-    ]
-    writable = {(kind.value, ident): item.can_write for ident, item in found.items()}
-    return named, writable
 
 
 class Printer:
@@ -254,11 +220,11 @@ async def send(session: Session, guard: Interruption, request: BatchRequest) -> 
     if not request.refs:
         printer.finish([])
         return ExitCode.OK
-    await session.client.authenticate()
     kind = request.refs[0].kind
-    refs, writable = (
-        await look_up(session, kind, request.refs) if request.look_up else (request.refs, {})
-    )
+    found = await session.look_up(kind, request.refs, from_list=request.look_up)
+    refs, writable = found.refs, found.writable
+    if found.problem:
+        warn(found.problem)
     # The production lock is no refusal here when --unlock-production names the
     # profile: unlocking (journalled) waits until every other check has passed.
     planned = session.plan(
@@ -272,17 +238,13 @@ async def send(session: Session, guard: Interruption, request: BatchRequest) -> 
     kept = list(planned.refused)
     if plan is not None and not request.yes and cli_options.interactive():
         _confirm(session, plan, guard)
-    if request.unlock is not None and plan is not None:
-        try:
-            session.unlock(request.unlock)  # journalled before anything is sent
-        except Refused as exc:
-            raise refusal_error(exc.refusal) from None
     kept_back = [ItemOutcome(ref, request.action, Result.REFUSED, KEPT_BACK) for ref in kept]
     printer.kept_back(kept_back)
     outcomes: dict[tuple[str, str], ItemOutcome] = {o.key: o for o in kept_back}
     if plan is not None:
         try:
-            run = session.start(plan, request.reason, listener=printer)
+            # Unlocking a production profile is journalled before anything is sent.
+            run = session.start(plan, request.reason, listener=printer, unlock=request.unlock)
         except Refused as exc:
             raise refusal_error(exc.refusal) from None
         await session.wait()

@@ -13,12 +13,24 @@ import asyncio
 import contextlib
 import itertools
 import uuid
-from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import replace
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tui.api import Action, ItemRef, MySafeClient, Result, unique_refs
+from tui.api import (
+    Action,
+    AuthenticationError,
+    BadRouteError,
+    ConnectionFailedError,
+    ItemRef,
+    Kind,
+    MySafeClient,
+    MySafeError,
+    RequestTimeoutError,
+    Result,
+    unique_refs,
+)
 from tui.ops.guards import (
     FORCED_READ_ONLY,
     Refusal,
@@ -48,6 +60,16 @@ JOURNAL_RETRY_EVERY = 0.25
 
 #: Which items the list says the operator may edit: (kind, identifier) to can_write.
 Writable = Mapping[tuple[str, str], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class LookUp:
+    """Items as the list has them (:meth:`Session.look_up`)."""
+
+    refs: list[ItemRef]
+    writable: dict[tuple[str, str], bool]
+    #: Why names and permissions are unknown (the list failed), if they are.
+    problem: str | None = None
 
 
 def random_batch_id() -> str:
@@ -300,27 +322,80 @@ class Session:
                     count=len(plan.uncertain),
                 )
             return Refusal(Why.NOTHING_TO_SEND, "Nothing to send.", profile=name)
-        if not plan.dry_run:
+        refused = self.guard(dry_run=plan.dry_run, unlock=unlock)
+        if refused:
+            return refused
+        return limit_refusal(name, len(plan.refs), self.profile.max_batch)
+
+    def guard(
+        self, *, dry_run: bool = False, unlock: str | None = None, reason: str | None = None
+    ) -> Refusal | None:
+        """The guards that need no items, asked before anything else (the command line
+        asks them before it connects): read-only or a wrong unlock and a batch running
+        (unless nothing is to be sent), and a required ``reason`` when one is given to
+        check. See :meth:`write_refusal` for ``unlock``."""
+        if not dry_run:
             refused = self.write_refusal(unlock=unlock) or self.busy_refusal()
             if refused:
                 return refused
-        return limit_refusal(name, len(plan.refs), self.profile.max_batch)
+        return self.reason_refusal(reason) if reason is not None else None
 
     def reason_refusal(self, reason: str) -> Refusal | None:
         return reason_refusal(self.profile.name, self.profile.require_reason, reason)
 
+    async def look_up(
+        self, kind: Kind, refs: Sequence[ItemRef], *, from_list: bool = True
+    ) -> LookUp:
+        """Authenticated, names (the journal's) and ``can_write`` of ``refs`` from the
+        list; ``from_list=False`` when the names are known already (from the journal).
+
+        Inactive items are not in the list (the vendor hides them): their names stay
+        as given (empty for bare ids) and the server decides whether they may change.
+        A failure to authenticate or to reach the server is raised (the writes would
+        fail the same way); any other failure of the list is told in ``problem``, and
+        the items go on without names or permissions."""
+        await self.client.authenticate()
+        if not from_list:
+            return LookUp(list(refs), {})
+        try:
+            listed = await self.client.list_items(kind)
+        except (AuthenticationError, ConnectionFailedError, RequestTimeoutError, BadRouteError):
+            raise
+        except MySafeError as exc:
+            problem = f"the {kind.noun} list failed, so names and permissions are unknown: {exc}"
+            return LookUp(list(refs), {}, problem)
+        wanted = {ref.identifier for ref in refs}
+        found = {item.identifier: item for item in listed.items if item.identifier in wanted}
+        named = [
+            ItemRef(kind, ref.identifier, found[ref.identifier].name)
+            if ref.identifier in found
+            else ref
+            for ref in refs
+        ]
+        writable = {(kind.value, ident): item.can_write for ident, item in found.items()}
+        return LookUp(named, writable)
+
     # -- batches ----------------------------------------------------------------------
 
     def start(
-        self, plan: BatchPlan, reason: str = "", *, listener: BatchListener | None = None
+        self,
+        plan: BatchPlan,
+        reason: str = "",
+        *,
+        listener: BatchListener | None = None,
+        unlock: str | None = None,
     ) -> BatchRun:
         """Send ``plan`` in the background; the guards are asked once more first.
 
         ``listener`` hears the batch as it runs (started, each item, finished, a
-        journal failure): the front end's, for this batch only."""
-        refused = self.check(plan) or self.reason_refusal(reason)
+        journal failure): the front end's, for this batch only. ``unlock``: the
+        profile's name, to unlock writing on a production profile for this batch
+        and the rest of the session (journalled before anything is sent)."""
+        refused = self.check(plan, unlock=unlock) or self.reason_refusal(reason)
         if refused:
             raise Refused(refused)
+        if unlock is not None and not plan.dry_run:
+            self.unlock(unlock)
         plan = replace(
             plan, refs=unique_refs(plan.refs), require_reason=self.profile.require_reason
         )

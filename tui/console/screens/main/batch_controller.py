@@ -103,16 +103,21 @@ class BatchController:
     def say_refusal(self, refusal: Refusal, prefix: str = "") -> None:
         self.app.say(f"{prefix}{refusal_words(refusal)}", severity="warning")
 
-    def confirm_and_run(self, plan: BatchPlan, opened_at: float | None = None) -> None:
-        """Ask, then send. ``opened_at`` is the time stamp of the key that asked for
-        it (keys typed before it plus the arming delay are ignored); by default the
-        newest key or click the app has seen, which is the one whose action runs."""
-        # Asked as if the uncertain items were included: the dialog is where the
+    def check_and_confirm(self, plan: BatchPlan) -> None:
+        """A follow-up plan of the core's (undo, resume, retry): checked, then asked."""
+        # Checked as if the uncertain items were included: the dialog is where the
         # operator decides that, so a plan of only uncertain items still opens it.
         refused = self.session.check(plan.including_uncertain())
         if refused:
             self.say_refusal(refused)
             return
+        self.confirm_and_run(plan)
+
+    def confirm_and_run(self, plan: BatchPlan, opened_at: float | None = None) -> None:
+        """Ask, then send a plan the core has checked. ``opened_at`` is the time stamp
+        of the key that asked for it (keys typed before it plus the arming delay are
+        ignored); by default the newest key or click the app has seen, which is the
+        one whose action runs."""
         plan = replace(plan, require_reason=self.session.profile.require_reason)
 
         def confirmed(answer: Confirmation | None) -> None:
@@ -185,7 +190,7 @@ class BatchController:
                 "(A lists the batches of every session)."
             )
             return
-        self.confirm_and_run(self.session.undo_plan(run))
+        self.check_and_confirm(self.session.undo_plan(run))
 
     def reverse(self, batch: BatchRecord, made_on: Target | None = None) -> None:
         if batch.target is None and made_on is None:
@@ -206,14 +211,14 @@ class BatchController:
         if not plan.refs:
             self.app.say(f"Batch {batch.batch_id} changed nothing; nothing to reverse.")
             return
-        self.confirm_and_run(plan)
+        self.check_and_confirm(plan)
 
     def retry(self) -> None:
         plan = self.session.retry_plan()
         if plan is None:
             self.app.say("No failed items to retry.")
             return
-        self.confirm_and_run(plan)
+        self.check_and_confirm(plan)
 
     def remark_failed(self) -> None:
         run = self.session.last_finished()
@@ -315,7 +320,7 @@ class BatchController:
         except Refused as exc:
             self.say_refusal(exc.refusal, "Resume refused: ")
             return
-        self.confirm_and_run(plan)
+        self.check_and_confirm(plan)
 
     def unlock(self) -> None:
         if not self.session.read_only:
