@@ -7,10 +7,26 @@ no command line here; front ends show what this decides.
 - :mod:`.detect`: the format from the content; :mod:`.formats`: one parser each.
 - :mod:`.findings`: :class:`Finding`, :class:`Location`, made safe at entry.
 - :mod:`.values`: :class:`LeakedValue`, the leaked value as keyed digests only.
+- :mod:`.matching`: :func:`plan_matching` (the fetch count, before fetching),
+  :func:`match_findings` (async, over the client), :class:`MatchResult`.
+- :mod:`.suggestions`: metadata suggestions, never marked.
 """
 
 from tui.ops.leaks.errors import ReportError
 from tui.ops.leaks.findings import Finding, Location, ReportFormat, ValueState
+from tui.ops.leaks.matching import (
+    FetchFailure,
+    FetchProblem,
+    FindingResult,
+    How,
+    ItemMatch,
+    MatchPlan,
+    MatchResult,
+    list_candidates,
+    match_findings,
+    match_without_fetching,
+    plan_matching,
+)
 from tui.ops.leaks.reading import (
     MAX_FINDINGS,
     MAX_REPORT_BYTES,
@@ -25,15 +41,26 @@ from tui.ops.leaks.values import LeakedValue
 __all__ = [
     "MAX_FINDINGS",
     "MAX_REPORT_BYTES",
+    "FetchFailure",
+    "FetchProblem",
     "Finding",
+    "FindingResult",
+    "How",
+    "ItemMatch",
     "LeakedValue",
     "Limits",
     "Location",
+    "MatchPlan",
+    "MatchResult",
     "ReportError",
     "ReportFormat",
     "ReportSummary",
     "Reports",
     "ValueState",
+    "list_candidates",
+    "match_findings",
+    "match_without_fetching",
+    "plan_matching",
     "read_report_bytes",
     "read_reports",
 ]
