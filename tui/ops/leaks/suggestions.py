@@ -29,46 +29,14 @@ THRESHOLD = 0.3
 LIMIT = 5
 
 #: Words of item names too common to tell items apart.
-STOP_WORDS = frozenset(
-    [
-        "api",
-        "key",
-        "keys",
-        "token",
-        "secret",
-        "secrets",
-        "password",
-        "passwords",
-        "pass",
-        "generic",
-        "the",
-        "and",
-        "for",
-        "com",
-        "www",
-        "http",
-        "https",
-        "prod",
-        "production",
-        "staging",
-        "stage",
-        "dev",
-        "qa",
-        "test",
-        "homolog",
-        "dr",
-        "admin",
-        "service",
-        "user",
-        "root",
-        "app",
-        "apps",
-        "example",
-        "org",
-        "net",
-        "io",
-    ]
-)
+# fmt: off
+STOP_WORDS = frozenset((
+    "api", "key", "keys", "token", "secret", "secrets", "password", "passwords", "pass",
+    "generic", "the", "and", "for", "com", "www", "http", "https", "prod", "production",
+    "staging", "stage", "dev", "qa", "test", "homolog", "dr", "admin", "service", "user",
+    "root", "app", "apps", "example", "org", "net", "io",
+))
+# fmt: on
 _PARTS = re.compile(r"[._@/:-]+")
 _NAME_WORDS = re.compile(r"[a-z0-9]+")
 
