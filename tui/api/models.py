@@ -9,6 +9,7 @@ Nothing here imports pydantic, so the console starts without building its models
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -56,6 +57,26 @@ class Kind(StrEnum):
         if self is Kind.PASSWORD:
             return ("tag", "name", "username", "url")
         return ("tag", "identifier_code")
+
+
+#: A MySafe identifier as the API writes it: digits only. Checked before an id reaches
+#: a URL path (``sending.checked_identifier``) and wherever ids are read from a file.
+IDENTIFIER = re.compile(r"[0-9]{1,19}")
+
+#: The words the command line names the kinds by (``list passwords``).
+KIND_WORDS: dict[str, Kind] = {"passwords": Kind.PASSWORD, "secrets": Kind.API_SECRET}
+
+
+def kind_named(word: str) -> Kind | None:
+    """The kind a word names: a command-line word (``passwords``, ``secrets``) or the
+    kind's own value (``password``, ``api_secret``, as ``list`` prints it); else None."""
+    word = word.strip().lower()
+    if word in KIND_WORDS:
+        return KIND_WORDS[word]
+    try:
+        return Kind(word)
+    except ValueError:
+        return None
 
 
 class Action(StrEnum):

@@ -4,7 +4,6 @@ a typed error)."""
 
 from __future__ import annotations
 
-import re
 import ssl
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -19,18 +18,17 @@ from tui.api.errors import (
     RequestTimeoutError,
     TLSVerificationError,
 )
+from tui.api.models import IDENTIFIER
 from tui.api.retry import RetryPolicy
 
 T = TypeVar("T")
-
-_DIGITS = re.compile(r"[0-9]{1,19}")
 
 
 def checked_identifier(identifier: str) -> str:
     # Checked before sending: the id goes into the URL path, and "../x" or "1?a=b"
     # must never reach it. The server answers 1010 for non-numbers anyway.
     text = str(identifier).strip()
-    if not _DIGITS.fullmatch(text):
+    if not IDENTIFIER.fullmatch(text):
         raise BadIdentifierError(
             f"{identifier!r} is not a MySafe identifier (digits only); nothing was sent"
         )

@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from tui.api import ItemRef, Kind
+from tui.api.models import IDENTIFIER, KIND_WORDS
 from tui.cli.errors import CliError
 
-_DIGITS = re.compile(r"[0-9]{1,19}")
 _SEPARATORS = re.compile(r"[\s,]+")
 
-KIND_WORDS = {"passwords": Kind.PASSWORD, "secrets": Kind.API_SECRET}
+# The identifier rule and the kind words live in the client (``tui.api.models``),
+# where the core's readers of id lists use them too; re-exported for the commands.
+__all__ = ["KIND_WORDS", "MAX_IDS_BYTES", "parse_ids_text", "read_ids"]
 
 
 #: A file of ids is a few MB at most (100 000 items as ``list`` prints them: ~20 MB).
@@ -43,7 +45,7 @@ def _shown(value: object) -> str:
 def _identifier(value: object, where: str) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
-    if not isinstance(value, str) or not _DIGITS.fullmatch(value.strip()):
+    if not isinstance(value, str) or not IDENTIFIER.fullmatch(value.strip()):
         raise CliError(f"{_shown(value)[:40]!r} ({where}) is not a MySafe identifier (digits only)")
     return value.strip()
 
