@@ -19,9 +19,13 @@ from tui.cli.options import CSV, JSON, JSONL, TABLE, chosen_format, format_optio
 from tui.cli.output import write_json_array, write_json_lines, write_table
 from tui.ops import BatchRecord, read_records
 from tui.ops.export import csv_text, rows_by_batch
+from tui.ops.receipts import BatchStory, receipt_markdown
 from tui.ops.records import read_journal
 from tui.ops.target import Target, describe
 from tui.settings.paths import audit_path
+
+#: The incident receipt of one batch (``--batch ID --format markdown``).
+MARKDOWN = "markdown"
 
 
 def parse_since(text: str | None) -> datetime | None:
@@ -128,14 +132,16 @@ def write_people(entries: list[dict[str, Any]], with_items: bool) -> None:
     help=(
         "The batches in the audit journal (console and command line alike), oldest first, "
         "with what became of each item. JSON and JSON Lines give batches with their items; "
-        "CSV gives the items, as the console's export does."
+        "CSV gives the items, as the console's export does. With --batch ID, --format "
+        "markdown writes the batch's incident receipt: the vault, who, when, why, each "
+        "leak report finding and what became of its items, and where to verify."
     ),
 )
 @click.option("--batch", "batch_id", metavar="ID", help="only this batch")
 @click.option("--since", metavar="ISO", help="only batches started at or after (UTC if no zone)")
 @click.option("--profile", help="only batches made on this profile")
 @click.option("--demo", is_flag=True, help="the demo's journal (batches made on the simulator)")
-@format_option(TABLE, JSON, JSONL, CSV)
+@format_option(TABLE, JSON, JSONL, CSV, MARKDOWN)
 def audit(
     batch_id: str | None,
     since: str | None,
@@ -146,6 +152,8 @@ def audit(
     fmt = chosen_format(output_format)
     journal = audit_path(demo=demo)
     try:
+        if fmt == MARKDOWN and batch_id is None:
+            raise CliError("--format markdown is the receipt of one batch: give --batch ID")
         since_time = parse_since(since)
         try:
             reading = read_journal(journal)
@@ -163,7 +171,11 @@ def audit(
         # Told, never fatal: the batches that could be read are printed all the same.
         warn(reading.report.message(journal))
     entries = [batch_entry(b, hosts.get(b.batch_id, ""), rows.get(b.batch_id, [])) for b in chosen]
-    if fmt == JSON:
+    if fmt == MARKDOWN:
+        story = BatchStory.from_records(read_records(journal), chosen[0].batch_id)
+        if story is not None:
+            sys.stdout.write(receipt_markdown(story, journal=str(journal)))
+    elif fmt == JSON:
         write_json_array(sys.stdout, entries)
     elif fmt == JSONL:
         write_json_lines(sys.stdout, entries)

@@ -22,6 +22,7 @@ from tui.cli.audit import audit
 from tui.cli.changing import activate, deactivate, resume, undo
 from tui.cli.errors import EXIT_CODES_HELP, PROG, CliError, ExitCode, one_line, report
 from tui.cli.listing import list_command
+from tui.cli.matching import match_command
 from tui.cli.options import ENVIRONMENT_HELP
 
 DEFAULT = "console"
@@ -140,6 +141,15 @@ def make_cli(
     )
     if console is not None:
         group.add_command(console, DEFAULT)
-    for command in (list_command, deactivate, activate, undo, resume, audit, *others):
+    for command in (
+        list_command,
+        match_command,
+        deactivate,
+        activate,
+        undo,
+        resume,
+        audit,
+        *others,
+    ):
         group.add_command(command)
     return group

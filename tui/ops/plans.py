@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from tui.api import Action, ItemRef
 
@@ -64,6 +65,10 @@ class BatchPlan:
     #: of ``refs`` unless the operator includes them on purpose
     #: (:meth:`including_uncertain`), and listed apart in the confirmation.
     uncertain: Sequence[ItemRef] = ()
+    #: The leak report's findings this batch acts on (triage): each a reference
+    #: (where, which rule; never a value) with the ``items`` it matched, unmatched
+    #: findings too (no items), so that the journal can give the incident receipt.
+    findings: Sequence[Mapping[str, Any]] = ()
 
     def including_uncertain(self) -> BatchPlan:
         """This plan with its uncertain items sent too (the operator asked)."""

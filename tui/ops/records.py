@@ -145,6 +145,16 @@ def _items(value: object, *, origin: bool = False) -> bool:
     return isinstance(value, list) and all(_item(item, origin=origin) for item in value)
 
 
+def _findings(value: object) -> bool:
+    """A triage batch's findings: references (text, numbers, flags) and their items."""
+    return isinstance(value, list) and all(
+        isinstance(finding, dict)
+        and _items(finding.get("items", []))
+        and all(isinstance(v, _SCALAR) or v is None for k, v in finding.items() if k != "items")
+        for finding in value
+    )
+
+
 def _fits_batch(record: dict[str, Any]) -> bool:
     target = record.get("target")
     return (
@@ -153,6 +163,7 @@ def _fits_batch(record: dict[str, Any]) -> bool:
         and (record.get("in_doubt") is None or _items(record["in_doubt"], origin=True))
         and all(_optional(record, key, _TEXT) for key in ("reason", "undoes", "resumes"))
         and (record.get("pid") is None or _whole(record["pid"]))
+        and (record.get("findings") is None or _findings(record["findings"]))
         and (target is None or Target.from_record(target) is not None)
     )
 

@@ -231,6 +231,7 @@ class Runner:
                         for origin in origins
                     ]
                     or None,
+                    findings=[dict(finding) for finding in plan.findings] or None,
                 )
             except JournalError as exc:
                 self._journal_failed(run, exc)

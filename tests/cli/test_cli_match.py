@@ -1,0 +1,98 @@
+"""``match``: a leak report in, the matched vault items out, against the simulator on
+a socket (issue 20, item 4)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from support import leak_reports as reports
+from support.cli import invoke, json_lines, only_line, server_env
+from support.leak_reports import fetches, listed
+from support.servers import ServedSimulator, served
+
+UNKNOWN = "FAKE-value-in-no-vault-0000"
+
+
+@pytest.fixture
+def server() -> Iterator[ServedSimulator]:
+    with served(passwords=20, api_secrets=10) as running:
+        yield running
+
+
+def a_report(tmp_path: Path, server: ServedSimulator) -> tuple[Path, list[str]]:
+    password = listed(server.simulator, "password")[0]
+    secret = listed(server.simulator, "api_secret")[0]
+    assert password.password and secret.client_secret
+    leaked = [password.password, secret.client_secret, UNKNOWN]
+    path = tmp_path / "gitleaks.json"
+    path.write_bytes(
+        reports.gitleaks(
+            (password.password, "deploy/settings.py", 4),
+            (secret.client_secret, "ci/deploy.yml", 12),
+            (UNKNOWN, "README.md", 1),
+        )
+    )
+    return path, leaked
+
+
+def test_matched_items_one_line_each_and_the_unmatched_finding_with_a_null_id(
+    tmp_path: Path, server: ServedSimulator
+) -> None:
+    path, leaked = a_report(tmp_path, server)
+    password = listed(server.simulator, "password")[0]
+    secret = listed(server.simulator, "api_secret")[0]
+    result = invoke(["match", str(path), "--verify-values", "--yes"], env=server_env(server.url))
+    assert result.exit_code == 0, result.stderr
+    lines = json_lines(result.stdout)
+    matched = [(line["kind"], line["identifier"], line["how"]) for line in lines]
+    assert matched == [
+        ("password", password.identifier, "value"),
+        ("api_secret", secret.identifier, "value"),
+        (None, None, None),
+    ]
+    assert lines[0]["rule"] == "generic-api-key"
+    assert lines[0]["location"].startswith("deploy/settings.py:4")
+    assert lines[2]["path"] == "README.md" and lines[2]["marked"] is False
+    assert "3 findings: 2 matched (2 items), 1 unmatched" in result.stderr
+    for value in leaked:
+        assert value not in result.stdout and value not in result.stderr
+
+
+def test_value_fetches_are_confirmed_first_and_off_a_terminal_need_yes(
+    tmp_path: Path, server: ServedSimulator
+) -> None:
+    path, _ = a_report(tmp_path, server)
+    refused = invoke(["match", str(path), "--verify-values"], env=server_env(server.url))
+    assert refused.exit_code == 2
+    # JSON Lines is the default: the error's line, then its JSON twin.
+    said, twin = refused.stderr.splitlines()
+    assert "pass --yes" in said and "nothing was fetched" in said
+    assert json_lines(twin)[0]["error"]["kind"] == "usage"
+    assert fetches(server.simulator) == [] and refused.stdout == ""
+
+
+def test_without_verify_values_nothing_is_fetched_and_ids_still_match(
+    tmp_path: Path, server: ServedSimulator
+) -> None:
+    password = listed(server.simulator, "password")[1]
+    path = tmp_path / "ids.txt"
+    path.write_text(f"password {password.identifier}\n")
+    result = invoke(["match", str(path)], env=server_env(server.url))
+    assert result.exit_code == 0, result.stderr
+    [line] = json_lines(result.stdout)
+    assert (line["identifier"], line["how"]) == (password.identifier, "id")
+    assert fetches(server.simulator) == []
+
+
+def test_a_malformed_report_is_one_line_naming_the_file_and_exit_2(
+    tmp_path: Path, server: ServedSimulator
+) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text('[{"RuleID": "x", "Secret": ')
+    result = invoke(["match", str(path), "--format", "table"], env=server_env(server.url))
+    assert result.exit_code == 2
+    assert "broken.json" in only_line(result.stderr)
+    assert "Traceback" not in result.stderr
