@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.api import Action, ItemRef, Kind, Result
-from tui.ops import Journal, JournalContext, ItemOutcome, read_records
+from tui.ops import ItemOutcome, Journal, JournalContext, read_records
 from tui.ops.receipts import BatchStory, gh_close_line, md, receipt_markdown
 from tui.ops.target import Target
 
