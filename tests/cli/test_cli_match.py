@@ -96,3 +96,14 @@ def test_a_malformed_report_is_one_line_naming_the_file_and_exit_2(
     assert result.exit_code == 2
     assert "broken.json" in only_line(result.stderr)
     assert "Traceback" not in result.stderr
+
+
+def test_the_demo_makes_a_sample_report_of_its_own_data() -> None:
+    result = invoke(["match", "--demo", "--sample", "--verify-values", "--yes"])
+    assert result.exit_code == 0, result.stderr
+    lines = json_lines(result.stdout)
+    kinds = [line["kind"] for line in lines]
+    assert kinds == ["password", "password", "api_secret", None]
+    assert all(line["how"] == "value" for line in lines[:3])
+    assert lines[0]["source"] == "demo-sample-gitleaks.json"
+    assert invoke(["match", "--sample"]).exit_code == 2  # the demo's only

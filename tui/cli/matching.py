@@ -46,6 +46,7 @@ from tui.ops.leaks import (
     read_reports,
 )
 from tui.ops.leaks.findings import Finding
+from tui.ops.leaks.sample import sample_report
 
 
 def finding_line(finding: Finding, match: ItemMatch | None) -> dict[str, Any]:
@@ -121,13 +122,18 @@ def _confirm_fetches(count: int, yes: bool, guard: Interruption) -> None:
         "matched items off."
     ),
 )
-@click.argument("reports", nargs=-1, required=True, metavar="REPORT...")
+@click.argument("reports", nargs=-1, metavar="REPORT...")
 @click.option(
     "--verify-values",
     is_flag=True,
     help="fetch candidates' stored values and compare them with the leaked ones",
 )
 @click.option("--suggest", is_flag=True, help="also print items sharing metadata (never matched)")
+@click.option(
+    "--sample",
+    is_flag=True,
+    help="with --demo: a sample report made of the demo's own data, instead of REPORT",
+)
 @click.option("--yes", "-y", is_flag=True, help="fetch without asking (needed off a terminal)")
 @format_option(JSONL, JSON, TABLE)
 @connection_options
@@ -135,6 +141,7 @@ def match_command(
     reports: tuple[str, ...],
     verify_values: bool,
     suggest: bool,
+    sample: bool,
     yes: bool,
     output_format: str | None,
     **values: Any,
@@ -143,16 +150,22 @@ def match_command(
     fmt = output_format or (TABLE if sys.stdout.isatty() else JSONL)
     results: list[MatchResult] = []
     try:
+        connection = Connection.take(values)
+        if sample and not connection.demo:
+            raise CliError("--sample is the demo's report: add --demo")
+        if sample == bool(reports):
+            raise CliError("give the reports to read, or --sample with --demo (not both)")
         try:
-            read = read_reports(list(reports), stdin=sys.stdin.buffer)
+            read = None if sample else read_reports(list(reports), stdin=sys.stdin.buffer)
         except ReportError as exc:
             raise CliError(str(exc)) from None
-        session = build(Connection.take(values).resolve())
+        session = build(connection.resolve())
 
         async def body(session: Session, guard: Interruption) -> int:
             await session.client.authenticate()
             items = await list_candidates(session.client)
-            plan = plan_matching(read.findings, items, verify_values=verify_values)
+            found = read or await sample_report(session.client, items)
+            plan = plan_matching(found.findings, items, verify_values=verify_values)
             if plan.fetch_count:
                 _confirm_fetches(plan.fetch_count, yes, guard)
                 results.append(await match_findings(session.client, plan, suggest=suggest))
