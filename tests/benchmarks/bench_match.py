@@ -21,8 +21,8 @@ The medians and their ratio are printed (issue 20 asks for at most 1.2x).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import asyncio
+import contextlib
 import json
 import os
 import statistics
