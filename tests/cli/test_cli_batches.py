@@ -13,6 +13,7 @@ import pytest
 import tui.cli.options
 from tui.ops import load_batches, read_records
 from tui.settings.paths import audit_path
+from tui.simulator import FaultConfig
 
 from support.cli import invoke, json_lines, only_line, server_env
 from support.servers import ServedSimulator, served
@@ -421,3 +422,22 @@ def test_undo_leaves_uncertain_items_out_unless_included(server: ServedSimulator
     assert lost in [i["identifier"] for i in json.loads(both.stdout)["items"]]
     assert "left out" not in both.stderr
     assert sim.is_active("password", lost), "sent on purpose: reactivated"
+
+
+def test_a_rate_limit_is_waited_out_and_said_once_on_stderr() -> None:
+    # Every third request limited, asking a wait of 0 s (so the test waits for nothing).
+    faults = FaultConfig(rate_limit_every=3, rate_limit_wait=0)
+    with served(faults=faults) as server:
+        ids = writable(server.simulator, 12)
+        done = deactivate(server, "--ids", ",".join(ids), "--yes", "--format", "jsonl")
+        limited = [entry for entry in server.simulator.request_log if entry[2] == 429]
+    assert done.exit_code == 0, done.stderr
+    assert len(limited) >= 4
+    line = only_line(done.stderr)
+    assert line.startswith("mysafe-tui: warning: rate limited, waiting 0 s as the gateway asked")
+    lines = json_lines(done.stdout)
+    assert [item["outcome"] for item in lines] == ["changed"] * 12
+    # Every outcome keeps the gateway's request id, on stdout and in the journal.
+    assert all(re.fullmatch(r"[0-9a-f]{32}", item["request_id"]) for item in lines)
+    records = [r for r in read_records(audit_path()) if r["phase"] == "outcome"]
+    assert sorted(r["request_id"] for r in records) == sorted(i["request_id"] for i in lines)

@@ -258,8 +258,8 @@ def no_network() -> Iterator[None]:
             raise socket.gaierror(socket.EAI_NONAME, "no name resolution in this test")
         return real_getaddrinfo(host, *args, **kwargs)
 
-    def no_retries(call: Any, policy: Any, *rest: Any) -> Any:
-        return with_retries(call, NO_RETRY, *rest)
+    def no_retries(call: Any, policy: Any, *rest: Any, **named: Any) -> Any:
+        return with_retries(call, NO_RETRY, *rest, **named)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(httpx.AsyncHTTPTransport, "handle_async_request", loopback_only)

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 
 from textual.message import Message
 
-from tui.api import Action, ItemRef, Kind
+from tui.api import Action, ItemRef, Kind, RateLimitNotice
+from tui.console.dialogs import ConfirmBatch
 from tui.console.screens.main.batch_events import (
     BUNCH_SECONDS,
     BatchFinished,
@@ -16,8 +17,13 @@ from tui.console.screens.main.batch_events import (
     ItemsSettled,
     JournalFailed,
     PostingListener,
+    RateLimited,
 )
+from tui.console.widgets import LogPanel
 from tui.ops import BatchPlan, BatchRun, ItemOutcome, Result
+from tui.simulator import Simulator, SimulatorConfig
+
+from support.console import make_app, running, settle, spy_toasts, wait_until
 
 
 class Inbox:
@@ -77,3 +83,39 @@ def test_with_no_loop_left_an_item_is_told_at_once() -> None:
     run, [outcome] = batch("b1", 1)
     PostingListener(inbox).item_done(run, outcome)
     assert [type(m) for m in inbox.messages] == [ItemsSettled]
+
+
+async def test_a_rate_limit_is_told_after_the_items_before_it() -> None:
+    inbox = Inbox()
+    listener = PostingListener(inbox)
+    run, [outcome] = batch("b1", 1)
+    notice = RateLimitNotice(2.0, 8, 16, "r-1")
+    listener.item_done(run, outcome)
+    listener.rate_limited(run, notice)
+    assert [type(m) for m in inbox.messages] == [ItemsSettled, RateLimited]
+    told = inbox.messages[-1]
+    assert isinstance(told, RateLimited) and told.notice is notice and told.run is run
+
+
+async def test_the_console_says_rate_limited_once_in_a_toast_and_the_log() -> None:
+    sim = Simulator(SimulatorConfig(passwords=30, api_secrets=0))
+    app = make_app(sim)
+    async with running(app) as pilot:
+        toasts = spy_toasts(app)
+        # Every third request limited from now on, asking a wait of 0 s.
+        sim.faults.rate_limit_every = 3
+        sim.faults.rate_limit_wait = 0
+        await pilot.press("asterisk", "d")
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmBatch)
+        await pilot.press(*str(len(dialog.plan.refs)), "enter", "enter")
+        history = app.session.history
+        await wait_until(pilot, lambda: bool(history) and history[-1].finished)
+        await settle(app, pilot)
+        [run] = history
+        assert run.state == "done" and run.rate_limits
+        warnings = [(severity, text) for severity, text in toasts if "ate limited" in text]
+        assert len(warnings) == 1 and warnings[0][0] == "warning"
+        assert warnings[0][1].startswith("Rate limited, waiting 0 s as the gateway asked")
+        lines = app.main.query_one("#log", LogPanel).all_lines()
+        assert sum("rate limited, waiting 0 s" in line for line in lines) == 1

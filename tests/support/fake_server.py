@@ -51,11 +51,14 @@ class FakeMySafe:
         return [r for r in self.requests if r.url.path == path]
 
     def client(self, **overrides: object) -> tuple[MySafeClient, list[float]]:
-        """A client wired to this fake; the list collects the backoff sleeps."""
+        """A client wired to this fake; the list collects the backoff sleeps. Its
+        clock is virtual: a sleep moves it on at once, as the wait would have."""
         sleeps: list[float] = []
+        now = [1000.0]
 
         async def fake_sleep(seconds: float) -> None:
             sleeps.append(seconds)
+            now[0] += max(0.0, seconds)
 
         values: dict[str, object] = {
             "base_url": BASE + "/",
@@ -68,6 +71,7 @@ class FakeMySafe:
         client = MySafeClient(
             settings,
             transport=httpx.MockTransport(self.handler),
+            clock=lambda: now[0],
             sleep=fake_sleep,
             rng=lambda: 1.0,
         )

@@ -39,6 +39,7 @@ from tui.api.models import (
 )
 from tui.api.retry import RetryPolicy
 from tui.api.settings import Secret
+from tui.api.throttle import RateLimitNotice
 
 if TYPE_CHECKING:
     from tui.api.details import ApiSecretDetail, ItemDetail, PasswordDetail, Share
@@ -85,6 +86,7 @@ __all__ = [
     "NotSentError",
     "Outcome",
     "PasswordDetail",
+    "RateLimitNotice",
     "RateLimitedError",
     "ReadOnlyError",
     "RequestTimeoutError",

@@ -27,12 +27,20 @@ from tui.api.errors import (
 )
 from tui.api.exchange import Bounds, bounded_exchange
 from tui.api.models import Action, ActionResult, ItemList, ItemRef, Kind
-from tui.api.parsing import error_from_response, find_key, parse_success, write_message
+from tui.api.parsing import (
+    error_from_response,
+    find_key,
+    parse_success,
+    request_id_of,
+    retry_after,
+    write_message,
+)
 from tui.api.pools import Pools
 from tui.api.proxies import check_proxy_environment, proxy_variables
 from tui.api.responses import parse_list, parse_token, refused_token, response_parts
 from tui.api.sending import checked_identifier, transport_error, with_retries
 from tui.api.settings import DEFAULT_CONCURRENCY, MAX_CONCURRENCY, ClientSettings
+from tui.api.throttle import Held, RateLimitCallback, Throttle
 
 if TYPE_CHECKING:
     from tui.api.details import ItemDetail
@@ -137,6 +145,14 @@ class MySafeClient:
                     f"settings ({names}): {type(exc).__name__}; fix or unset them"
                 ) from None
         self._tokens = TokenCache(self._fetch_token, clock)
+        #: Every request passes it: after a 429 nobody sends before the gateway's
+        #: reset, and fewer at once until answers come without one.
+        self.throttle = Throttle(
+            settings.concurrency,
+            clock=clock,
+            sleep=sleep,
+            patience=settings.retry.rate_limit_patience,
+        )
         deadline = settings.request_deadline
         self._answer_bounds = Bounds(deadline, settings.max_answer_bytes)
         self._list_bounds = Bounds(
@@ -278,6 +294,7 @@ class MySafeClient:
         on_outcome: OutcomeCallback | None = None,
         stop: asyncio.Event | None = None,
         before: BeforeSend | None = None,
+        on_rate_limit: RateLimitCallback | None = None,
     ) -> list[Outcome]:
         """(De)activate many items with bounded concurrency; one outcome per item.
 
@@ -285,20 +302,29 @@ class MySafeClient:
         each failure becomes that item's outcome. Setting ``stop`` lets the requests
         in flight finish and reports the rest as not attempted. ``before`` runs just
         before each request (the audit trail's intent record); if it raises, that
-        item is reported as not sent.
+        item is reported as not sent. ``on_rate_limit`` hears of the gateway's rate
+        limit once per episode (the batch waits it out: see :mod:`tui.api.throttle`).
         """
         if self.read_only:
             raise ReadOnlyError(f"this session is read-only; nothing was {action.past}")
         limit = min(concurrency or self.settings.concurrency, self.settings.concurrency)
-        return await run_batch(
-            lambda ref: self.set_active(ref, action),
-            refs,
-            action,
-            concurrency=max(1, limit),
-            on_outcome=on_outcome,
-            stop=stop,
-            before=before,
-        )
+        throttle = self.throttle
+        throttle.new_batch()
+        if on_rate_limit is not None:
+            throttle.listeners.append(on_rate_limit)
+        try:
+            return await run_batch(
+                lambda ref: self.set_active(ref, action),
+                refs,
+                action,
+                concurrency=max(1, limit),
+                on_outcome=on_outcome,
+                stop=stop,
+                before=before,
+            )
+        finally:
+            if on_rate_limit is not None:
+                throttle.listeners.remove(on_rate_limit)
 
     # -- token ----------------------------------------------------------------------
 
@@ -338,13 +364,16 @@ class MySafeClient:
         bounds = bounds or self._answer_bounds
         lost = False
         attempts = 0
+        held = Held()
 
         async def attempt() -> httpx.Response:
             nonlocal lost, attempts
             attempts += 1
             token = await self._tokens.get()
             try:
-                response = await self._send(method, path, params=params, token=token, bounds=bounds)
+                response = await self._send(
+                    method, path, params=params, token=token, bounds=bounds, held=held
+                )
             except MySafeError as exc:
                 lost = lost or exc.maybe_applied
                 raise
@@ -352,7 +381,9 @@ class MySafeClient:
                 # The token expired early or was revoked: fetch one more, once.
                 self._tokens.invalidate(token)
                 token = await self._tokens.get()
-                response = await self._send(method, path, params=params, token=token, bounds=bounds)
+                response = await self._send(
+                    method, path, params=params, token=token, bounds=bounds, held=held
+                )
             if not 200 <= response.status_code < 300:
                 error = error_from_response(*response_parts(response))
                 lost = lost or error.maybe_applied
@@ -360,7 +391,14 @@ class MySafeClient:
             return response
 
         try:
-            response = await self._with_retries(attempt)
+            response = await with_retries(
+                attempt,
+                self.settings.retry,
+                self._clock,
+                self._sleep,
+                self._rng,
+                excused=lambda: held.seconds,
+            )
         except MySafeError as exc:
             if lost and not isinstance(exc, ApplicationError):
                 # An earlier attempt may have been applied before its answer was lost,
@@ -384,20 +422,25 @@ class MySafeClient:
         token: str | None = None,
         auth: tuple[str, str] | None = None,
         bounds: Bounds | None = None,
+        held: Held | None = None,
     ) -> httpx.Response:
         """One exchange, its answer read whole within ``bounds`` (the deadline and
-        the body cap); every failure is a typed error."""
+        the body cap), after its turn in the throttle (the time it waited is added
+        to ``held``); every failure is a typed error."""
         headers = {"Authorization": f"Bearer {token}"} if token else None
         where = f"{method} {path}"
         request = self._pools.first.build_request(
             method, path, params=params, data=data, headers=headers
         )
+        throttle = self.throttle
+        ticket = await throttle.enter(held)
         try:
             async with self._pools.lease() as http:
-                return await bounded_exchange(
+                response = await bounded_exchange(
                     http, request, auth=auth, bounds=bounds or self._answer_bounds, where=where
                 )
         except httpx.HTTPError as exc:
+            throttle.leave(ticket)
             raise transport_error(
                 exc,
                 host=self.server + self._proxy_note,
@@ -405,3 +448,13 @@ class MySafeClient:
                 connect_timeout=self.settings.connect_timeout,
                 read_timeout=self.settings.read_timeout,
             ) from None
+        except BaseException:
+            throttle.leave(ticket)
+            raise
+        status = response.status_code
+        if status == 429:
+            headers_in = response.headers
+            throttle.leave(ticket, 429, retry_after(headers_in), request_id_of(headers_in, None))
+        else:
+            throttle.leave(ticket, status)
+        return response

@@ -10,8 +10,11 @@ broken bodies (HTML pages, invalid UTF-8, deep nesting, wrong types) become
 from __future__ import annotations
 
 import json
+import math
 import re
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from tui.api.errors import (
@@ -110,23 +113,78 @@ def _app_code(body: Any, message: str | None) -> int | None:
 
 
 def request_id_of(headers: Mapping[str, str], body: Any) -> str | None:
-    header = headers.get("x-kong-request-id")
-    if header:
-        return _short(header)
+    """The gateway's id for this exchange: Kong's ``X-Kong-Request-Id``, else
+    ``X-Request-Id`` (Segura's newer API, a correlation-id plugin), else the
+    ``request_id`` of Kong's error body."""
+    for name in ("x-kong-request-id", "x-request-id"):
+        header = headers.get(name)
+        if header and header.strip():
+            return _short(header)
     if isinstance(body, dict):
         return _str_field(body, "request_id")
     return None
 
 
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    value = headers.get("retry-after")
+#: An ``X-RateLimit-Reset`` this large is a Unix time (seconds since 1970; this one
+#: is 2001-09-09), not a number of seconds to wait: a gateway asking for 31 years
+#: of patience means the moment, as GitHub's and others' do.
+EPOCH_FLOOR = 1_000_000_000
+
+
+def _delta_seconds(value: str | None) -> float | None:
     if value is None:
         return None
     try:
-        seconds = float(value)
+        seconds = float(value.strip())
     except ValueError:
-        return None  # HTTP-date form: not worth the parsing, the backoff still applies
-    return seconds if seconds >= 0 else None
+        return None
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+
+def _http_date(value: str | None) -> float | None:
+    """An HTTP-date (``Wed, 21 Oct 2015 07:28:00 GMT``) as a Unix time, or None."""
+    if not value:
+        return None
+    try:
+        moment = parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if moment.tzinfo is None:  # RFC 9110 dates are GMT; an obsolete form may say nothing
+        return None
+    return moment.timestamp()
+
+
+def retry_after(headers: Mapping[str, str], wall: Callable[[], float] = time.time) -> float | None:
+    """Seconds the gateway asks before the next request, or None when it says nothing.
+
+    Read from ``Retry-After`` (seconds, or an HTTP-date), ``RateLimit-Reset`` (seconds
+    to the window's end: the IETF draft, Kong) and ``X-RateLimit-Reset`` (seconds, or
+    a Unix time when at least :data:`EPOCH_FLOOR`). When several say something the
+    longest wins: waiting for it honours every one. Moments (a date, a Unix time) are
+    measured against the answer's own ``Date`` when it has one, so the two clocks'
+    difference does not count; else against ``wall``.
+    """
+    waits: list[float] = []
+
+    def now() -> float:
+        server = _http_date(headers.get("date"))
+        return wall() if server is None else server
+
+    value = headers.get("retry-after")
+    seconds = _delta_seconds(value)
+    if seconds is None:
+        moment = _http_date(value)
+        if moment is not None:
+            seconds = max(0.0, moment - now())
+    if seconds is not None:
+        waits.append(seconds)
+    seconds = _delta_seconds(headers.get("ratelimit-reset"))
+    if seconds is not None:
+        waits.append(seconds)
+    seconds = _delta_seconds(headers.get("x-ratelimit-reset"))
+    if seconds is not None:
+        waits.append(max(0.0, seconds - now()) if seconds >= EPOCH_FLOOR else seconds)
+    return max(waits) if waits else None
 
 
 def is_error_envelope(body: Any) -> bool:
@@ -173,13 +231,13 @@ def error_from_response(
         )
     if status == 429:
         return RateLimitedError(
-            message or "too many requests", retry_after=_retry_after(headers), **fields
+            message or "too many requests", retry_after=retry_after(headers), **fields
         )
     if status in (502, 503, 504):
         return GatewayError(
             message or f"the gateway answered HTTP {status}",
             maybe_applied=status != 503,
-            retry_after=_retry_after(headers),
+            retry_after=retry_after(headers),
             **fields,
         )
     if status >= 500:

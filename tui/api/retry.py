@@ -15,7 +15,13 @@ class RetryPolicy:
     senhasegura documents as idempotent), and only for failures that may pass: a
     500 ("Unexpected error"), a 502/503/504 or 429 from the gateway, a timeout, a
     refused or dropped connection.
-    A 400 is the server's considered answer and is never retried.
+    A 400 is the server's considered answer and is never retried, nor are 403, 412
+    and 422.
+
+    A 429 is the gateway asking for patience, not a failure: its wait is honoured
+    whole (never cut to ``max_delay``), and it uses up none of ``attempts`` nor of
+    ``deadline``. The request gives up only when the gateway has asked it to wait
+    more than ``rate_limit_patience`` seconds in all.
     """
 
     #: Total attempts, the first one included.
@@ -26,6 +32,8 @@ class RetryPolicy:
     max_delay: float = 3.0
     #: No new attempt starts once this many seconds have passed since the first.
     deadline: float = 30.0
+    #: Seconds of waiting a rate limit may ask of one request, in all, before it fails.
+    rate_limit_patience: float = 120.0
 
     def backoff(self, retry_number: int, rng: Callable[[], float] = random.random) -> float:
         """Seconds to wait before retry ``retry_number`` (1 for the first retry).
@@ -37,4 +45,4 @@ class RetryPolicy:
         return rng() * ceiling
 
 
-NO_RETRY = RetryPolicy(attempts=1)
+NO_RETRY = RetryPolicy(attempts=1, rate_limit_patience=0.0)

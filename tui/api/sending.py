@@ -15,6 +15,7 @@ from tui.api.errors import (
     ConfigurationError,
     ConnectionFailedError,
     MySafeError,
+    RateLimitedError,
     RequestTimeoutError,
     TLSVerificationError,
 )
@@ -22,6 +23,9 @@ from tui.api.models import IDENTIFIER
 from tui.api.retry import RetryPolicy
 
 T = TypeVar("T")
+
+#: The least a 429 that names no wait is waited out (so patience always runs out).
+MIN_RATE_LIMIT_WAIT = 0.01
 
 
 def checked_identifier(identifier: str) -> str:
@@ -41,25 +45,65 @@ async def with_retries(
     clock: Callable[[], float],
     sleep: Callable[[float], Any],
     rng: Callable[[], float],
+    excused: Callable[[], float] | None = None,
 ) -> T:
     """``call`` until it succeeds, or fails in a way ``policy`` does not retry, or
-    the next wait would pass the policy's deadline. Each error carries its attempt."""
+    the next wait would pass the policy's deadline. Each error carries its attempt.
+
+    A rate limit (429) is waited out as the gateway asked, never sooner, and counts
+    against neither the attempts nor the deadline: only against
+    ``policy.rate_limit_patience``, the seconds of waiting it may ask in all.
+    ``excused`` gives the seconds the calls spent waiting their turn in the client's
+    throttle, which do not count against the deadline either.
+    """
     started = clock()
-    attempt = 0
+    failures = 0
+    sent = 0
+    #: Seconds the gateway asked this request to wait, in all.
+    asked = 0.0
     while True:
-        attempt += 1
+        sent += 1
         try:
             return await call()
-        except MySafeError as exc:
-            exc.attempts = attempt
-            if not exc.retryable or attempt >= policy.attempts:
+        except RateLimitedError as exc:
+            exc.attempts = sent
+            if policy.rate_limit_patience <= 0:
                 raise
-            delay = policy.backoff(attempt, rng)
+            wait = exc.retry_after
+            if wait is None:  # no word of when: the longest ordinary wait
+                wait = max(policy.max_delay, MIN_RATE_LIMIT_WAIT)
+            asked += wait
+            if asked > policy.rate_limit_patience:
+                raise out_of_patience(exc, asked, policy) from None
+            await sleep(wait)
+        except MySafeError as exc:
+            exc.attempts = sent
+            failures += 1
+            if not exc.retryable or failures >= policy.attempts:
+                raise
+            delay = policy.backoff(failures, rng)
             if exc.retry_after is not None:
                 delay = max(delay, min(exc.retry_after, policy.max_delay))
-            if clock() - started + delay > policy.deadline:
+            spent = clock() - started - asked - (excused() if excused is not None else 0.0)
+            if spent + delay > policy.deadline:
                 raise
             await sleep(delay)
+
+
+def out_of_patience(exc: RateLimitedError, asked: float, policy: RetryPolicy) -> RateLimitedError:
+    """The error of a request the gateway kept waiting longer than ``policy`` allows."""
+    error = RateLimitedError(
+        f"{exc.detail}; the gateway asked for {asked:.0f} s of waiting in all, more than "
+        f"the {policy.rate_limit_patience:g} s a request is given (rate_limit_patience), "
+        "so it was not sent again",
+        status=exc.status,
+        code=exc.code,
+        server_message=exc.server_message,
+        request_id=exc.request_id,
+        retry_after=exc.retry_after,
+    )
+    error.attempts = exc.attempts
+    return error
 
 
 def transport_error(

@@ -23,6 +23,7 @@ import click
 from tui.api import (
     Action,
     ItemRef,
+    RateLimitNotice,
 )
 from tui.cli import options as cli_options
 from tui.cli.errors import CliError, ExitCode, refusal_error, refused, warn
@@ -31,6 +32,7 @@ from tui.cli.running import Interruption
 from tui.ops import BatchPlan, BatchRun, ItemOutcome, Refusal, Refused, Result, Session, Why
 from tui.ops.dry_run import write_dry_run
 from tui.ops.outcomes import summary
+from tui.ops.wording import rate_limit_words
 from tui.settings.launch import LaunchOptions
 from tui.settings.paths import dry_run_dir
 
@@ -124,6 +126,10 @@ class Printer:
         if message not in self._journal_warned:
             self._journal_warned.add(message)
             warn(message)
+
+    def rate_limited(self, run: BatchRun, notice: RateLimitNotice) -> None:
+        """Once per episode (the client tells no more often): one line on stderr."""
+        warn(rate_limit_words(notice))
 
     # -- the end ------------------------------------------------------------------------
 

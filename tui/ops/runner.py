@@ -24,6 +24,7 @@ from tui.api import (
     MySafeClient,
     MySafeError,
     Outcome,
+    RateLimitNotice,
     Result,
     not_attempted,
 )
@@ -35,7 +36,12 @@ Key = tuple[str, str]
 
 
 class BatchListener(Protocol):
-    """What a front end hears of a batch (called on the event loop's thread)."""
+    """What a front end hears of a batch (called on the event loop's thread).
+
+    A listener may also have ``rate_limited(run, notice)`` (:class:`HearsRateLimits`):
+    the gateway's rate limit, once per episode, while the batch waits it out. It is
+    optional: a listener without it hears nothing of it.
+    """
 
     def batch_started(self, run: BatchRun) -> None: ...
 
@@ -44,6 +50,12 @@ class BatchListener(Protocol):
     def batch_finished(self, run: BatchRun) -> None: ...
 
     def journal_failed(self, message: str) -> None: ...
+
+
+class HearsRateLimits(Protocol):
+    """The optional part of a :class:`BatchListener`."""
+
+    def rate_limited(self, run: BatchRun, notice: RateLimitNotice) -> None: ...
 
 
 @dataclass(eq=False)
@@ -70,6 +82,8 @@ class BatchRun:
     listener: BatchListener | None = None
     #: Every batch whose request for an item was in doubt when this one was planned.
     doubt_origins: dict[Key, tuple[str, ...]] = field(default_factory=dict)
+    #: The gateway's rate limits the batch waited out (the first notice of each).
+    rate_limits: list[RateLimitNotice] = field(default_factory=list)
 
     @property
     def action(self) -> Action:
@@ -247,10 +261,22 @@ class Runner:
         def on_outcome(outcome: Outcome) -> None:
             self._record(run, self._classify(run, outcome))
 
+        def on_rate_limit(notice: RateLimitNotice) -> None:
+            run.rate_limits.append(notice)
+            hears = getattr(run.listener, "rate_limited", None)
+            if hears is not None:
+                with contextlib.suppress(Exception):
+                    hears(run, notice)
+
         why = "no answer: the batch was cancelled"
         try:
             await self.client.set_active_many(
-                plan.refs, plan.action, on_outcome=on_outcome, stop=run.stop_event, before=before
+                plan.refs,
+                plan.action,
+                on_outcome=on_outcome,
+                stop=run.stop_event,
+                before=before,
+                on_rate_limit=on_rate_limit,
             )
         except MySafeError as exc:  # refused before anything was sent (read-only)
             why = f"not sent: {exc}"

@@ -40,6 +40,10 @@ class SimulateOptions:
     endless_rate: float = 0.0
     huge_rate: float = 0.0
     fault_seed: int | None = None
+    rate_limit: int = 0
+    rate_limit_period: str = "second"
+    rate_limit_every: int = 0
+    rate_limit_wait: int = 1
     token_lifetime: float = 3600.0
     list_inactive: bool = False
 
@@ -56,6 +60,10 @@ def build_simulator(options: SimulateOptions) -> Simulator:
         endless_rate=options.endless_rate,
         huge_rate=options.huge_rate,
         seed=options.fault_seed,
+        rate_limit=options.rate_limit,
+        rate_limit_period=options.rate_limit_period,
+        rate_limit_every=options.rate_limit_every,
+        rate_limit_wait=options.rate_limit_wait,
     )
     faults.validate()
     config = SimulatorConfig.from_env(
@@ -165,6 +173,31 @@ def run_simulate(options: SimulateOptions) -> int:
     help="fraction of answers declaring a 3 GB body that never ends",
 )
 @click.option("--fault-seed", type=int, default=None, help="seed of the fault sequence")
+@click.option(
+    "--rate-limit",
+    type=_count,
+    default=0,
+    help="Kong's rate limit: at most this many API requests per --rate-limit-period "
+    "(429 with Retry-After and RateLimit-* headers; default: 0, none)",
+)
+@click.option(
+    "--rate-limit-period",
+    type=click.Choice(["second", "minute", "hour", "day"]),
+    default="second",
+    help="the window of --rate-limit (default: second)",
+)
+@click.option(
+    "--rate-limit-every",
+    type=_count,
+    default=0,
+    help="refuse every Nth API request with a 429 (at least 2; default: 0, never)",
+)
+@click.option(
+    "--rate-limit-wait",
+    type=_count,
+    default=1,
+    help="whole seconds the 429s of --rate-limit-every ask to wait (default: 1)",
+)
 @click.option(
     "--token-lifetime",
     type=_non_negative,

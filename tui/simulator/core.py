@@ -34,6 +34,8 @@ from tui.simulator.envelope import (
 from tui.simulator.faults import BODY_FAULTS, FAULT_NAMES, FaultConfig, FaultInjector, ScriptedFault
 from tui.simulator.messages import Reply, SimRequest, SimResponse
 from tui.simulator.oauth import authorised, issue_token
+from tui.simulator.ratelimit import MESSAGE as RATE_LIMITED
+from tui.simulator.ratelimit import RateLimiter
 
 # Re-exported: the configuration lived here, and ``tui.simulator`` and its
 # ``simulate`` command import it from this module.
@@ -108,6 +110,7 @@ class Simulator:
         self._build_error: BaseException | None = None
         self._tokens: dict[str, float] = {}
         self.injector = FaultInjector(self.config.faults)
+        self.rate_limiter = RateLimiter(self.config.faults, self.config.clock)
         #: (method, path, status or "drop") of every request, for tests to read.
         self.request_log: list[tuple[str, str, int | str]] = []
         #: (kind, identifier, active, request id) of every write that changed an
@@ -225,6 +228,16 @@ class Simulator:
         )
         request_id = self._request_id()
         accept = request.headers.get("accept", "")
+        limits: dict[str, str] = {}
+        if route == "api" and self.rate_limiter.active:
+            # Kong's plugin answers before anything else happens to the request.
+            verdict = self.rate_limiter.check()
+            limits = verdict.headers
+            if verdict.refused:
+                limited = self._kong(429, RATE_LIMITED, request_id, accept)
+                limited.headers.update(limits)
+                self.request_log.append((request.method, path, 429))
+                return Reply(limited, self.config.faults.latency)
         write = route == "api" and request.method in ("POST", "PUT")
         plan = self.injector.plan(route, write=write)
         fault = plan.fault
@@ -247,6 +260,8 @@ class Simulator:
             elif fault in BODY_FAULTS:
                 # Applied, and answered with a body that may never arrive whole.
                 response = misbehaving(fault, response, self.config.faults.trickle)
+        if response is not None and limits:
+            response.headers.update(limits)
         logged: int | str = response.status if response else "drop"
         if fault in ("hang", "hang-unapplied") or fault in BODY_FAULTS:
             logged = f"{fault} {logged}"  # answered late or never whole

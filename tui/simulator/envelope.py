@@ -40,6 +40,7 @@ def json_answer(status: int, body: bytes, request_id: str) -> SimResponse:
             "Content-Length": str(len(body)),
             "Via": f"1.1 kong/{kong.KONG_VERSION}",
             "X-Kong-Request-Id": request_id,
+            "X-Request-Id": request_id,
         },
         body,
     )

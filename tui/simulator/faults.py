@@ -61,6 +61,14 @@ class FaultConfig:
     seed: int | None = None
     #: Answer 500 with Kong's own body instead of the senhasegura envelope.
     kong_500: bool = False
+    #: Kong's rate limit (:mod:`~tui.simulator.ratelimit`): at most this many API
+    #: requests per ``rate_limit_period`` ("second", "minute", "hour", "day"); 0: none.
+    rate_limit: int = 0
+    rate_limit_period: str = "second"
+    #: Every Nth API request refused with a 429 asking ``rate_limit_wait`` whole
+    #: seconds; 0: never.
+    rate_limit_every: int = 0
+    rate_limit_wait: int = 1
 
     def validate(self) -> None:
         for name in _RATES:
@@ -71,6 +79,17 @@ class FaultConfig:
             raise ValueError("latency, hang and trickle must not be negative")
         if sum(getattr(self, name) for name in _RATES) > 1.0:
             raise ValueError(f"{' + '.join(_RATES)} must not exceed 1")
+        if self.rate_limit < 0 or self.rate_limit_every < 0 or self.rate_limit_wait < 0:
+            raise ValueError(
+                "rate_limit, rate_limit_every and rate_limit_wait must not be negative"
+            )
+        if self.rate_limit_every == 1:
+            raise ValueError("rate_limit_every must be 0 (off) or at least 2: 1 refuses everything")
+        if self.rate_limit_period not in ("second", "minute", "hour", "day"):
+            raise ValueError(
+                f"rate_limit_period must be second, minute, hour or day "
+                f"(got {self.rate_limit_period!r})"
+            )
 
 
 @dataclass

@@ -64,5 +64,6 @@ def headers(content_type: str, request_id: str, length: int) -> dict[str, str]:
         "Content-Length": str(length),
         "Server": f"kong/{KONG_VERSION}",
         "X-Kong-Request-Id": request_id,
+        "X-Request-Id": request_id,
         "X-Kong-Response-Latency": "0",
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
 from collections.abc import AsyncIterator
 
 import h11
@@ -101,10 +102,17 @@ async def _serve_connection(
         if connection.our_state in (h11.IDLE, h11.SEND_RESPONSE):
             with contextlib.suppress(h11.LocalProtocolError):
                 bad = b'{\n  "message":"Bad request"\n}'
+                # An id on every answer, as Kong's: this one reached no route to number it.
+                request_id = secrets.token_hex(16).encode()
                 send(
                     h11.Response(
                         status_code=exc.error_status_hint,
-                        headers=[(b"content-type", b"application/json"), (b"connection", b"close")],
+                        headers=[
+                            (b"content-type", b"application/json"),
+                            (b"connection", b"close"),
+                            (b"x-kong-request-id", request_id),
+                            (b"x-request-id", request_id),
+                        ],
                     ),
                     h11.Data(data=bad),
                     h11.EndOfMessage(),

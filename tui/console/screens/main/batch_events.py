@@ -20,6 +20,7 @@ from typing import Protocol
 
 from textual.message import Message
 
+from tui.api import RateLimitNotice
 from tui.ops import BatchRun, ItemOutcome
 
 #: How long outcomes wait to travel together (a frame or three).
@@ -51,6 +52,15 @@ class JournalFailed(Message):
     def __init__(self, message: str) -> None:
         super().__init__()
         self.message = message
+
+
+class RateLimited(Message):
+    """The gateway limits the batch's rate; it waits (once per episode)."""
+
+    def __init__(self, run: BatchRun, notice: RateLimitNotice) -> None:
+        super().__init__()
+        self.run = run
+        self.notice = notice
 
 
 class MessageTarget(Protocol):
@@ -94,3 +104,7 @@ class PostingListener:
     def journal_failed(self, message: str) -> None:
         self._flush()  # in the order it happened: the outcomes before it first
         self.target.post_message(JournalFailed(message))
+
+    def rate_limited(self, run: BatchRun, notice: RateLimitNotice) -> None:
+        self._flush()
+        self.target.post_message(RateLimited(run, notice))

@@ -22,6 +22,7 @@ from tui.console.screens.main.batch_events import (
     BatchStarted,
     ItemsSettled,
     JournalFailed,
+    RateLimited,
 )
 from tui.console.screens.main.filter_mode import FilterMode
 from tui.console.screens.main.layout import (
@@ -44,6 +45,7 @@ from tui.console.widgets import (
     LogPanel,
     StatusLine,
 )
+from tui.ops.wording import rate_limit_words
 
 if TYPE_CHECKING:
     from tui.console.screens.main.ports import ConsoleApp
@@ -183,6 +185,12 @@ class MainScreen(Screen[None]):
     @on(BatchFinished)
     def _batch_finished(self, event: BatchFinished) -> None:
         self.batches.batch_finished(event.run)
+
+    @on(RateLimited)
+    def _rate_limited(self, event: RateLimited) -> None:
+        words = rate_limit_words(event.notice)
+        self.log_line(f"Batch {event.run.batch_id}: {words}")
+        self.app.notify(words[:1].upper() + words[1:], severity="warning", markup=False)
 
     @on(JournalFailed)
     def _journal_failed(self, event: JournalFailed) -> None:
