@@ -176,7 +176,7 @@ async def test_production_is_read_only_until_unlocked_on_purpose(
         assert not isinstance(app.screen, ConfirmBatch)
         with pytest.raises(ReadOnlyError):
             await app.client.deactivate(
-                app.main.items[app.main.kind][app.main.table().cursor_key or ""].ref
+                app.main.items[app.main.kind][app.main.model().cursor_key or ""].ref
             )
         await pilot.press("W")
         assert isinstance(app.screen, UnlockWriting)
@@ -207,8 +207,8 @@ async def test_batch_limit_and_required_reason(sim: Simulator, tmp_path: Path) -
         assert not isinstance(app.screen, ConfirmBatch), "more than max_batch is refused"
         await pilot.press("asterisk")
         table = app.main.table()
-        key = next(k for k in table.visible_keys() if sim.get("password", k).can_write)
-        table.move_cursor_to(key)
+        key = next(k for k in table.model.visible_keys() if sim.get("password", k).can_write)
+        table.model.move_cursor_to(key)
         await pilot.press("d")
         dialog = app.screen
         assert isinstance(dialog, ConfirmBatch)
