@@ -104,6 +104,9 @@ class TableView:
         keep = self.cursor_key
         self._sort = sort
         self._sort_rows()
+        # The rows shown are in the old order: the filter scans them all again, in
+        # the new one (narrowing them would keep the old order under a new header).
+        self._terms = []
         self._select(keep)
 
     def move_cursor(self, position: int) -> int | None:
