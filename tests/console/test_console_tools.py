@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from tui.console.app import MySafeApp
+from tui.console.widgets import StatusLine
 from tui.simulator import Simulator
 
 from support.console import make_app, running
@@ -86,6 +87,17 @@ async def test_clear_invert_and_the_other_tabs_marks(sim: Simulator) -> None:
         assert table.model.marked_count == 0 and app.main.model(app.main.kind).marked_count == 0
         await pilot.press("2")
         assert app.main.model().marked_count == 0
+
+
+async def test_the_status_line_draws_the_screens_status_bound_to_it(sim: Simulator) -> None:
+    app = make_app(sim)
+    async with running(app) as pilot:
+        line = app.main.query_one(StatusLine)
+        await pilot.press("space", "space", "slash", "x", "enter")
+        await pilot.pause()
+        status = app.main.status
+        assert status[0].startswith("2 marked") and "filter: x" in status
+        assert line.parts == status and str(line.content) == " · ".join(status)
 
 
 async def test_c_copies_only_the_identifier(sim: Simulator) -> None:

@@ -187,10 +187,12 @@ async def test_production_is_read_only_until_unlocked_on_purpose(
         assert not app.read_only and not app.client.read_only
         context = str(app.main.query_one("#context-bar").render())
         assert "READ-ONLY" not in context and "WRITING UNLOCKED" in context
+        assert app.main.query_one("#context-bar").has_class("-unlocked")
         await pilot.press("W")  # locks again, on record
         await pilot.pause()
         assert app.read_only and app.client.read_only
         assert "READ-ONLY" in str(app.main.query_one("#context-bar").render())
+        assert not app.main.query_one("#context-bar").has_class("-unlocked")
     phases = [r["phase"] for r in read_records(tmp_path / "audit.jsonl")]
     assert phases == ["unlock", "lock"]
 

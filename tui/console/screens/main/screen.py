@@ -10,6 +10,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Key, Paste
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
@@ -45,6 +46,7 @@ from tui.console.widgets import (
     LogPanel,
     StatusLine,
 )
+from tui.console.widgets.context_bar import SessionLine, session_line
 
 if TYPE_CHECKING:
     from tui.console.screens.main.ports import ConsoleApp
@@ -57,6 +59,12 @@ class MainScreen(Screen[None]):
     BINDINGS = MAIN_BINDINGS
     #: esc is ours: it closes the full-screen detail view first (action_escape).
     ESCAPE_TO_MINIMIZE = False
+
+    #: What the status line says (bound to ``StatusLine.parts``). ``var``s: setting
+    #: them repaints nothing here, only the widget bound to them when they change.
+    status: var[tuple[str, ...]] = var(())
+    #: What the header says of the session (bound to ``ContextBar.line``).
+    context: var[SessionLine] = var(SessionLine(""))
 
     def __init__(self) -> None:
         super().__init__()
@@ -78,7 +86,11 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         self.batches = BatchController(self, self.mysafe)
         slow = self.mysafe.slow_link
-        yield ContextBar(self.mysafe.session, slow_link=slow)
+        session = self.mysafe.session
+        self.set_reactive(MainScreen.context, session_line(session, slow))
+        yield ContextBar(self.context, color=session.profile.color).data_bind(
+            line=MainScreen.context
+        )
         if self.mysafe.demo and self.mysafe.demo_hint:
             yield Static(self.mysafe.demo_hint, id="demo-hint", markup=False)
         yield FilterLine()
@@ -90,7 +102,7 @@ class MainScreen(Screen[None]):
                     )
                     settle = DetailPane.SLOW_LINK_SETTLE if slow else 0.0
                     yield DetailPane(id=f"detail-{kind.value}", follow_settle=settle)
-        yield BottomLine(StatusLine())
+        yield BottomLine(StatusLine().data_bind(parts=MainScreen.status))
         yield LogPanel(self.mysafe.clock, id="log")
         yield KeyFooter()
 
@@ -112,7 +124,7 @@ class MainScreen(Screen[None]):
 
     def session_changed(self) -> None:
         """The session's mode changed (unlocked, locked): header, keys, status."""
-        self.query_one(ContextBar).show_session()
+        self.context = session_line(self.mysafe.session, self.mysafe.slow_link)
         self.refresh_bindings()
         self.update_status()
 
@@ -267,7 +279,7 @@ class MainScreen(Screen[None]):
     # -- status line ----------------------------------------------------------------
 
     def update_status(self) -> None:
-        self.query_one(StatusLine).show_parts(status_parts(self))
+        self.status = tuple(status_parts(self))
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
