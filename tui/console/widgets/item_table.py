@@ -29,13 +29,7 @@ from textual.strip import Strip
 
 from tui.console.models import Row, TableModel
 from tui.console.widgets.table_columns import Column, fit, fit_widths
-from tui.console.widgets.table_lines import (
-    NO_MARK,
-    empty_text,
-    header_text,
-    hidden_labels,
-    sort_label,
-)
+from tui.console.widgets.table_lines import NO_MARK, empty_text, header_text, hidden_labels
 from tui.console.widgets.table_scroll import view_top
 
 __all__ = ["Column", "ItemTable", "Row"]
@@ -207,11 +201,6 @@ class ItemTable(ScrollView, can_focus=True):
             self.post_message(self.CursorMoved(self, key))
 
     # -- sort: by the columns shown -------------------------------------------------
-
-    @property
-    def sort_label(self) -> str:
-        """The sort as the status line says it ("" for the server's order)."""
-        return sort_label(self.columns, self.model.sort)
 
     def cycle_sort(self) -> None:
         """Sort by the next column shown; after the last, back to the server's order."""
