@@ -36,14 +36,14 @@ async def confirm_many(app: MySafeApp, sim: Simulator, pilot: Pilot[None]) -> No
 
 async def mixed_batch(app: MySafeApp, sim: Simulator, pilot: Pilot[None]) -> None:
     table = app.main.table()
-    keys = table.visible_keys()[:7]
+    keys = table.model.visible_keys()[:7]
     for key in keys:
-        table.move_cursor_to(key)
+        table.model.move_cursor_to(key)
         await pilot.press("space")
     writable = [k for k in keys if sim.get("password", k).can_write]
     sim.get("password", writable[1]).can_write = False
     sim.set_active("password", writable[3], False)
-    table.move_cursor_to(keys[0])
+    table.model.move_cursor_to(keys[0])
     sim.inject("502", "502", "502", "502")
     await pilot.press("d", "y")
     await app.workers.wait_for_complete()

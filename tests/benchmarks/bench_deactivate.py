@@ -194,7 +194,7 @@ async def app_batch(url: str, refs: Sequence[ItemRef]) -> tuple[float, float]:
         await pilot.pause()
         table = app.main.table()
         for ref in refs:
-            table.toggle_mark(ref.identifier)
+            table.model.toggle_mark(ref.identifier)
         # The count and enter move on to the button; the enter timed below sends.
         await pilot.press("d", *str(len(refs)), "enter")
         drawn: list[float] = []

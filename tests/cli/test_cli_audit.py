@@ -131,9 +131,9 @@ async def test_the_command_line_undoes_a_console_batch(server: ServedSimulator) 
         await app.workers.wait_for_complete()
         await pilot.pause()
         table = app.main.table()
-        keys = [k for k in table.visible_keys() if sim.get("password", k).can_write][:2]
+        keys = [k for k in table.model.visible_keys() if sim.get("password", k).can_write][:2]
         for key in keys:
-            table.move_cursor_to(key)
+            table.model.move_cursor_to(key)
             await pilot.press("space")
         await pilot.press("d", "y")
         await app.workers.wait_for_complete()

@@ -21,6 +21,7 @@ from support.console import (
     go_to,
     label_counts,
     make_app,
+    model,
     running,
     settle,
     spy_toasts,
@@ -49,10 +50,10 @@ async def test_demo_opens_with_both_tables_and_a_clear_demo_badge(sim: Simulator
         assert "DEMO" in context
         assert "MYSAFE_URL" in str(app.main.query_one("#demo-hint").render())
         visible = sum(1 for i in sim.items("password") if i.can_view)
-        assert table(app).row_count == visible
+        assert model(app).row_count == visible
         await pilot.press("2")
         assert app.main.kind.value == "api_secret"
-        assert table(app).row_count == sum(1 for i in sim.items("api_secret") if i.can_view)
+        assert model(app).row_count == sum(1 for i in sim.items("api_secret") if i.can_view)
         await pilot.press("1")
         assert app.main.kind.value == "password"
 
@@ -60,7 +61,7 @@ async def test_demo_opens_with_both_tables_and_a_clear_demo_badge(sim: Simulator
 async def test_v_asks_then_fetches_the_item_and_masks_its_secrets(sim: Simulator) -> None:
     app = make_app(sim)
     async with running(app) as pilot:
-        key = table(app).cursor_key
+        key = model(app).cursor_key
         assert key is not None
         fetched = ("GET", f"/api/mysafe/password/{key}", 200)
         # enter (twice, as after a filter) opens the pane: an audited view is never
@@ -109,36 +110,36 @@ async def test_server_text_is_shown_literally_and_never_raw(sim: Simulator) -> N
 async def test_filter_as_you_type_enter_keeps_escape_clears(sim: Simulator) -> None:
     app = make_app(sim)
     async with running(app) as pilot:
-        total = table(app).visible_count
+        total = model(app).visible_count
         await pilot.press("slash")
         assert app.main.filter_mode.active and focused(app) is table(app)
         await pilot.press(*"github")
-        assert 0 < table(app).visible_count < total
+        assert 0 < model(app).visible_count < total
         await pilot.press("enter")
         assert focused(app) is table(app)
-        assert table(app).filter_query == "github"
+        assert model(app).filter_query == "github"
         assert "filter: github" in status_line(app)
         await pilot.press("escape")
-        assert table(app).filter_query == "" and table(app).visible_count == total
+        assert model(app).filter_query == "" and model(app).visible_count == total
 
 
 async def test_marks_glyphs_mark_all_and_marks_hidden_by_the_filter(sim: Simulator) -> None:
     app = make_app(sim)
     async with running(app) as pilot:
-        first = table(app).cursor_key
+        first = model(app).cursor_key
         await pilot.press("space")
-        assert first is not None and table(app).is_marked(first)
+        assert first is not None and model(app).is_marked(first)
         assert table(app).render_line(1).text.startswith("● ")
         assert "1 marked" in status_line(app)
         await pilot.press("slash", *"zzz-no-such-item", "enter")
         assert "1 marked (1 hidden by the filter)" in status_line(app)
         await pilot.press("escape", "slash", *"prod", "enter")
-        shown = table(app).visible_count
+        shown = model(app).visible_count
         await pilot.press("asterisk")
-        assert table(app).marked_count >= shown
+        assert model(app).marked_count >= shown
         await pilot.press("asterisk")
-        hidden_before = table(app).hidden_marked_count
-        assert table(app).marked_count == hidden_before
+        hidden_before = model(app).hidden_marked_count
+        assert model(app).marked_count == hidden_before
 
 
 async def test_d_typed_into_the_filter_changes_nothing(sim: Simulator) -> None:
@@ -147,9 +148,9 @@ async def test_d_typed_into_the_filter_changes_nothing(sim: Simulator) -> None:
         await pilot.press("slash", *"dud", "space", "asterisk", "u", "x")
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmBatch)
-        assert table(app).marked_count == 0
+        assert model(app).marked_count == 0
         assert posts(sim) == []
-        assert table(app).filter_query == "dud *ux"
+        assert model(app).filter_query == "dud *ux"
         assert "/ dud *ux" in str(app.main.query_one("#filter").render())
 
 
@@ -168,7 +169,7 @@ async def test_deactivate_one_with_y_and_the_servers_message(sim: Simulator) -> 
         await pilot.press("y")
         await settle(app, pilot)
         assert not sim.is_active("password", target)
-        assert table(app).status_of(target) == "deactivated"
+        assert model(app).status_of(target) == "deactivated"
         assert ("information", "Password successfully deactivated") in toasts
 
 
@@ -249,7 +250,7 @@ async def test_stop_during_a_batch_reports_the_rest_as_not_attempted() -> None:
         assert any("not attempted" in text for _, text in toasts)
         # Not attempted items stay marked for the next try; those left out as not
         # editable are unmarked (nothing more can be done with them).
-        assert table(app).marked_count == counts["not attempted"]
+        assert model(app).marked_count == counts["not attempted"]
 
 
 async def test_read_only_offers_no_writes_and_sends_none(sim: Simulator) -> None:
@@ -273,7 +274,7 @@ async def test_undo_reactivates_exactly_what_the_batch_changed(sim: Simulator) -
             await pilot.press("space")
         await pilot.press("d", "y")
         await settle(app, pilot)
-        assert table(app).status_of(c) == "already inactive"
+        assert model(app).status_of(c) == "already inactive"
         await pilot.press("u")
         dialog = app.screen
         assert isinstance(dialog, ConfirmBatch)
@@ -298,10 +299,10 @@ async def test_failed_items_can_be_retried_and_re_marked(sim: Simulator) -> None
         batch = app.session.last_finished()
         assert batch is not None and len(batch.failed_refs()) == 1
         failed = batch.failed_refs()[0].identifier
-        assert table(app).status_of(failed) == "failed"
+        assert model(app).status_of(failed) == "failed"
         assert "x retries failed" in toasts.texts()
         await pilot.press("m")
-        assert table(app).marked_keys == [failed]
+        assert model(app).marked_keys == [failed]
         await pilot.press("x", "y")
         await settle(app, pilot)
     assert all(not sim.is_active("password", key) for key in keys)
@@ -332,7 +333,7 @@ async def test_errors_become_toasts_log_lines_and_history(sim: Simulator) -> Non
         assert "An invalid response was received from the upstream server" in toasts.texts()
         # Three 502s: the gateway may have passed the request on; it is in doubt,
         # and is offered again (x, R) rather than reported as failed.
-        assert table(app).status_of(flaky) == "in doubt"
+        assert model(app).status_of(flaky) == "in doubt"
         sim.faults.hang = 1.0  # longer than the client's 0.3 s read timeout
         await go_to(app, pilot, slow)
         sim.inject("hang", "hang", "hang")
@@ -379,7 +380,7 @@ async def test_a_batch_with_faults_ends_with_every_item_known() -> None:
         batch = app.session.last_finished()
         assert batch is not None and batch.done == batch.total
         for outcome in batch.outcomes.values():
-            label = table(app).status_of(outcome.ref.identifier)
+            label = model(app).status_of(outcome.ref.identifier)
             assert label is not None
             if label.startswith("deactivated") or label == "already inactive":
                 assert not sim.is_active("password", outcome.ref.identifier)
@@ -427,19 +428,19 @@ def help_text(screen: HelpScreen) -> str:
 async def test_server_side_filters_ask_the_server(sim: Simulator) -> None:
     app = make_app(sim)
     async with running(app) as pilot:
-        total = table(app).row_count
+        total = model(app).row_count
         await pilot.press("f")
         await pilot.pause()
         assert type(app.screen).__name__ == "ServerFilterDialog"
         await pilot.press(*"database", "enter")
         await settle(app, pilot)
-        assert 0 < table(app).row_count < total
+        assert 0 < model(app).row_count < total
         assert "server: tag=database" in status_line(app)
         await pilot.press("f")
         await pilot.pause()
         app.screen.query_one("#sf-clear", Button).press()
         await settle(app, pilot)
-        assert table(app).row_count == total
+        assert model(app).row_count == total
 
 
 async def test_the_command_palette_offers_every_action_with_its_key(sim: Simulator) -> None:

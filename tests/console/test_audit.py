@@ -35,10 +35,10 @@ async def test_every_request_is_recorded_before_and_after(sim: Simulator, tmp_pa
         await app.workers.wait_for_complete()
         await pilot.pause()
         table = app.main.table()
-        keys = [k for k in table.visible_keys() if sim.get("password", k).can_write][:3]
+        keys = [k for k in table.model.visible_keys() if sim.get("password", k).can_write][:3]
         sim.get("password", keys[2]).can_write = False  # the server will refuse it: 1006
         for key in keys:
-            table.move_cursor_to(key)
+            table.model.move_cursor_to(key)
             await pilot.press("space")
         await pilot.press("d")
         assert isinstance(app.screen, ConfirmBatch)
@@ -101,14 +101,14 @@ async def test_if_the_trail_cannot_be_written_nothing_is_sent(
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        key = next(k for k in app.main.table().visible_keys() if sim.get("password", k).can_write)
-        app.main.table().move_cursor_to(key)
+        key = next(k for k in app.main.model().visible_keys() if sim.get("password", k).can_write)
+        app.main.model().move_cursor_to(key)
         await pilot.press("d", "y")
         await app.workers.wait_for_complete()
         await pilot.pause()
         # Found at start: the session is read-only, and the key says why (issue 18).
         assert app.session.read_only
-        assert app.main.table().status_of(key) is None
+        assert app.main.model().status_of(key) is None
         assert any("cannot be written" in entry.message for entry in app.errors)
         lines = app.main.query_one("#log", LogPanel).all_lines()
         assert any("Deactivate refused" in line and "cannot be written" in line for line in lines)
@@ -138,9 +138,9 @@ async def test_dry_run_writes_the_exact_requests_and_sends_nothing(
         await app.workers.wait_for_complete()
         await pilot.pause()
         table = app.main.table()
-        keys = [k for k in table.visible_keys() if sim.get("password", k).can_write][:3]
+        keys = [k for k in table.model.visible_keys() if sim.get("password", k).can_write][:3]
         for key in keys:
-            table.move_cursor_to(key)
+            table.model.move_cursor_to(key)
             await pilot.press("space")
         await pilot.press("D")
         assert isinstance(app.screen, ConfirmBatch) and app.screen.plan.dry_run
@@ -171,10 +171,10 @@ async def test_audit_view_lists_batches_exports_one_and_reverses_it(
         await app.workers.wait_for_complete()
         await pilot.pause()
         table = app.main.table()
-        keys = [k for k in table.visible_keys() if sim.get("password", k).can_write][:3]
+        keys = [k for k in table.model.visible_keys() if sim.get("password", k).can_write][:3]
         for batch_keys in (keys[:2], keys[2:]):
             for key in batch_keys:
-                table.move_cursor_to(key)
+                table.model.move_cursor_to(key)
                 await pilot.press("space")
             await pilot.press("d", "y")
             await app.workers.wait_for_complete()

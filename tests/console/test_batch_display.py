@@ -45,7 +45,7 @@ async def test_a_batch_of_2000_repaints_its_progress_a_bounded_number_of_times()
         assert run is not None and run.done == total and run.state == "done"
         # Every row and the log were told, though the screen was updated in bulk.
         table = app.main.query_one("#table-password", ItemTable)
-        assert table.marked_count == 0, "every item settled and was unmarked"
+        assert table.model.marked_count == 0, "every item settled and was unmarked"
         panel = app.main.query_one("#log", LogPanel)
         # The panel is hidden (as by default): no line was handed over (each
         # hand-over is a layout pass); they all wait for it to be shown.

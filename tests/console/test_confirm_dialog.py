@@ -12,7 +12,7 @@ from tui.console.dialogs import ConfirmBatch
 from tui.ops import BatchPlan
 from tui.simulator import Simulator
 
-from support.console import ManualClock, go_to, make_app, running, settle, table
+from support.console import ManualClock, go_to, make_app, model, running, settle
 from support.sims import posts, writable
 
 
@@ -187,13 +187,13 @@ async def test_m_adds_the_failed_items_to_the_marks(sim: Simulator) -> None:
         batch = app.session.last_finished()
         assert batch is not None and len(batch.failed_refs()) == 1
         failed = batch.failed_refs()[0].identifier
-        assert table(app).marked_keys == [failed], "the batch unmarked what it settled"
+        assert model(app).marked_keys == [failed], "the batch unmarked what it settled"
         await go_to(app, pilot, other)
         await pilot.press("space")
         await pilot.press("m")
-        assert set(table(app).marked_keys) == {failed, other}, "old marks kept, failed added"
+        assert set(model(app).marked_keys) == {failed, other}, "old marks kept, failed added"
         await pilot.press("m")
-        assert set(table(app).marked_keys) == {failed, other}, "never toggled off"
+        assert set(model(app).marked_keys) == {failed, other}, "never toggled off"
 
 
 def uncertain_plan(sim: Simulator) -> tuple[ItemRef, list[ItemRef]]:

@@ -43,9 +43,9 @@ async def test_keys_typed_ahead_after_the_table_appears_all_take_effect(sim: Sim
     async with running(app) as pilot:
         table = app.main.table()
         burst(app, "/", "g", "i", "t", "\r", "*")
-        await wait_until(pilot, lambda: table.marked_count > 0)
-        assert table.filter_query == "git"
-        assert table.marked_count == table.visible_count > 0
+        await wait_until(pilot, lambda: table.model.marked_count > 0)
+        assert table.model.filter_query == "git"
+        assert table.model.marked_count == table.model.visible_count > 0
         assert gets_of_items(sim) == []  # the enter went to the filter, not a fetch
 
 
@@ -58,10 +58,10 @@ async def test_keys_typed_while_the_list_loads_reach_the_table() -> None:
         await wait_until(pilot, lambda: "Loading passwords" in table.waiting_for)
         assert "loading passwords" in status(app)
         burst(app, "/", "v", "a", "u", "l", "t", "\r")
-        await wait_until(pilot, lambda: table.row_count > 0)
+        await wait_until(pilot, lambda: table.model.row_count > 0)
         await pilot.pause()
-        assert table.filter_query == "vault"
-        assert 0 < table.visible_count < table.row_count
+        assert table.model.filter_query == "vault"
+        assert 0 < table.model.visible_count < table.model.row_count
 
 
 # -- the detail pane ------------------------------------------------------------------
@@ -132,7 +132,7 @@ async def test_every_toast_of_the_demo_says_demo(sim: Simulator) -> None:
         titles = [n.title for n in app._notifications]
         assert titles and all(title.startswith("DEMO") for title in titles)
         # and the single item's toast names the item
-        key = app.main.table().cursor_key
+        key = app.main.model().cursor_key
         assert any("Password" in title for title in titles), (titles, key)
 
 
@@ -208,7 +208,7 @@ async def test_a_server_filter_that_drops_marks_says_so(sim: Simulator) -> None:
     toasts = spy_toasts(app)
     async with running(app) as pilot:
         await pilot.press("space", "space", "space")
-        assert app.main.table().marked_count == 3
+        assert app.main.model().marked_count == 3
         app.main.server_filters[app.main.kind] = {"name": "zzz-no-such-item"}
         app.main.load(app.main.kind)
         await app.workers.wait_for_complete()
@@ -239,7 +239,7 @@ async def test_items_left_out_as_not_editable_are_unmarked_after_the_batch(
         await pilot.press(*str(len(dialog.plan.refs)), "enter", "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert table.marked_count == 0
+        assert table.model.marked_count == 0
 
 
 # -- layout ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from tui.console.app import MySafeApp
+from tui.console.widgets import StatusLine
 from tui.simulator import Simulator
 
 from support.console import make_app, running
@@ -15,7 +16,7 @@ from support.console import make_app, running
 
 def names(app: MySafeApp) -> list[str]:
     table = app.main.table()
-    return [app.main.items[app.main.kind][key].name for key in table.visible_keys()]
+    return [app.main.items[app.main.kind][key].name for key in table.model.visible_keys()]
 
 
 async def test_s_sorts_by_the_next_column_and_S_reverses_shown_in_the_header(
@@ -24,9 +25,9 @@ async def test_s_sorts_by_the_next_column_and_S_reverses_shown_in_the_header(
     app = make_app(sim)
     async with running(app, (80, 24)) as pilot:
         table = app.main.table()
-        server_order = table.visible_keys()
+        server_order = table.model.visible_keys()
         await pilot.press("s")  # ID
-        ids = [int(key) for key in table.visible_keys()]
+        ids = [int(key) for key in table.model.visible_keys()]
         assert ids == sorted(ids)  # numeric: 9 before 10
         await pilot.press("s")  # Name
         assert names(app) == sorted(names(app), key=str.casefold)
@@ -37,12 +38,12 @@ async def test_s_sorts_by_the_next_column_and_S_reverses_shown_in_the_header(
         assert "Name ▼" in table.render_line(0).text
         # The cursor stays on its item and in view.
         body = table.scrollable_content_region.height - 1
-        assert table.scroll_offset.y <= table.cursor_index < table.scroll_offset.y + body
+        assert table.scroll_offset.y <= table.model.cursor_index < table.scroll_offset.y + body
         for _ in table.columns:
             await pilot.press("s")
-            if table.sort is None:
+            if table.model.sort is None:
                 break
-        assert table.sort is None and table.visible_keys() == server_order
+        assert table.model.sort is None and table.model.visible_keys() == server_order
 
 
 async def test_the_filter_language_by_keyboard(sim: Simulator) -> None:
@@ -53,7 +54,7 @@ async def test_the_filter_language_by_keyboard(sim: Simulator) -> None:
         async def shown(query: str) -> list[str]:
             """Each shown row's cells, as one lower-cased line."""
             await pilot.press("escape", "slash", *query, "enter")
-            rows = [table.row(key) for key in table.visible_keys()]
+            rows = [table.model.row(key) for key in table.model.visible_keys()]
             return [" ".join(row.cells).lower() for row in rows if row is not None]
 
         both = await shown("prod admin")
@@ -63,9 +64,9 @@ async def test_the_filter_language_by_keyboard(sim: Simulator) -> None:
         without = await shown("!prod")
         assert without and all("prod" not in r for r in without)
         await shown("#12")
-        assert table.visible_keys() == ["12"]
+        assert table.model.visible_keys() == ["12"]
         await shown("id:12")
-        assert table.visible_keys() == ["12"]
+        assert table.model.visible_keys() == ["12"]
         hint = str(app.main.query_one("#filter").render())
         assert "/ id:12" in hint
         await pilot.press("slash")
@@ -78,21 +79,32 @@ async def test_clear_invert_and_the_other_tabs_marks(sim: Simulator) -> None:
         table = app.main.table()
         await pilot.press("space", "space")
         await pilot.press("i")
-        assert table.marked_count == table.visible_count - 2
+        assert table.model.marked_count == table.model.visible_count - 2
         await pilot.press("2", "space", "1")
         status = str(app.main.query_one("#status-line").render())
         assert "1 on the API secrets tab" in status
         await pilot.press("C")
-        assert table.marked_count == 0 and app.main.table(app.main.kind).marked_count == 0
+        assert table.model.marked_count == 0 and app.main.model(app.main.kind).marked_count == 0
         await pilot.press("2")
-        assert app.main.table().marked_count == 0
+        assert app.main.model().marked_count == 0
+
+
+async def test_the_status_line_draws_the_screens_status_bound_to_it(sim: Simulator) -> None:
+    app = make_app(sim)
+    async with running(app) as pilot:
+        line = app.main.query_one(StatusLine)
+        await pilot.press("space", "space", "slash", "x", "enter")
+        await pilot.pause()
+        status = app.main.status
+        assert status[0].startswith("2 marked") and "filter: x" in status
+        assert line.parts == status and str(line.content) == " · ".join(status)
 
 
 async def test_c_copies_only_the_identifier(sim: Simulator) -> None:
     app = make_app(sim)
     async with running(app) as pilot:
         await pilot.press("down", "c")
-        key = app.main.table().cursor_key
+        key = app.main.model().cursor_key
         assert app.clipboard == key
         item = sim.get("password", key or "")
         assert item.password is not None and item.password not in app.clipboard
@@ -105,7 +117,7 @@ async def test_e_exports_the_view_to_jsonl_and_csv_made_safe(
     async with running(app) as pilot:
         await pilot.press("slash", *"clipboard|payroll|alert", "enter", "E")
         await pilot.pause()
-        shown = set(app.main.table().visible_keys())
+        shown = set(app.main.model().visible_keys())
     [jsonl] = isolated_dirs.rglob("*.jsonl")
     [csv_file] = isolated_dirs.rglob("*.csv")
     ids = {json.loads(line)["identifier"] for line in jsonl.read_text().splitlines()}

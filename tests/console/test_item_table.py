@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 from textual.strip import Strip
 
+from tui.console.models import TableModel
 from tui.console.widgets import Column, ItemTable, Row
 from tui.settings.paths import stylesheets
 
@@ -27,12 +28,12 @@ class TableApp(App[None]):
         self.rows = rows
 
     def compose(self) -> ComposeResult:
-        table = CountingTable(COLUMNS, id="t")
+        table = CountingTable(TableModel(), COLUMNS, id="t")
         table.rendered = []
         yield table
 
     def on_mount(self) -> None:
-        self.query_one(CountingTable).set_rows(self.rows)
+        self.query_one(CountingTable).model.set_rows(self.rows)
         self.query_one(CountingTable).focus()
 
 
@@ -49,7 +50,7 @@ async def test_a_cursor_move_repaints_two_lines_not_the_screen() -> None:
         await pilot.press("down")
         await pilot.pause()
         assert sorted(set(table.rendered)) == [1, 2], table.rendered
-        assert table.cursor_key == "1"
+        assert table.model.cursor_key == "1"
 
 
 async def test_filter_marks_and_hidden_marks_on_100k_rows() -> None:
@@ -57,17 +58,17 @@ async def test_filter_marks_and_hidden_marks_on_100k_rows() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         table = app.query_one(CountingTable)
-        assert table.row_count == 100_000
-        table.toggle_mark("3")
-        table.set_filter("dev")
-        assert table.visible_count == 50_000
-        assert table.hidden_marked_count == 1
-        table.toggle_mark_all_visible()
-        assert table.marked_count == 50_001
-        table.toggle_mark_all_visible()
-        assert table.marked_keys == ["3"]
-        table.set_filter("item 99999")
-        assert table.visible_keys() == ["99999"]
+        assert table.model.row_count == 100_000
+        table.model.toggle_mark("3")
+        table.model.set_filter("dev")
+        assert table.model.visible_count == 50_000
+        assert table.model.hidden_marked_count == 1
+        table.model.toggle_mark_all_visible()
+        assert table.model.marked_count == 50_001
+        table.model.toggle_mark_all_visible()
+        assert table.model.marked_keys == ["3"]
+        table.model.set_filter("item 99999")
+        assert table.model.visible_keys() == ["99999"]
 
 
 async def test_text_is_literal_and_the_empty_state_quotes_the_filter() -> None:
@@ -77,6 +78,6 @@ async def test_text_is_literal_and_the_empty_state_quotes_the_filter() -> None:
         table = app.query_one(CountingTable)
         line = table.render_line(1).text
         assert "[bold]x[/]" in line and "\x1b" not in line and "␛]52;c;AAAA␇" in line
-        table.set_filter("[red]nothing")
+        table.model.set_filter("[red]nothing")
         await pilot.pause()
         assert "No items match the filter '[red]nothing'" in table.render_line(1).text

@@ -19,6 +19,7 @@ from tui import __main__ as entry
 from tui.api import Action, ItemRef, Kind
 from tui.console.app import MySafeApp
 from tui.console.dialogs import ConfirmBatch
+from tui.console.models import TableModel
 from tui.console.screens.main.outcome_feed import OutcomeFeed
 from tui.console.terminal.driver import LeanLinuxDriver
 from tui.console.terminal.link_mode import LinkMode, decide, limit_colours, terminal_colours
@@ -249,11 +250,11 @@ class OneTable(App[None]):
 
     def compose(self) -> ComposeResult:
         columns = [Column("id", "ID", width=6), Column("name", "Name", flex=True)]
-        yield ItemTable(columns, id="t", jump_scroll=self.jump)
+        yield ItemTable(TableModel(), columns, id="t", jump_scroll=self.jump)
 
     def on_mount(self) -> None:
         table = self.query_one(ItemTable)
-        table.set_rows([Row(str(i), (str(i), f"item {i}")) for i in range(1000)])
+        table.model.set_rows([Row(str(i), (str(i), f"item {i}")) for i in range(1000)])
         table.focus()
 
 
@@ -269,14 +270,14 @@ async def test_j_past_the_last_row_shown_moves_the_view_by_half_a_page(jump: boo
         assert table.scroll_offset.y == 0
         await pilot.press("j")  # off the bottom
         await pilot.pause()
-        assert table.cursor_key == str(shown)
+        assert table.model.cursor_key == str(shown)
         assert table.scroll_offset.y == (half if jump else 1)
         await pilot.press(*["j"] * (half - 1))
         await pilot.pause()
         assert table.scroll_offset.y == half  # jumped there at once, or crept there
         await pilot.press(*["k"] * shown)  # back off the top
         await pilot.pause()
-        assert table.cursor_key == str(half - 1)
+        assert table.model.cursor_key == str(half - 1)
         assert table.scroll_offset.y == (0 if jump else half - 1)
 
 

@@ -41,17 +41,17 @@ async def test_flows_leave_no_secret_anywhere(tmp_path: Path) -> None:
             await app.workers.wait_for_complete()
             await pilot.pause()
             table = app.main.table()
-            for key in table.visible_keys()[:3]:  # fetch full items: an audited view
-                table.move_cursor_to(key)
+            for key in table.model.visible_keys()[:3]:  # fetch full items: an audited view
+                table.model.move_cursor_to(key)
                 await pilot.press("v", "y")
                 await app.workers.wait_for_complete()
                 await pilot.pause()
                 screens.append(app.export_screenshot())
-            writable = [k for k in table.visible_keys() if sim.get("password", k).can_write]
+            writable = [k for k in table.model.visible_keys() if sim.get("password", k).can_write]
             refused = writable[5]
             sim.get("password", refused).can_view = False  # the server refuses: 1006
             for key in [*writable[:4], refused]:
-                table.move_cursor_to(key)
+                table.model.move_cursor_to(key)
                 await pilot.press("space")
             await pilot.press("d", "y")
             await app.workers.wait_for_complete()

@@ -32,29 +32,30 @@ async def test_a_100k_item_dry_run_opens_confirms_and_writes_every_request() -> 
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        table = app.main.table()
+        model = app.main.model(Kind.PASSWORD)
         listed = sum(1 for item in sim.items("password") if item.can_view)
-        assert table.row_count == listed > 90_000
+        assert model.row_count == listed > 90_000
 
         # Right as a reload's rows arrive, before those off screen are built: `*`
         # and a filter see every row (the status line counts them all).
         seen: dict[str, object] = {}
-        set_source = table.set_source
+        set_source = model.set_source
 
-        def then_mark_all_and_filter(*args: Any) -> None:
-            set_source(*args)
+        def then_mark_all_and_filter(*args: Any) -> set[str]:
+            dropped = set_source(*args)
             app.main.action_mark_all()
-            seen["marked"] = table.marked_count
-            table.clear_marks()
-            table.set_filter("prod")
-            seen["prod"] = table.visible_keys()
-            table.set_filter("")
+            seen["marked"] = model.marked_count
+            model.clear_marks()
+            model.set_filter("prod")
+            seen["prod"] = model.visible_keys()
+            model.set_filter("")
+            return dropped
 
-        table.set_source = then_mark_all_and_filter  # type: ignore[method-assign,assignment]
+        model.set_source = then_mark_all_and_filter  # type: ignore[method-assign,assignment]
         app.main.load(Kind.PASSWORD)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        table.set_source = set_source  # type: ignore[method-assign]
+        model.set_source = set_source  # type: ignore[method-assign]
         items = app.main.items[Kind.PASSWORD].values()
         prod = [i.identifier for i in items if "prod" in " ".join(row_for(i).cells).lower()]
         assert seen == {"marked": listed, "prod": prod} and 0 < len(prod) < listed

@@ -121,9 +121,9 @@ def test_finished_mixed_batch_with_log(snap_compare: Snap, size: str) -> None:
 
     async def mark_and_go(pilot: Pilot[None]) -> None:
         table = app.main.table()
-        keys_shown = table.visible_keys()[:7]
+        keys_shown = table.model.visible_keys()[:7]
         for key in keys_shown:
-            table.move_cursor_to(key)
+            table.model.move_cursor_to(key)
             await pilot.press("space")
         # What changed on the server since the list was read:
         writable = [k for k in keys_shown if sim.get("password", k).can_write]
@@ -131,7 +131,7 @@ def test_finished_mixed_batch_with_log(snap_compare: Snap, size: str) -> None:
         sim.get("password", refused).can_write = False  # 1006
         sim.delete("password", gone)  # 1005
         sim.set_active("password", inactive, False)  # already inactive
-        table.move_cursor_to(keys_shown[0])
+        table.model.move_cursor_to(keys_shown[0])
         await pilot.press("d")
         # Applied, its answer a 500; the retry finds it already so: uncertain.
         sim.inject(*(["500-applied"] if broken else []))

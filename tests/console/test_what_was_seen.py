@@ -22,7 +22,7 @@ from tui.ops.target import Target
 from tui.simulator import DEMO_CLIENT_ID, Simulator, SimulatorConfig
 from tui.simulator.core import NOMINAL_BASE_URL
 
-from support.console import go_to, make_app, running, settle, spy_toasts, table, wait_until
+from support.console import go_to, make_app, model, running, settle, spy_toasts, wait_until
 from support.sims import posts, writable
 
 
@@ -59,7 +59,7 @@ async def test_an_answer_lost_then_already_is_uncertain_and_undo_leaves_it_out(
         sim.inject("lost")  # applied by the server, the answer never arrives
         await pilot.press("d", "y")
         await settle(app, pilot)
-        labels = [table(app).status_of(key) or "" for key in keys]
+        labels = [model(app).status_of(key) or "" for key in keys]
         assert sorted(labels) == ["already inactive (maybe ours)", "deactivated", "deactivated"]
         # The retry's "already" may be the lost attempt's doing, or someone else's.
         assert "1 already inactive (an attempt of this batch may have done it)" in toasts.texts()
@@ -83,7 +83,7 @@ async def test_an_undo_of_only_uncertain_items_sends_them_only_when_included(
         sim.inject("lost")
         await pilot.press("d", "y")
         await settle(app, pilot)
-        assert table(app).status_of(key) == "already inactive (maybe ours)"
+        assert model(app).status_of(key) == "already inactive (maybe ours)"
         await pilot.press("u")  # the dialog opens: it is where the operator decides
         assert isinstance(app.screen, ConfirmBatch)
         assert app.screen.plan.refs == [] and len(app.screen.plan.uncertain) == 1
@@ -182,9 +182,9 @@ async def test_a_full_disk_mid_batch_is_shown_once_and_the_app_ends_cleanly(
         assert len(journal_errors) == 1, "one toast, not one per item"
         unsent = [k for k in keys if sim.is_active("password", k)]
         # Never sent: not attempted (issue 18), never "failed".
-        assert unsent and all(table(app).status_of(k) == "not attempted" for k in unsent)
+        assert unsent and all(model(app).status_of(k) == "not attempted" for k in unsent)
         sent = {k for k in keys if not sim.is_active("password", k)}
-        assert {table(app).status_of(k) for k in sent} <= {"deactivated", "not attempted"}
+        assert {model(app).status_of(k) for k in sent} <= {"deactivated", "not attempted"}
     # The app ended with no exception: run_test would have raised it.
     intents = {r["identifier"] for r in read_records(path) if r["phase"] == "intent"}
     assert sent <= intents, "nothing was sent without its intent on disk"
@@ -202,7 +202,7 @@ async def test_escape_in_the_filter_clears_it_and_never_stops_the_batch() -> Non
         await wait_until(pilot, lambda: app.session.running is not None)
         run = app.session.running
         await pilot.press("slash", "x", "escape")
-        assert table(app).filter_query == ""
+        assert model(app).filter_query == ""
         assert run is not None and not run.stop_event.is_set()
         sim.faults.latency = 0.0
         await settle(app, pilot)
@@ -218,7 +218,7 @@ async def test_a_lone_surrogate_in_a_name_cannot_wedge_a_batch(tmp_path: Path) -
         await go_to(app, pilot, odd)
         await pilot.press("d", "y")
         await settle(app, pilot)
-        assert table(app).status_of(odd) == "deactivated"
+        assert model(app).status_of(odd) == "deactivated"
         await pilot.press("d")  # the session is not wedged: d answers again
         assert isinstance(app.screen, ConfirmBatch)
     [outcome] = [r for r in read_records(path) if r["phase"] == "outcome"]

@@ -41,10 +41,12 @@ async def test_two_thousand_deactivations_through_faults(tmp_path: Path) -> None
             await app.workers.wait_for_complete()
             await pilot.pause()
             table = app.main.table()
-            keys = [k for k in table.visible_keys() if sim.get("password", k).can_write][:2000]
+            keys = [k for k in table.model.visible_keys() if sim.get("password", k).can_write][
+                :2000
+            ]
             assert len(keys) == 2000
             for key in keys:
-                table.toggle_mark(key)
+                table.model.toggle_mark(key)
             sim.config.faults = FaultConfig(
                 error_rate=0.06, drop_rate=0.04, hang_rate=0.05, hang=0.2, seed=11
             )

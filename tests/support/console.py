@@ -14,8 +14,9 @@ from pydantic import SecretStr
 from textual.pilot import Pilot
 from textual.widgets import ProgressBar
 
-from tui.api import ClientSettings, MySafeClient, RetryPolicy
+from tui.api import ClientSettings, ItemSummary, MySafeClient, RetryPolicy
 from tui.console.app import MySafeApp
+from tui.console.models import TableModel
 from tui.console.terminal.link_mode import LinkMode
 from tui.console.widgets import ItemTable
 from tui.ops import BatchRun, Journal, ProfileView, Session, counter_ids
@@ -176,7 +177,12 @@ def table(app: MySafeApp) -> ItemTable:
     return app.main.table()
 
 
+def model(app: MySafeApp) -> TableModel[ItemSummary]:
+    """The state of the table on show: rows, filter, marks, statuses, cursor."""
+    return app.main.model()
+
+
 async def go_to(app: MySafeApp, pilot: Pilot[None], key: str) -> None:
     """The cursor on the row of ``key``, and the screen caught up."""
-    assert table(app).move_cursor_to(key)
+    assert model(app).move_cursor_to(key)
     await pilot.pause()

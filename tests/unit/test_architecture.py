@@ -48,3 +48,26 @@ def test_no_assertion_is_control_flow() -> None:
         if re.search(r"except\s*\(?[^)\n]*AssertionError|suppress\([^)\n]*AssertionError", line)
     ]
     assert caught == []
+
+
+#: What a widget may read off ``app``: Textual's own members, for Textual's own work
+#: (the console to measure text with, whether the terminal has focus, the palette's key).
+TEXTUAL_APP_MEMBERS = ("console", "app_focus", "COMMAND_PALETTE_BINDING")
+
+
+def test_widgets_hold_no_reference_to_a_screen_or_the_app() -> None:
+    # Widgets draw what they are given and post messages (issue 19): none names a
+    # screen or the App, reaches into its screen, or asks the App for more than
+    # Textual's own members.
+    named = re.compile(
+        r"\b(?:MainScreen|MySafeApp|ConsoleApp|MainView)\b|tui\.console\.(?:app|screens|factory)\b"
+    )
+    allowed = "|".join(TEXTUAL_APP_MEMBERS)
+    reaching = re.compile(rf"self\.screen\.|(?:self|screen)\.app\.(?!(?:{allowed})\b)")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in (ROOT / "tui" / "console" / "widgets").rglob("*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if named.search(line) or reaching.search(line)
+    ]
+    assert found == []

@@ -176,7 +176,7 @@ async def test_production_is_read_only_until_unlocked_on_purpose(
         assert not isinstance(app.screen, ConfirmBatch)
         with pytest.raises(ReadOnlyError):
             await app.client.deactivate(
-                app.main.items[app.main.kind][app.main.table().cursor_key or ""].ref
+                app.main.items[app.main.kind][app.main.model().cursor_key or ""].ref
             )
         await pilot.press("W")
         assert isinstance(app.screen, UnlockWriting)
@@ -187,10 +187,12 @@ async def test_production_is_read_only_until_unlocked_on_purpose(
         assert not app.read_only and not app.client.read_only
         context = str(app.main.query_one("#context-bar").render())
         assert "READ-ONLY" not in context and "WRITING UNLOCKED" in context
+        assert app.main.query_one("#context-bar").has_class("-unlocked")
         await pilot.press("W")  # locks again, on record
         await pilot.pause()
         assert app.read_only and app.client.read_only
         assert "READ-ONLY" in str(app.main.query_one("#context-bar").render())
+        assert not app.main.query_one("#context-bar").has_class("-unlocked")
     phases = [r["phase"] for r in read_records(tmp_path / "audit.jsonl")]
     assert phases == ["unlock", "lock"]
 
@@ -207,8 +209,8 @@ async def test_batch_limit_and_required_reason(sim: Simulator, tmp_path: Path) -
         assert not isinstance(app.screen, ConfirmBatch), "more than max_batch is refused"
         await pilot.press("asterisk")
         table = app.main.table()
-        key = next(k for k in table.visible_keys() if sim.get("password", k).can_write)
-        table.move_cursor_to(key)
+        key = next(k for k in table.model.visible_keys() if sim.get("password", k).can_write)
+        table.model.move_cursor_to(key)
         await pilot.press("d")
         dialog = app.screen
         assert isinstance(dialog, ConfirmBatch)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.console.widgets.table_columns import Row
-from tui.console.widgets.table_data import TableData
-from tui.console.widgets.table_query import Term, narrows, parse
+from tui.console.models import Row, TableModel
+from tui.console.models.query import Term, narrows, parse
 
 ROWS = [
     Row("1", ("1", "GitHub prod admin", "network")),
@@ -19,11 +18,9 @@ ROWS = [
 
 
 def shown(query: str, rows: list[Row] = ROWS) -> list[str]:
-    data = TableData()
-    data._init_data()
-    data._store_rows(rows)
-    data._filter = query
-    data._select(None)
+    data: TableModel[object] = TableModel()
+    data.set_rows(rows)
+    data.set_filter(query)
     return data.visible_keys()
 
 
@@ -65,19 +62,14 @@ def test_narrowing_is_claimed_only_when_it_holds() -> None:
 
 
 def test_sorting_by_a_column_keeps_ids_numeric_and_narrowing_in_order() -> None:
-    data = TableData()
-    data._init_data()
-    data._store_rows(ROWS)
-    data._sort = (0, True)
-    data._sort_rows()
-    data._select(None)
+    data: TableModel[object] = TableModel()
+    data.set_rows(ROWS)
+    data.set_sort(0, descending=True)
     assert data.visible_keys() == ["420", "42", "12", "2", "1"]
-    data._filter = "a"
-    data._select(None)
-    data._filter = "ad"
-    data._select(None)  # narrowed from the sorted result
+    data.set_filter("a")
+    data.set_filter("ad")  # narrowed from the sorted result
     assert data.visible_keys() == ["420", "1"]
-    assert data._visible_position("1") == 1
+    assert data.visible_position("1") == 1
 
 
 WORDS = st.text(alphabet="abc!|#:", min_size=0, max_size=4)
@@ -92,11 +84,8 @@ def test_a_narrowed_filter_shows_what_a_full_scan_shows(
     names: list[str], old: str, extra: str
 ) -> None:
     rows = [Row(str(n), (str(n), name)) for n, name in enumerate(names)]
-    data = TableData()
-    data._init_data()
-    data._store_rows(rows)
-    data._filter = old
-    data._select(None)
-    data._filter = old + extra
-    data._select(None)  # may reuse the previous result
+    data: TableModel[object] = TableModel()
+    data.set_rows(rows)
+    data.set_filter(old)
+    data.set_filter(old + extra)  # may reuse the previous result
     assert data.visible_keys() == shown(old + extra, rows)

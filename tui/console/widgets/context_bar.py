@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import httpx
+from textual.reactive import var
 from textual.widgets import Static
 
 from tui.ops import Session
@@ -40,20 +43,42 @@ def context_text(session: Session, slow_link: bool = False) -> str:
     return " │ ".join(parts)
 
 
+@dataclass(frozen=True, slots=True)
+class SessionLine:
+    """What the header shows of a session: its words, and how it is coloured."""
+
+    text: str
+    #: Certificates are not checked.
+    insecure: bool = False
+    #: Writing unlocked on a production profile.
+    unlocked: bool = False
+
+
+def session_line(session: Session, slow_link: bool = False) -> SessionLine:
+    profile = session.profile
+    return SessionLine(
+        context_text(session, slow_link),
+        insecure=profile.insecure,
+        unlocked=not session.read_only and profile.production,
+    )
+
+
 class ContextBar(Static):
-    """Always in view, in the profile's colour."""
+    """Always in view, in the profile's colour. Shows ``line``, which the main
+    screen binds to its own ``context`` (``data_bind``) and sets when the session's
+    mode changes (unlocked, locked)."""
 
-    def __init__(self, session: Session, *, slow_link: bool = False) -> None:
-        super().__init__(
-            context_text(session, slow_link),
-            id="context-bar",
-            markup=False,
-            classes=f"-color-{session.profile.color}",
-        )
-        self.session = session
-        self.slow_link = slow_link
+    line: var[SessionLine] = var(SessionLine(""))
 
-    def show_session(self) -> None:
-        self.update(context_text(self.session, self.slow_link))
-        self.set_class(self.session.profile.insecure, "-insecure")
-        self.set_class(not self.session.read_only and self.session.profile.production, "-unlocked")
+    def __init__(self, line: SessionLine, *, color: str) -> None:
+        super().__init__(line.text, id="context-bar", markup=False, classes=f"-color-{color}")
+        self.set_reactive(ContextBar.line, line)
+        self._classes_for(line)
+
+    def watch_line(self, line: SessionLine) -> None:
+        self.update(line.text)
+        self._classes_for(line)
+
+    def _classes_for(self, line: SessionLine) -> None:
+        self.set_class(line.insecure, "-insecure")
+        self.set_class(line.unlocked, "-unlocked")

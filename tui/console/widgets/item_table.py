@@ -1,9 +1,11 @@
 """A virtual table on Textual's line API, for safes of 100 000 items.
 
 Textual's DataTable builds every row up front (about 13 s for 100 000 rows here)
-and removes rows one by one. This table keeps the rows as plain tuples, renders
-only the lines on screen, filters by swapping a list of row indices, and on a
-cursor move repaints the two lines that changed, nothing else.
+and removes rows one by one. This table draws a ``TableModel``
+(``tui/console/models/``: rows as plain tuples, a filter that swaps a list of row
+numbers, marks, statuses, the cursor), renders only the lines on screen, and on a
+cursor move repaints the two lines that changed, nothing else. The model tells
+the table what changed (the table is its ``TableWatcher``), whoever changed it.
 
 Every cell is server text: it passes through ``safe_text`` and is drawn as
 Segments, so markup is never parsed and no control sequence reaches the terminal.
@@ -11,8 +13,10 @@ Segments, so markup is never parsed and no control sequence reaches the terminal
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
+from typing import Any
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -23,8 +27,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.console.widgets.table_columns import Column, Row, fit, fit_widths
-from tui.console.widgets.table_data import T, TableData
+from tui.console.models import Row, TableModel
+from tui.console.widgets.table_columns import Column, fit, fit_widths
 from tui.console.widgets.table_lines import NO_MARK, empty_text, header_text, hidden_labels
 from tui.console.widgets.table_scroll import view_top
 
@@ -36,8 +40,10 @@ GUTTER = 2
 WIDTH_SAMPLE = 1000
 
 
-class ItemTable(TableData, ScrollView, can_focus=True):
-    """Rows of items with a cursor, marks, a filter and a per-row status."""
+class ItemTable(ScrollView, can_focus=True):
+    """Draws a ``TableModel``: rows of items with a cursor, marks, a filter and a
+    per-row status. Keys and clicks move the model's cursor; the model says what
+    changed and the table repaints it."""
 
     COMPONENT_CLASSES = {
         "item-table--header",
@@ -104,15 +110,22 @@ class ItemTable(TableData, ScrollView, can_focus=True):
             return self.table
 
     def __init__(
-        self, columns: Sequence[Column], *, id: str | None = None, jump_scroll: bool = False
+        self,
+        model: TableModel[Any],
+        columns: Sequence[Column],
+        *,
+        id: str | None = None,
+        jump_scroll: bool = False,
     ) -> None:
         super().__init__(id=id)
         #: The view moves by half a page when the cursor leaves it (table_scroll).
         self.jump_scroll = jump_scroll
-        self._init_data()
+        self.model = model
         self.columns = list(columns)
         self._widths: list[int] = []
         self._shown: list[int] = []
+        #: Cells of the widest status label (0: no status column).
+        self._status_width = 0
         self._laid_out_for = -1
         self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
         self._last_posted: str | None = None
@@ -120,171 +133,94 @@ class ItemTable(TableData, ScrollView, can_focus=True):
         #: Not Textual's ``loading``: that takes the focus away, and keys typed
         #: while a list loads must still reach the table.
         self.waiting_for = ""
-
-    # -- data -----------------------------------------------------------------------
+        model.watch(self)
 
     def set_waiting(self, message: str) -> None:
         self.waiting_for = message
         self._cache.clear()
         self.refresh()
 
-    def set_rows(self, rows: Sequence[Row]) -> None:
-        """Replace every row (marks and statuses of rows that remain are kept)."""
-        cursor_key = self.cursor_key  # before the old index list stops matching
-        self._store_rows(rows)
-        self._rows_replaced(cursor_key)
+    # -- what the model tells (TableWatcher) ------------------------------------------
 
-    def set_source(
-        self, keys: Sequence[str], items: Sequence[T], make_row: Callable[[T], Row]
-    ) -> None:
-        """``set_rows`` of ``make_row`` of each item, ``keys`` the rows' keys in order:
-        the rows on screen are built first, the others after the first frame (or
-        as soon as something needs them all: a sort, a filter)."""
-        cursor_key = self.cursor_key
-        self._store_source(keys, items, make_row)
-        self._rows_replaced(cursor_key)
-
-    def _rows_replaced(self, cursor_key: str | None) -> None:
+    def rows_replaced(self) -> None:
         self.waiting_for = ""
         self._laid_out_for = -1
-        self._apply_filter(keep=cursor_key)
-        self._post_marks()
+        self.view_changed()
         # The rest of the rows and the filter's index wait for the first screen.
-        self.call_after_refresh(self.filter_index)
+        self.call_after_refresh(self.model.filter_index)
 
-    def update_row(self, key: str, cells: Sequence[str]) -> None:
-        if self._store_row(key, cells):
+    def view_changed(self) -> None:
+        self._cache.clear()
+        self.virtual_size = Size(0, self.model.visible_count + 1)  # width 0: no horizontal bar
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self._scroll_to_cursor()
+        self.refresh()
+        self._post_cursor()
+        self._post_marks()
+
+    def marks_changed(self, key: str | None) -> None:
+        if key is None:
+            self._cache.clear()
+            self.refresh()
+        else:
             self._refresh_key(key)
+        self._post_marks()
 
-    def set_status(self, key: str, label: str | None, *, ok: bool = True) -> None:
-        """A short word at the end of the row: what became of the item."""
-        if self._store_status(key, label, ok):
+    def row_changed(self, key: str) -> None:
+        self._refresh_key(key)
+
+    def status_changed(self, key: str) -> None:
+        status = self.model.status(key)
+        if status is None:
+            width = max(map(cell_len, self.model.status_labels()), default=0)
+        else:
+            # Growing only: a batch of 100 000 outcomes must not rescan them all.
+            width = max(self._status_width, cell_len(status[0]))
+        if width != self._status_width:
+            self._status_width = width
             self._laid_out_for = -1
             self._cache.clear()
             self.refresh()
         else:
             self._refresh_key(key)
 
-    # -- filter ---------------------------------------------------------------------
-
-    def set_filter(self, query: str) -> None:
-        """Show the rows ``query`` matches (the language: ``table_query``)."""
-        if query == self._filter:
-            return
-        self._filter = query
-        self._apply_filter(keep=self.cursor_key)
-        self._post_marks()
-
-    def _apply_filter(self, keep: str | None) -> None:
-        self._select(keep)
-        self._cache.clear()
-        self.virtual_size = Size(0, len(self._visible) + 1)  # width 0: never a horizontal bar
-        self.scroll_to(y=0, animate=False, immediate=True)
-        self._scroll_to_cursor()
-        self.refresh()
+    def cursor_moved(self, old: int) -> None:
+        if not self._scroll_to_cursor():
+            self._refresh_position(old)
+            self._refresh_position(self.model.cursor_index)
         self._post_cursor()
 
-    # -- sort -----------------------------------------------------------------------
+    def _post_marks(self) -> None:
+        model = self.model
+        self.post_message(self.MarksChanged(self, model.marked_count, model.hidden_marked_count))
 
-    @property
-    def sort_label(self) -> str:
-        """The sort as the header shows it ("" for the server's order)."""
-        if self.sort is None:
-            return ""
-        column, descending = self.sort
-        return f"{self.columns[column].label} {'▼' if descending else '▲'}"
+    def _post_cursor(self) -> None:
+        key = self.model.cursor_key
+        if key != self._last_posted:
+            self._last_posted = key
+            self.post_message(self.CursorMoved(self, key))
 
-    def set_sort(self, column: int | None, descending: bool = False) -> None:
-        self._sort = None if column is None else (column, descending)
-        self._sort_rows()
-        self._apply_filter(keep=self.cursor_key)
+    # -- sort: by the columns shown -------------------------------------------------
 
     def cycle_sort(self) -> None:
         """Sort by the next column shown; after the last, back to the server's order."""
         self._layout(self.scrollable_content_region.width)
         shown = self._shown or list(range(len(self.columns)))
-        current = self.sort[0] if self.sort is not None else None
+        sort = self.model.sort
+        current = sort[0] if sort is not None else None
         if current is None:
-            self.set_sort(shown[0])
+            self.model.set_sort(shown[0])
         elif current in shown and shown.index(current) + 1 < len(shown):
-            self.set_sort(shown[shown.index(current) + 1])
+            self.model.set_sort(shown[shown.index(current) + 1])
         else:
-            self.set_sort(None)
-
-    def reverse_sort(self) -> None:
-        """Flip the sort's direction (sorting by the first column if there is none)."""
-        column, descending = self.sort if self.sort is not None else (0, False)
-        self.set_sort(column, not descending)
+            self.model.set_sort(None)
 
     @property
     def hidden_columns(self) -> list[str]:
         """Labels of the columns too wide for the terminal (the detail pane has them)."""
         return hidden_labels(self.columns, self._shown)
 
-    # -- marks ----------------------------------------------------------------------
-
-    def toggle_mark(self, key: str) -> None:
-        if not self._flip_mark(key):
-            return
-        self._refresh_key(key)
-        self._post_marks()
-
-    def mark(self, keys: Iterable[str]) -> int:
-        """Mark rows, never unmarking one (one repaint); how many were newly marked."""
-        added = self._mark(keys)
-        if added:
-            self._repaint_marks()
-        return added
-
-    def unmark(self, keys: Iterable[str]) -> None:
-        """Unmark many rows at once (one repaint, one MarksChanged)."""
-        if self._unmark(keys):
-            self._repaint_marks()
-
-    def invert_marks_visible(self) -> None:
-        self._invert_visible_marks()
-        self._repaint_marks()
-
-    def toggle_mark_all_visible(self) -> None:
-        self._flip_visible_marks()
-        self._repaint_marks()
-
-    def clear_marks(self) -> None:
-        self._marks.clear()
-        self._repaint_marks()
-
-    def _repaint_marks(self) -> None:
-        self._cache.clear()
-        self.refresh()
-        self._post_marks()
-
-    def _post_marks(self) -> None:
-        self.post_message(self.MarksChanged(self, self.marked_count, self.hidden_marked_count))
-
-    # -- cursor ---------------------------------------------------------------------
-
-    def move_cursor_to(self, key: str) -> bool:
-        position = self._visible_position(key)
-        if position is None:
-            return False
-        self._move(position)
-        return True
-
-    def move_cursor_down(self) -> None:
-        self._move(self._cursor + 1)
-
-    def _move(self, position: int) -> None:
-        if not self._visible:
-            return
-        position = max(0, min(position, len(self._visible) - 1))
-        if position == self._cursor:
-            return
-        old = self._cursor
-        self._cursor = position
-        if not self._scroll_to_cursor():
-            self._refresh_position(old)
-            self._refresh_position(position)
-        self._post_cursor()
+    # -- keys and clicks: the model's cursor ------------------------------------------
 
     def _body_height(self) -> int:
         return max(self.scrollable_content_region.height - 1, 1)
@@ -292,53 +228,47 @@ class ItemTable(TableData, ScrollView, can_focus=True):
     def _scroll_to_cursor(self) -> bool:
         """Scroll so the cursor is shown; True when the view moved."""
         top = int(self.scroll_offset.y)
-        height, count = self._body_height(), len(self._visible)
-        new_top = view_top(self._cursor, top, height, count, jump=self.jump_scroll)
+        height, count = self._body_height(), self.model.visible_count
+        new_top = view_top(self.model.cursor_index, top, height, count, jump=self.jump_scroll)
         if new_top is None:
             return False
         self.scroll_to(y=new_top, animate=False, immediate=True)
         self.refresh()
         return True
 
-    def _post_cursor(self) -> None:
-        key = self.cursor_key
-        if key != self._last_posted:
-            self._last_posted = key
-            self.post_message(self.CursorMoved(self, key))
-
     def action_cursor_up(self) -> None:
-        self._move(self._cursor - 1)
+        self.model.move_cursor(self.model.cursor_index - 1)
 
     def action_cursor_down(self) -> None:
-        self._move(self._cursor + 1)
+        self.model.move_cursor(self.model.cursor_index + 1)
 
     def action_page_up(self) -> None:
-        self._move(self._cursor - self._body_height())
+        self.model.move_cursor(self.model.cursor_index - self._body_height())
 
     def action_page_down(self) -> None:
-        self._move(self._cursor + self._body_height())
+        self.model.move_cursor(self.model.cursor_index + self._body_height())
 
     def action_first(self) -> None:
-        self._move(0)
+        self.model.move_cursor(0)
 
     def action_last(self) -> None:
-        self._move(len(self._visible) - 1)
+        self.model.move_cursor(self.model.visible_count - 1)
 
     def action_activate(self) -> None:
-        key = self.cursor_key
+        key = self.model.cursor_key
         if key is not None:
             self.post_message(self.Activated(self, key))
 
     def on_click(self, event: events.Click) -> None:
         if event.y >= 1:
-            self._move(int(self.scroll_offset.y) + event.y - 1)
+            self.model.move_cursor(int(self.scroll_offset.y) + event.y - 1)
 
     def notify_style_update(self) -> None:  # focus or theme: cached rows are out of style
         super().notify_style_update()
         self._cache.clear()
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(0, len(self._visible) + 1)  # width 0: never a horizontal bar
+        self.virtual_size = Size(0, self.model.visible_count + 1)  # width 0: no horizontal bar
         self._scroll_to_cursor()
 
     def _refresh_position(self, position: int) -> None:
@@ -348,9 +278,9 @@ class ItemTable(TableData, ScrollView, can_focus=True):
 
     def _refresh_key(self, key: str) -> None:
         """Repaint one row: only its own cached lines are forgotten, not the screenful."""
-        position = self._visible_position(key)
+        position = self.model.visible_position(key)
         if position is not None:
-            index, width = self._visible[position], self._laid_out_for
+            index, width = self.model.visible[position], self._laid_out_for
             for cursor, marked in ((c, m) for c in (False, True) for m in (False, True)):
                 self._cache.discard((index, width, cursor, marked))
             self._refresh_position(position)
@@ -365,7 +295,7 @@ class ItemTable(TableData, ScrollView, can_focus=True):
         # One space before the Result column and one after it, off the scrollbar.
         status = self._status_width + 2 if self._status_width else 0
         self._shown, self._widths = fit_widths(
-            self.columns, self._first_rows(WIDTH_SAMPLE), width - GUTTER - status
+            self.columns, self.model.first_rows(WIDTH_SAMPLE), width - GUTTER - status
         )
 
     def _styles(self) -> dict[str, Style]:
@@ -380,17 +310,19 @@ class ItemTable(TableData, ScrollView, can_focus=True):
         base = self.rich_style
         if y == 0:
             return self._header(width, base)
+        model = self.model
+        visible = model.visible
         position = int(self.scroll_offset.y) + y - 1
-        if not self._visible:
+        if not visible:
             if y == 1:
                 return self._empty(width, base)
             return Strip.blank(width, base)
-        if position >= len(self._visible):
+        if position >= len(visible):
             return Strip.blank(width, base)
-        index = self._visible[position]
-        row = self._rows[index] or self._row_at(index)
-        cursor = position == self._cursor
-        marked = row.key in self._marks
+        index = visible[position]
+        row = model.row_at(index)
+        cursor = position == model.cursor_index
+        marked = model.is_marked(row.key)
         cache_key = (index, width, cursor, marked)
         cached = self._cache.get(cache_key)
         if cached is not None:
@@ -401,12 +333,14 @@ class ItemTable(TableData, ScrollView, can_focus=True):
 
     def _header(self, width: int, base: Style) -> Strip:
         style = base + self._styles()["header"]
-        text = header_text(self.columns, self._shown, self._widths, self.sort, self._status_width)
+        sort = self.model.sort
+        text = header_text(self.columns, self._shown, self._widths, sort, self._status_width)
         return Strip([Segment(text, style)]).adjust_cell_length(width, style)
 
     def _empty(self, width: int, base: Style) -> Strip:
         style = base + self._styles()["empty"]
-        text = empty_text(self.waiting_for, bool(self._rows), self._filter)
+        model = self.model
+        text = empty_text(self.waiting_for, bool(model.row_count), model.filter_query)
         return Strip([Segment(text, style)]).adjust_cell_length(width, style)
 
     def _row_strip(self, row: Row, width: int, base: Style, cursor: bool, marked: bool) -> Strip:
@@ -423,7 +357,7 @@ class ItemTable(TableData, ScrollView, can_focus=True):
         )
         segments = [Segment(text, style)]
         if self._status_width:
-            status = self._status.get(row.key)
+            status = self.model.status(row.key)
             if status is not None:
                 label, ok = status
                 status_style = style + styles["status-ok" if ok else "status-error"]

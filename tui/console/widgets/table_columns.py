@@ -1,5 +1,5 @@
 """The item table's columns: what a column is, how wide each one is drawn, and how
-a cell's text is cut to that width.
+a cell's text is cut to that width (rows are the model's: ``tui.console.models.rows``).
 
 Plain data and arithmetic on cell widths (no Textual), so the fitting rules can be
 read and tested apart from the widget.
@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from rich.cells import cell_len
+
+from tui.console.models.rows import Row
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,14 +27,6 @@ class Column:
     #: When even minimum widths do not fit, columns are hidden, lowest first
     #: (None: always shown).
     drop_order: int | None = None
-
-
-class Row(NamedTuple):
-    """One row: its key (the item's identifier) and its cells. A named tuple, as
-    100 000 of them are built at once."""
-
-    key: str
-    cells: tuple[str, ...]
 
 
 def fit(text: str, width: int) -> str:

@@ -17,6 +17,14 @@ def hidden_labels(columns: Sequence[Column], shown: Sequence[int]) -> list[str]:
     return [c.label for i, c in enumerate(columns) if shown and i not in shown]
 
 
+def sort_label(columns: Sequence[Column], sort: tuple[int, bool] | None) -> str:
+    """The sort as the status line says it ("" for the server's order)."""
+    if sort is None:
+        return ""
+    column, descending = sort
+    return f"{columns[column].label} {'▼' if descending else '▲'}"
+
+
 def header_text(
     columns: Sequence[Column],
     shown: Sequence[int],

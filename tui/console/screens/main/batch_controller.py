@@ -66,12 +66,8 @@ class BatchController:
     def selection(self) -> tuple[list[ItemRef], set[str]]:
         """The marked rows (or the cursor row), and which of them the filter hides."""
         screen = self.screen
-        table = screen.table()
         kind = screen.kind
-        keys = list(table.marked_keys)
-        hidden = table.hidden_marked_keys()
-        if not keys and table.cursor_key is not None:
-            keys, hidden = [table.cursor_key], set()
+        keys, hidden = screen.model(kind).selection()
         refs = []
         for key in keys:
             item = screen.items[kind].get(key)
@@ -226,12 +222,12 @@ class BatchController:
             self.app.say("No failed items to mark.")
             return
         kind = self.screen.kind
-        table = self.screen.table()
+        model = self.screen.model(kind)
         # Added to the marks, never in their place: an item of an earlier batch
         # that failed stays marked until a batch settles it.
         refs = [ref for ref in run.failed_refs() if ref.kind is kind]
-        added = table.mark(ref.identifier for ref in refs)
-        total = len(table.marked_keys)
+        added = model.mark(ref.identifier for ref in refs)
+        total = model.marked_count
         self.app.say(
             f"Marked {len(refs)} failed {kind.noun}s ({added} newly, {total} marked in all).",
             toast=False,
@@ -240,8 +236,8 @@ class BatchController:
     def export_selection(self) -> None:
         """The marks (or every row shown) as files a script reads with --ids-file."""
         screen = self.screen
-        table, kind = screen.table(), screen.kind
-        keys = table.marked_keys or table.visible_keys()
+        model, kind = screen.model(), screen.kind
+        keys = model.marked_keys or model.visible_keys()
         items = [screen.items[kind][key] for key in keys if key in screen.items[kind]]
         if not items:
             self.app.say("Nothing to export: the table is empty.", severity="warning")
@@ -252,7 +248,7 @@ class BatchController:
         except OSError as exc:
             self.app.report(exc, "Export")
             return
-        what = "marked" if table.marked_keys else "shown"
+        what = "marked" if model.marked_count else "shown"
         self.app.say(f"Exported {len(items)} {what} {kind.noun}s to {jsonl} and {csv_path}.")
 
     def look_for_interrupted(self) -> None:
@@ -398,7 +394,7 @@ class BatchController:
         # with them, and a mark left behind would slip into the next batch.
         done += run.plan.refused
         for kind in Kind:
-            self.screen.table(kind).unmark(r.identifier for r in done if r.kind is kind)
+            self.screen.model(kind).unmark(r.identifier for r in done if r.kind is kind)
         if run.plan.refused:
             self.screen.log_line(
                 f"Unmarked {len(run.plan.refused)} left out as not editable by you"

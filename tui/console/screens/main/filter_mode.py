@@ -1,4 +1,4 @@
-"""Filter mode of the main screen: the keys edit the table's query, in order.
+"""Filter mode of the main screen: the keys edit the table model's query, in order.
 
 Why not an ``Input``: see :mod:`tui.console.widgets.filter_line`. The screen hands every
 key that reaches it here while the mode is on; what is not an edit (arrows, tab,
@@ -31,29 +31,31 @@ class FilterMode:
     def stop(self, *, clear: bool = False) -> None:
         self.active = False
         if clear:
-            self.screen.table().set_filter("")
+            self.screen.model().set_filter("")
         self.show()
 
     def key(self, event: Key) -> None:
         """A key typed in filter mode: an edit, enter (keep) or esc (clear)."""
-        table = self.screen.table()
         if event.key in ("enter", "escape"):
             event.stop()
+            table = self.screen.table()
             self.stop(clear=event.key == "escape")
             self.screen.set_focus(table)
             return
-        query = edit(table.filter_query, event.key, event.character)
+        model = self.screen.model()
+        query = edit(model.filter_query, event.key, event.character)
         if query is not None:
             event.stop()
-            table.set_filter(query)
+            model.set_filter(query)
             self.show()
 
     def paste(self, text: str) -> None:
         """A paste while filtering: its first line joins the query."""
         line = text.splitlines()[0] if text else ""
-        self.screen.table().set_filter(self.screen.table().filter_query + line)
+        model = self.screen.model()
+        model.set_filter(model.filter_query + line)
         self.show()
 
     def show(self) -> None:
-        self.screen.query_one(FilterLine).show(self.screen.table().filter_query, self.active)
+        self.screen.query_one(FilterLine).show(self.screen.model().filter_query, self.active)
         self.screen.update_status()

@@ -48,7 +48,7 @@ class OutcomeFeed:
         screen = self.screen
         for outcome in unshown:
             ref = outcome.ref
-            screen.table(ref.kind).set_status(ref.identifier, outcome.row_label, ok=outcome.ok)
+            screen.model(ref.kind).set_status(ref.identifier, outcome.row_label, ok=outcome.ok)
             line = outcome.line()
             screen.log_line(line)
             if outcome.result in (Result.FAILED, Result.IN_DOUBT):

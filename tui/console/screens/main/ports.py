@@ -10,7 +10,7 @@ graph points one way: app over screens over these ports.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
@@ -21,6 +21,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from tui.api import ItemSummary, Kind, MySafeClient
+from tui.console.models import TableModel
 from tui.console.widgets import ItemTable
 from tui.ops import Session
 
@@ -65,7 +66,6 @@ class ConsoleApp(Protocol):
 class MainView(Protocol):
     """The main screen, as its helpers use it."""
 
-    items: dict[Kind, dict[str, ItemSummary]]
     loaded: dict[Kind, bool]
     not_loaded: dict[Kind, str | None]
     server_filters: dict[Kind, dict[str, str]]
@@ -78,6 +78,11 @@ class MainView(Protocol):
 
     @property
     def kind(self) -> Kind: ...
+
+    @property
+    def items(self) -> Mapping[Kind, Mapping[str, ItemSummary]]: ...
+
+    def model(self, kind: Kind | None = None) -> TableModel[ItemSummary]: ...
 
     def table(self, kind: Kind | None = None) -> ItemTable: ...
 

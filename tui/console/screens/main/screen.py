@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
@@ -10,12 +10,14 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Key, Paste
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from tui.api import Action, ItemSummary, Kind, MySafeError
 from tui.base.gc_pause import paused_gc
+from tui.console.models import TableModel
 from tui.console.screens.main.batch_controller import BatchController
 from tui.console.screens.main.batch_events import (
     BatchFinished,
@@ -45,6 +47,7 @@ from tui.console.widgets import (
     LogPanel,
     StatusLine,
 )
+from tui.console.widgets.context_bar import SessionLine, session_line
 from tui.ops.wording import rate_limit_words
 
 if TYPE_CHECKING:
@@ -59,9 +62,17 @@ class MainScreen(Screen[None]):
     #: esc is ours: it closes the full-screen detail view first (action_escape).
     ESCAPE_TO_MINIMIZE = False
 
+    #: What the status line says (bound to ``StatusLine.parts``). ``var``s: setting
+    #: them repaints nothing here, only the widget bound to them when they change.
+    status: var[tuple[str, ...]] = var(())
+    #: What the header says of the session (bound to ``ContextBar.line``).
+    context: var[SessionLine] = var(SessionLine(""))
+
     def __init__(self) -> None:
         super().__init__()
-        self.items: dict[Kind, dict[str, ItemSummary]] = {Kind.PASSWORD: {}, Kind.API_SECRET: {}}
+        #: Each kind's items, marks, filter, sort, statuses and cursor: the screen
+        #: owns them, plans batches from them, and each table draws its own.
+        self.models: dict[Kind, TableModel[ItemSummary]] = {kind: TableModel() for kind in Kind}
         self.server_filters: dict[Kind, dict[str, str]] = {Kind.PASSWORD: {}, Kind.API_SECRET: {}}
         self.loaded: dict[Kind, bool] = {Kind.PASSWORD: False, Kind.API_SECRET: False}
         #: Why a list is not loaded (its load failed or was cancelled); None: loading.
@@ -77,17 +88,23 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         self.batches = BatchController(self, self.mysafe)
         slow = self.mysafe.slow_link
-        yield ContextBar(self.mysafe.session, slow_link=slow)
+        session = self.mysafe.session
+        self.set_reactive(MainScreen.context, session_line(session, slow))
+        yield ContextBar(self.context, color=session.profile.color).data_bind(
+            line=MainScreen.context
+        )
         if self.mysafe.demo and self.mysafe.demo_hint:
             yield Static(self.mysafe.demo_hint, id="demo-hint", markup=False)
         yield FilterLine()
         with TabbedContent(id="tabs", initial=TAB_IDS[Kind.PASSWORD]):
             for kind, title in ((Kind.PASSWORD, "Passwords"), (Kind.API_SECRET, "API secrets")):
                 with TabPane(title, id=TAB_IDS[kind]), Horizontal(classes="kind-view"):
-                    yield ItemTable(COLUMNS[kind], id=f"table-{kind.value}", jump_scroll=slow)
+                    yield ItemTable(
+                        self.models[kind], COLUMNS[kind], id=f"table-{kind.value}", jump_scroll=slow
+                    )
                     settle = DetailPane.SLOW_LINK_SETTLE if slow else 0.0
                     yield DetailPane(id=f"detail-{kind.value}", follow_settle=settle)
-        yield BottomLine(StatusLine())
+        yield BottomLine(StatusLine().data_bind(parts=MainScreen.status))
         yield LogPanel(self.mysafe.clock, id="log")
         yield KeyFooter()
 
@@ -109,7 +126,7 @@ class MainScreen(Screen[None]):
 
     def session_changed(self) -> None:
         """The session's mode changed (unlocked, locked): header, keys, status."""
-        self.query_one(ContextBar).show_session()
+        self.context = session_line(self.mysafe.session, self.mysafe.slow_link)
         self.refresh_bindings()
         self.update_status()
 
@@ -122,6 +139,15 @@ class MainScreen(Screen[None]):
 
     def table(self, kind: Kind | None = None) -> ItemTable:
         return self.query_one(f"#table-{(kind or self.kind).value}", ItemTable)
+
+    def model(self, kind: Kind | None = None) -> TableModel[ItemSummary]:
+        """The state of the table of ``kind`` (the tab on show by default)."""
+        return self.models[kind or self.kind]
+
+    @property
+    def items(self) -> Mapping[Kind, Mapping[str, ItemSummary]]:
+        """Each kind's items by identifier, as last loaded (the models hold them)."""
+        return {kind: model.items for kind, model in self.models.items()}
 
     def detail(self, kind: Kind | None = None) -> DetailPane:
         return self.query_one(f"#detail-{(kind or self.kind).value}", DetailPane)
@@ -152,10 +178,9 @@ class MainScreen(Screen[None]):
             return
         with paused_gc():  # 100 000 rows at once: see ``tui.base.gc_pause``
             keys = [item.identifier for item in result.items]
-            self.items[kind] = dict(zip(keys, result.items, strict=True))
             self.loaded[kind] = True
-            dropped = set(table.marked_keys) - self.items[kind].keys()
-            table.set_source(keys, result.items, row_for)  # rows off screen: after a frame
+            # Rows off screen are built after a frame; marks of rows gone come back.
+            dropped = self.models[kind].set_source(keys, result.items, row_for)
         if dropped:  # marks are never lost silently
             self.mysafe.say(dropped_marks(kind, dropped), severity="warning")
         where = " matching " + ", ".join(f"{k}={v}" for k, v in filters.items()) if filters else ""
@@ -205,14 +230,14 @@ class MainScreen(Screen[None]):
     # -- detail pane ----------------------------------------------------------------
 
     def _show_cursor_item(self, kind: Kind) -> None:
-        key = self.table(kind).cursor_key
-        self.detail(kind).show_item(self.items[kind].get(key or ""), bool(self.items[kind]))
+        model = self.models[kind]
+        self.detail(kind).show_item(model.item(model.cursor_key), bool(model.items))
 
     @on(ItemTable.CursorMoved)
     def _cursor_moved(self, event: ItemTable.CursorMoved) -> None:
         kind = Kind.PASSWORD if event.control.id == "table-password" else Kind.API_SECRET
-        key = self.table(kind).cursor_key
-        self.detail(kind).follow(self.items[kind].get(key or ""), bool(self.items[kind]))
+        model = self.models[kind]
+        self.detail(kind).follow(model.item(model.cursor_key), bool(model.items))
 
     @on(ItemTable.MarksChanged)
     def _marks_changed(self) -> None:
@@ -228,8 +253,8 @@ class MainScreen(Screen[None]):
             self.maximize(pane, container=False)
 
     def action_fetch(self) -> None:
-        key = self.table().cursor_key
-        item = self.items[self.kind].get(key) if key is not None else None
+        model = self.model()
+        item = model.item(model.cursor_key)
         if item is None:
             self.mysafe.say("No item under the cursor to fetch.", severity="warning")
             return
@@ -252,7 +277,7 @@ class MainScreen(Screen[None]):
             pane.show_summary(item)
             self.mysafe.report(exc, f"Fetching {item.kind.noun} {item.identifier}")
             return
-        if self.table(item.kind).cursor_key == item.identifier:
+        if self.models[item.kind].cursor_key == item.identifier:
             pane.show_detail(detail)
             if self.kind is item.kind and self.has_class("-narrow"):
                 # Too little room beside the table: the fetched view fills the screen.
@@ -262,7 +287,7 @@ class MainScreen(Screen[None]):
     # -- status line ----------------------------------------------------------------
 
     def update_status(self) -> None:
-        self.query_one(StatusLine).show_parts(status_parts(self))
+        self.status = tuple(status_parts(self))
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
@@ -341,7 +366,7 @@ class MainScreen(Screen[None]):
             self.update_status()
             self.mysafe.say("Loading cancelled (r loads again).", severity="warning")
             return
-        if self.table().filter_query:
+        if self.model().filter_query:
             self.action_clear_filter()
 
     def action_refresh(self) -> None:
@@ -360,35 +385,33 @@ class MainScreen(Screen[None]):
         self.app.push_screen(ServerFilterDialog(kind, self.server_filters[kind]), apply)
 
     def action_mark(self) -> None:
-        table = self.table()
-        if table.cursor_key is not None:
-            table.toggle_mark(table.cursor_key)
-            table.move_cursor_down()
+        model = self.model()
+        if model.cursor_key is not None:
+            model.toggle_mark(model.cursor_key)
+            model.move_cursor_down()
 
     def action_mark_all(self) -> None:
-        self.table().toggle_mark_all_visible()
+        self.model().toggle_mark_all_visible()
 
     def action_invert_marks(self) -> None:
-        self.table().invert_marks_visible()
+        self.model().invert_marks_visible()
 
     def action_clear_marks(self) -> None:
-        count = sum(self.table(kind).marked_count for kind in Kind)
-        for kind in Kind:
-            self.table(kind).clear_marks()
+        count = sum(model.clear_marks() for model in self.models.values())
         self.mysafe.say(f"Cleared {count} marks on both tabs.", toast=False)
 
     def action_sort(self) -> None:
-        self.table().cycle_sort()
+        self.table().cycle_sort()  # by the next column shown: the table knows which
         self.update_status()
 
     def action_reverse_sort(self) -> None:
-        self.table().reverse_sort()
+        self.model().reverse_sort()
         self.update_status()
 
     def action_copy_id(self) -> None:
         # Only the identifier, never a secret: OSC 52 puts it on the terminal's
         # clipboard (where the terminal allows it; over SSH too).
-        key = self.table().cursor_key
+        key = self.model().cursor_key
         if key is None:
             self.mysafe.say("No row under the cursor to copy.", severity="warning")
             return

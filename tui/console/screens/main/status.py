@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tui.api import Kind
+from tui.console.screens.main.layout import COLUMNS
+from tui.console.widgets.table_lines import sort_label
 from tui.ops import Refusal, Why
 
 if TYPE_CHECKING:
@@ -20,26 +22,27 @@ WRITE_KEYS = "d, a, u, x, R"
 
 def status_parts(screen: MainView) -> list[str]:
     """Marks (this tab and the other), what is shown, filters, read-only."""
-    table = screen.table()
     kind = screen.kind
-    marks = f"{table.marked_count} marked"
-    if table.hidden_marked_count:
-        marks += f" ({table.hidden_marked_count} hidden by the filter)"
+    model = screen.model(kind)
+    marks = f"{model.marked_count} marked"
+    hidden = model.hidden_marked_count
+    if hidden:
+        marks += f" ({hidden} hidden by the filter)"
     other = Kind.API_SECRET if kind is Kind.PASSWORD else Kind.PASSWORD
-    other_marks = screen.table(other).marked_count
+    other_marks = screen.model(other).marked_count
     if other_marks:
         marks += f", {other_marks} on the {other.noun}s tab"
     parts = [marks]
     if screen.loaded[kind]:
-        parts.append(f"{table.visible_count} of {table.row_count} {kind.noun}s shown")
+        parts.append(f"{model.visible_count} of {model.row_count} {kind.noun}s shown")
     elif why := screen.not_loaded[kind]:
         parts.append(why)
     else:
         parts.append(f"loading {kind.noun}s…")
-    if table.filter_query:
-        parts.append(f"filter: {table.filter_query}")
-    if table.sort_label:
-        parts.append(f"sorted by {table.sort_label}")
+    if model.filter_query:
+        parts.append(f"filter: {model.filter_query}")
+    if model.sort is not None:
+        parts.append(f"sorted by {sort_label(COLUMNS[kind], model.sort)}")
     if screen.server_filters[kind]:
         parts.append(
             "server: " + ", ".join(f"{k}={v}" for k, v in screen.server_filters[kind].items())

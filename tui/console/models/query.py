@@ -1,4 +1,4 @@
-"""The table's filter language, apart from the widget so it can be read and tested.
+"""The table's filter language: plain data, read and tested apart from any widget.
 
 - words are ANDed, each a case-insensitive substring of the row's cells;
 - ``a|b`` matches either;
