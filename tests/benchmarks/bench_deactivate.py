@@ -211,7 +211,7 @@ async def app_batch(url: str, refs: Sequence[ItemRef]) -> tuple[float, float]:
         app.post_display_hook = frame_drawn  # type: ignore[method-assign]
         began = time.perf_counter()
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
+        await app.session.wait()
         before = time.perf_counter() - began
         await pilot.pause()
         batch = app.session.last_finished()

@@ -18,7 +18,7 @@ from tui.ops.export import FIELDS
 from tui.settings.paths import audit_path
 
 from support.cli import invoke, json_lines, only_line, server_env
-from support.console import make_app, wait_until
+from support.console import idle, make_app, wait_until
 from support.servers import ServedSimulator, served
 from support.sims import writable
 
@@ -104,7 +104,7 @@ async def test_the_console_lists_a_command_line_batch_and_undoes_it(
     assert not any(sim.is_active("password", ident) for ident in ids)
     app = make_app(sim, audit=console_journal(server), url=server.url, demo=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await idle(app)
         await pilot.pause()
         await pilot.press("A")
         await pilot.pause()
@@ -117,7 +117,7 @@ async def test_the_console_lists_a_command_line_batch_and_undoes_it(
         assert isinstance(dialog, ConfirmBatch) and dialog.plan.undoes == batch_id
         await pilot.press("y")
         await wait_until(pilot, lambda: all(sim.is_active("password", i) for i in ids))
-        await app.workers.wait_for_complete()
+        await idle(app)
     done = await asyncio.to_thread(invoke, ["audit", "--format", "json"])
     batches: list[dict[str, Any]] = json.loads(done.stdout)
     assert [b["undoes"] for b in batches] == [None, batch_id]
@@ -128,7 +128,7 @@ async def test_the_command_line_undoes_a_console_batch(server: ServedSimulator) 
     sim = server.simulator
     app = make_app(sim, audit=console_journal(server), url=server.url, demo=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await idle(app)
         await pilot.pause()
         table = app.main.table()
         keys = [k for k in table.model.visible_keys() if sim.get("password", k).can_write][:2]
@@ -136,7 +136,7 @@ async def test_the_command_line_undoes_a_console_batch(server: ServedSimulator) 
             table.model.move_cursor_to(key)
             await pilot.press("space")
         await pilot.press("d", "y")
-        await app.workers.wait_for_complete()
+        await idle(app)
         await pilot.pause()
     assert not any(sim.is_active("password", k) for k in keys)
     done = await asyncio.to_thread(

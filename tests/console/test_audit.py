@@ -16,7 +16,7 @@ from tui.ops import Journal, JournalContext, load_batches, read_records
 from tui.ops.export import csv_text, spreadsheet_cell
 from tui.simulator import DEMO_CLIENT_SECRET, Simulator
 
-from support.console import make_app
+from support.console import idle, make_app
 from support.sims import FIXED_TIME
 
 
@@ -32,7 +32,7 @@ async def test_every_request_is_recorded_before_and_after(sim: Simulator, tmp_pa
     path = tmp_path / "audit.jsonl"
     app = make_app(sim, audit=trail(path))
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await idle(app)
         await pilot.pause()
         table = app.main.table()
         keys = [k for k in table.model.visible_keys() if sim.get("password", k).can_write][:3]
@@ -43,7 +43,7 @@ async def test_every_request_is_recorded_before_and_after(sim: Simulator, tmp_pa
         await pilot.press("d")
         assert isinstance(app.screen, ConfirmBatch)
         await pilot.press("y")
-        await app.workers.wait_for_complete()
+        await idle(app)
         await pilot.pause()
     records = list(list_records(path))
     assert [r["phase"] for r in records].count("intent") == 3
@@ -99,12 +99,12 @@ async def test_if_the_trail_cannot_be_written_nothing_is_sent(
     blocked.write_text("a file where the folder should be")
     app = make_app(sim, audit=trail(blocked / "audit.jsonl"))
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await idle(app)
         await pilot.pause()
         key = next(k for k in app.main.model().visible_keys() if sim.get("password", k).can_write)
         app.main.model().move_cursor_to(key)
         await pilot.press("d", "y")
-        await app.workers.wait_for_complete()
+        await idle(app)
         await pilot.pause()
         # Found at start: the session is read-only, and the key says why (issue 18).
         assert app.session.read_only
@@ -135,7 +135,7 @@ async def test_dry_run_writes_the_exact_requests_and_sends_nothing(
     path = tmp_path / "audit.jsonl"
     app = make_app(sim, audit=trail(path))
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await idle(app)
         await pilot.pause()
         table = app.main.table()
         keys = [k for k in table.model.visible_keys() if sim.get("password", k).can_write][:3]
@@ -168,7 +168,7 @@ async def test_audit_view_lists_batches_exports_one_and_reverses_it(
     path = tmp_path / "audit.jsonl"
     app = make_app(sim, audit=trail(path))
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await idle(app)
         await pilot.pause()
         table = app.main.table()
         keys = [k for k in table.model.visible_keys() if sim.get("password", k).can_write][:3]
@@ -177,7 +177,7 @@ async def test_audit_view_lists_batches_exports_one_and_reverses_it(
                 table.model.move_cursor_to(key)
                 await pilot.press("space")
             await pilot.press("d", "y")
-            await app.workers.wait_for_complete()
+            await idle(app)
             await pilot.pause()
         await pilot.press("A")
         await pilot.pause()
@@ -195,7 +195,7 @@ async def test_audit_view_lists_batches_exports_one_and_reverses_it(
         assert isinstance(dialog, ConfirmBatch) and dialog.plan.undoes == "b0001"
         assert sorted(r.identifier for r in dialog.plan.refs) == sorted(keys[:2])
         await pilot.press("y")
-        await app.workers.wait_for_complete()
+        await idle(app)
         await pilot.pause()
     assert all(sim.is_active("password", k) for k in keys[:2])
     assert not sim.is_active("password", keys[2])

@@ -15,6 +15,7 @@ from tui.console.widgets.log_panel import LogPanel
 from tui.simulator import Simulator, SimulatorConfig
 
 from support.console import (
+    idle,
     make_app,
     record_progress,
     running,
@@ -28,7 +29,7 @@ async def test_a_batch_of_2000_repaints_its_progress_a_bounded_number_of_times()
     sim = Simulator(SimulatorConfig(seed=5, passwords=2600, api_secrets=1))
     app = make_app(sim, concurrency=16)
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await idle(app)
         await pilot.pause()
         shown = record_progress(app)
         await pilot.press("asterisk", "d")
@@ -38,7 +39,7 @@ async def test_a_batch_of_2000_repaints_its_progress_a_bounded_number_of_times()
         assert total >= 2000
         began = time.monotonic()
         await pilot.press(*str(total), "enter", "enter")
-        await app.workers.wait_for_complete()
+        await idle(app)
         elapsed = time.monotonic() - began
         await pilot.pause()
         run = app.session.last_finished()
@@ -98,7 +99,7 @@ async def test_a_running_batch_shows_in_the_status_lines_place_and_resizes_nothi
         assert table.size == table_size, "the tables keep their size"
         assert "esc stops" in str(app.main.query_one("#batch-label", Static).render())
         await pilot.press("escape")
-        await app.workers.wait_for_complete()
+        await idle(app)
         await wait_until(pilot, lambda: status.display and not bar.display)
         assert status.region.y == row and table.size == table_size
         assert "marked" in str(status.render())

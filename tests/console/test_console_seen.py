@@ -11,7 +11,7 @@ from tui.console.screens.first_run import FirstRunScreen
 from tui.console.widgets import DetailPane, ItemTable, LogPanel
 from tui.simulator import Simulator, SimulatorConfig
 
-from support.console import make_app, running, spy_toasts, wait_until
+from support.console import idle, make_app, running, spy_toasts, wait_until
 
 
 def burst(app: MySafeApp, *keys: str) -> None:
@@ -73,7 +73,7 @@ async def test_at_80x24_enter_opens_a_full_screen_detail_view_that_scrolls(
     app = make_app(sim)
     async with running(app, (80, 24)) as pilot:
         await pilot.press("v", "y")
-        await app.workers.wait_for_complete()
+        await idle(app)
         await pilot.pause()
         pane = app.main.detail()
         assert app.main.maximized is pane and app.focused is pane
@@ -127,7 +127,7 @@ async def test_every_toast_of_the_demo_says_demo(sim: Simulator) -> None:
     async with running(app) as pilot:
         await pilot.press("d")
         await pilot.press("y")
-        await app.workers.wait_for_complete()
+        await idle(app)
         await pilot.pause()
         titles = [n.title for n in app._notifications]
         assert titles and all(title.startswith("DEMO") for title in titles)
@@ -197,7 +197,7 @@ async def test_r_and_d_on_the_other_tab_during_a_batch_say_why() -> None:
         assert "Deactivate refused: a batch is running" in toasts.texts()
         assert len([1 for m, p, _ in sim.request_log if m == "GET"]) == loads
         await pilot.press("1", "escape")
-        await app.workers.wait_for_complete()
+        await idle(app)
 
 
 # -- marks ----------------------------------------------------------------------------
@@ -211,7 +211,7 @@ async def test_a_server_filter_that_drops_marks_says_so(sim: Simulator) -> None:
         assert app.main.model().marked_count == 3
         app.main.server_filters[app.main.kind] = {"name": "zzz-no-such-item"}
         app.main.load(app.main.kind)
-        await app.workers.wait_for_complete()
+        await idle(app)
         await pilot.pause()
         assert "3 marked passwords are not in the new list and were unmarked" in toasts.texts()
 
@@ -237,7 +237,7 @@ async def test_items_left_out_as_not_editable_are_unmarked_after_the_batch(
         refused = str(dialog.query_one("#confirm-refused", Static).render())
         assert refused.startswith(f"{len(dialog.plan.refused)} items are left out")
         await pilot.press(*str(len(dialog.plan.refs)), "enter", "enter")
-        await app.workers.wait_for_complete()
+        await idle(app)
         await pilot.pause()
         assert table.model.marked_count == 0
 
@@ -316,5 +316,5 @@ async def test_escape_cancels_a_slow_list_load() -> None:
         await wait_until(pilot, lambda: "Loading passwords" in table.waiting_for)
         await pilot.press("escape")
         await wait_until(pilot, lambda: "cancelled" in table.waiting_for)
-        await app.workers.wait_for_complete()
+        await idle(app)
         assert not app.main.loaded[app.main.kind]

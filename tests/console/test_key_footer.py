@@ -10,7 +10,7 @@ from textual.widget import Widget
 
 from tui.console.widgets import KeyFooter
 
-from support.console import running, slow_batch_app, start_slow_batch, wait_until
+from support.console import idle, running, slow_batch_app, start_slow_batch, wait_until
 
 
 class KeysApp(App[None]):
@@ -83,7 +83,7 @@ async def test_a_batch_greys_the_console_keys_without_composing_the_footer() -> 
         await wait_until(pilot, lambda: "deactivate" in greyed())
         assert list(footer.query("FooterKey")) == keys, "the same widgets"
         await pilot.press("escape")
-        await app.workers.wait_for_complete()
+        await idle(app)
         await wait_until(pilot, lambda: greyed() == before)
         assert list(footer.query("FooterKey")) == keys
 

@@ -31,7 +31,7 @@ from tui.settings.launch import LaunchOptions
 from tui.settings.paths import stylesheets
 from tui.simulator import Simulator, SimulatorConfig
 
-from support.console import make_app, record_progress, wait_until
+from support.console import idle, make_app, record_progress, wait_until
 
 SLOW = LinkMode(True, "asked for (--slow-link or the profile)")
 
@@ -181,7 +181,7 @@ def slow_app(sim: Simulator, **kwargs: Any) -> MySafeApp:
 async def test_the_header_says_so_and_nothing_animates(sim: Simulator) -> None:
     app = slow_app(sim)
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await idle(app)
         await pilot.pause()
         assert "SLOW LINK" in str(app.main.query_one(ContextBar).content)
         assert app.animation_level == "none"
@@ -206,7 +206,7 @@ async def blinking(sim: Simulator, link: LinkMode | None) -> list[bool]:
     app = make_app(sim, link=link)
     blinks = []
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await idle(app)
         app.push_screen(ConfirmBatch(BatchPlan(Action.DEACTIVATE, refs), arming_delay=0))
         await pilot.pause()
         for name in ("#confirm-reason", "#confirm-count"):
@@ -289,7 +289,7 @@ async def test_the_batch_progress_repaints_at_most_twice_a_second() -> None:
     sim.faults.latency = 0.01  # 400 items, 4 at a time: about a second of batch
     app = slow_app(sim)
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await idle(app)
         await pilot.pause()
         assert app.main.batches.feed.every == OutcomeFeed.SLOW_LINK_EVERY
         assert app.driver_class is LeanLinuxDriver  # (a test's driver is Textual's headless one)
@@ -300,7 +300,7 @@ async def test_the_batch_progress_repaints_at_most_twice_a_second() -> None:
         total = len(dialog.plan.refs)
         began = time.monotonic()
         await pilot.press(*str(total), "enter", "enter")
-        await app.workers.wait_for_complete()
+        await idle(app)
         elapsed = time.monotonic() - began
         run = app.session.last_finished()
         assert run is not None and run.done == total

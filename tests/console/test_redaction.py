@@ -10,7 +10,7 @@ from tui.console.widgets import LogPanel
 from tui.ops import Journal, JournalContext
 from tui.simulator import Simulator, SimulatorConfig
 
-from support.console import make_app
+from support.console import idle, make_app
 
 CLIENT_SECRET = "Sup3r-Secret-Client-Key-42"
 
@@ -38,13 +38,13 @@ async def test_flows_leave_no_secret_anywhere(tmp_path: Path) -> None:
     screens: list[str] = []
     try:
         async with app.run_test(size=(120, 40), notifications=True) as pilot:
-            await app.workers.wait_for_complete()
+            await idle(app)
             await pilot.pause()
             table = app.main.table()
             for key in table.model.visible_keys()[:3]:  # fetch full items: an audited view
                 table.model.move_cursor_to(key)
                 await pilot.press("v", "y")
-                await app.workers.wait_for_complete()
+                await idle(app)
                 await pilot.pause()
                 screens.append(app.export_screenshot())
             writable = [k for k in table.model.visible_keys() if sim.get("password", k).can_write]
@@ -54,10 +54,10 @@ async def test_flows_leave_no_secret_anywhere(tmp_path: Path) -> None:
                 table.model.move_cursor_to(key)
                 await pilot.press("space")
             await pilot.press("d", "y")
-            await app.workers.wait_for_complete()
+            await idle(app)
             await pilot.pause()
             await pilot.press("2", "v", "y")
-            await app.workers.wait_for_complete()
+            await idle(app)
             await pilot.pause()
             await pilot.press("l")
             screens.append(app.export_screenshot())

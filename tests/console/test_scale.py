@@ -21,7 +21,7 @@ from tui.console.widgets.log_panel import LogPanel
 from tui.settings.paths import dry_run_dir
 from tui.simulator import Simulator, SimulatorConfig
 
-from support.console import make_app, wait_until
+from support.console import idle, make_app, wait_until
 
 ITEMS = 100_000
 
@@ -30,7 +30,7 @@ async def test_a_100k_item_dry_run_opens_confirms_and_writes_every_request() -> 
     sim = Simulator(SimulatorConfig(passwords=ITEMS, api_secrets=1))
     app = make_app(sim)
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await idle(app)
         await pilot.pause()
         model = app.main.model(Kind.PASSWORD)
         listed = sum(1 for item in sim.items("password") if item.can_view)
@@ -53,7 +53,7 @@ async def test_a_100k_item_dry_run_opens_confirms_and_writes_every_request() -> 
 
         model.set_source = then_mark_all_and_filter  # type: ignore[method-assign,assignment]
         app.main.load(Kind.PASSWORD)
-        await app.workers.wait_for_complete()
+        await idle(app)
         await pilot.pause()
         model.set_source = set_source  # type: ignore[method-assign]
         items = app.main.items[Kind.PASSWORD].values()

@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 
 from tui.simulator import Simulator, SimulatorConfig
 
-from support.console import make_app
+from support.console import idle, make_app
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 Snap = Callable[..., bool]
@@ -23,7 +23,7 @@ def fresh_sim() -> Simulator:
 
 
 async def loaded(pilot: Pilot[None]) -> None:
-    await pilot.app.workers.wait_for_complete()
+    await idle(pilot.app)
     await pilot.pause()
 
 

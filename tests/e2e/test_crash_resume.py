@@ -16,7 +16,7 @@ from tui.console.widgets import LogPanel
 from tui.ops import Journal, JournalContext, interrupted_batches, load_batches, read_records
 from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig
 
-from support.console import make_app
+from support.console import idle, make_app
 from support.journals import assert_the_journal_tells_every_request
 from support.servers import ServedSimulator
 from support.terminals import PtyTerminal, clean_env
@@ -81,7 +81,7 @@ async def test_a_killed_batch_is_known_and_resumed_with_every_doubt_settled(
         audit = Journal(trail, JournalContext.current("default", "127.0.0.1"))
         app = make_app(sim, audit=audit, demo=False, url=served.url, batch_prefix="n")
         async with app.run_test(size=(120, 40)) as pilot:
-            await app.workers.wait_for_complete()
+            await idle(app)
             await pilot.pause()
             log = app.main.query_one("#log", LogPanel).all_lines()
             assert any("was interrupted" in line and "R resumes" in line for line in log)
@@ -94,7 +94,7 @@ async def test_a_killed_batch_is_known_and_resumed_with_every_doubt_settled(
                 await pilot.press(*str(len(dialog.plan.refs)), "enter", "enter")
             else:
                 await pilot.press("y")
-            await app.workers.wait_for_complete()
+            await idle(app)
             await pilot.pause()
     assert all(not sim.is_active("password", k) for k in planned)
     assert interrupted_batches(trail) == [], "resumed: no longer reported as interrupted"

@@ -19,7 +19,7 @@ from tui.console.dialogs import ConfirmBatch
 from tui.ops import Journal, JournalContext, read_records
 from tui.simulator import FaultConfig, Simulator, SimulatorConfig
 
-from support.console import make_app, wait_until
+from support.console import idle, make_app, wait_until
 from support.servers import ServedSimulator
 
 pytestmark = pytest.mark.e2e
@@ -38,7 +38,7 @@ async def test_two_thousand_deactivations_through_faults(tmp_path: Path) -> None
             retry=RetryPolicy(attempts=6, base_delay=0.05, max_delay=0.5),
         )
         async with app.run_test(size=(120, 40)) as pilot:
-            await app.workers.wait_for_complete()
+            await idle(app)
             await pilot.pause()
             table = app.main.table()
             keys = [k for k in table.model.visible_keys() if sim.get("password", k).can_write][
@@ -64,7 +64,7 @@ async def test_two_thousand_deactivations_through_faults(tmp_path: Path) -> None
             sim.expire_tokens()  # revoked mid-batch: the 401 path must recover
             await pilot.press("l")
             assert app.main.query_one("#log").display
-            await app.workers.wait_for_complete()
+            await idle(app)
             await pilot.pause()
             elapsed = time.monotonic() - began
             batch = app.session.last_finished()

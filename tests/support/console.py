@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from pydantic import SecretStr
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import ProgressBar
 
@@ -107,8 +108,16 @@ async def running(app: MySafeApp, size: tuple[int, int] = (120, 40)) -> AsyncIte
         yield pilot
 
 
-async def settle(app: MySafeApp, pilot: Pilot[None]) -> None:
+async def idle(app: App[Any]) -> None:
+    """Every worker of ``app`` done and, for the console, its session's batch ended
+    (the session owns the batch's task: no worker waits on it)."""
     await app.workers.wait_for_complete()
+    if isinstance(app, MySafeApp):
+        await app.session.wait()
+
+
+async def settle(app: MySafeApp, pilot: Pilot[None]) -> None:
+    await idle(app)
     await pilot.pause()
 
 

@@ -19,7 +19,7 @@ from tui.settings.config import ConfigError, load_config
 from tui.settings.launch import UsageError, resolve
 from tui.simulator import Simulator
 
-from support.console import make_app
+from support.console import idle, make_app
 from support.launch import launch_options
 
 GOOD = """
@@ -169,7 +169,7 @@ async def test_production_is_read_only_until_unlocked_on_purpose(
         sim, audit=trail, demo=False, profile=ProfileView(name="prod", production=True, color="red")
     )
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await idle(app)
         await pilot.pause()
         assert "PRODUCTION" in str(app.main.query_one("#context-bar").render())
         await pilot.press("d")
@@ -203,7 +203,7 @@ async def test_batch_limit_and_required_reason(sim: Simulator, tmp_path: Path) -
         sim, audit=trail, profile=ProfileView(name="prod", max_batch=3, require_reason=True)
     )
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await idle(app)
         await pilot.pause()
         await pilot.press("asterisk", "d")
         assert not isinstance(app.screen, ConfirmBatch), "more than max_batch is refused"
@@ -219,7 +219,7 @@ async def test_batch_limit_and_required_reason(sim: Simulator, tmp_path: Path) -
         assert app.screen is dialog, "no reason yet: not confirmed"
         assert "requires a reason" in str(dialog.query_one("#confirm-keys").render())
         await pilot.press(*"INC-4242 leaked key", "enter", "y")
-        await app.workers.wait_for_complete()
+        await idle(app)
         await pilot.pause()
     assert not sim.is_active("password", key)
     records = list(read_records(tmp_path / "audit.jsonl"))

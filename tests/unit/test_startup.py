@@ -15,7 +15,7 @@ from tui.console.widgets import KeyFooter
 from tui.ops import ProfileView
 from tui.simulator import Simulator
 
-from support.console import make_app, wait_until
+from support.console import idle, make_app, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -99,7 +99,7 @@ def footer_keys(app: MySafeApp) -> list[Widget]:
 async def test_footer_is_composed_again_only_when_its_keys_change(sim: Simulator) -> None:
     app = make_app(sim, demo=False, profile=ProfileView(name="prod", production=True))
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await idle(app)
         await pilot.pause()
         before = footer_keys(app)
         greyed = [k for k in before if k.has_class("-disabled")]

@@ -138,11 +138,10 @@ class BatchController:
 
     def start(self, plan: BatchPlan, reason: str) -> None:
         try:
+            # The session owns the batch's task; the screen hears it through messages.
             self.session.start(plan, reason, listener=self.listener)
         except Refused as exc:
             self.say_refusal(exc.refusal)
-            return
-        self.screen.wait_for_batch()
 
     def _dry_run(self, plan: BatchPlan, reason: str) -> None:
         result = write_dry_run(

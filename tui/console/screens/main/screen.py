@@ -191,11 +191,6 @@ class MainScreen(Screen[None]):
         self._show_cursor_item(kind)
         self.update_status()
 
-    @work(group="batch", exit_on_error=False)
-    async def wait_for_batch(self) -> None:
-        """A worker that ends with the session's batch (tests and the app wait on it)."""
-        await self.mysafe.session.wait()
-
     # -- the session's batches, as messages (main/batch_events.py) ---------------------------
 
     @on(BatchStarted)
