@@ -190,7 +190,9 @@ def test_a_dry_run_prints_curl_lines_and_sends_nothing(server: ServedSimulator) 
     ids = writable(server.simulator, 2)
     done = deactivate(server, "--ids", ",".join(ids), "--dry-run", "--format", "table")
     assert done.exit_code == 0
-    lines = done.stdout.splitlines()
+    token, *lines = done.stdout.splitlines()
+    assert token.startswith("TOKEN=$(curl -sS -X POST ")
+    assert '"client_secret=$MYSAFE_CLIENT_SECRET"' in token
     assert lines == [
         f"curl -sS -X POST {server.url}/api/mysafe/password/inactive/{ident} "
         '-H "Authorization: Bearer $TOKEN"'

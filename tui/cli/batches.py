@@ -202,18 +202,22 @@ def _dry_run(session: Session, request: BatchRequest) -> int:
         session.new_batch_id(),
         dry_run_dir(),
         session.journal,
+        settings=session.client.settings,
     )
     head = {"batch_id": result.batch_id, "action": request.action.value}
     entries = [
         {"kind": r.kind.value, "identifier": r.identifier, "name": r.name, "request": line}
         for r, line in zip(plan.refs, result.requests, strict=True)
     ]
+    token = {"token_request": result.token_request}
     if request.output_format == cli_options.JSON:
-        sys.stdout.write(dumps({**head, "dry_run": True, "requests": entries}) + "\n")
+        sys.stdout.write(dumps({**head, "dry_run": True, **token, "requests": entries}) + "\n")
     elif request.output_format == cli_options.JSONL:
+        # The token's line first, as a request too: `jq -r .request | sh` runs them all.
+        sys.stdout.write(dumps({**head, "request": result.token_request}) + "\n")
         sys.stdout.writelines(dumps({**head, **entry}) + "\n" for entry in entries)
     else:
-        sys.stdout.writelines(line + "\n" for line in result.requests)
+        sys.stdout.writelines(line + "\n" for line in result.lines)
     sys.stdout.flush()
     if result.error:
         warn(result.error)
