@@ -44,7 +44,7 @@ def ended_outcome(tab: BrowserTab, trail: Path) -> dict[str, object]:
     [batch] = load_batches(trail)
     assert batch.state == "done" and batch.profile == "demo"
     [outcome] = [r for r in read_records(trail) if r["phase"] == "outcome"]
-    assert outcome["outcome"] == "deactivated" and outcome["http_status"] == 200
+    assert outcome["outcome"] == "changed" and outcome["http_status"] == 200
     return outcome
 
 

@@ -36,11 +36,10 @@ from tui.cli.output import batch_object, dumps, outcome_object, write_table
 from tui.cli.running import Interruption
 from tui.ops import BatchPlan, BatchRun, ItemOutcome, Refusal, Refused, Result, Session, Why
 from tui.ops.dry_run import write_dry_run
+from tui.ops.guards import NOT_EDITABLE_ITEM
 from tui.ops.outcomes import summary
 from tui.settings.launch import LaunchOptions
 from tui.settings.paths import dry_run_dir
-
-KEPT_BACK = "kept back: the list says this access key may not edit it (can_write is false)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,7 +280,9 @@ async def send(session: Session, guard: Interruption, request: BatchRequest) -> 
             session.unlock(request.unlock)  # journalled before anything is sent
         except Refused as exc:
             raise refusal_error(exc.refusal) from None
-    kept_back = [ItemOutcome(ref, request.action, Result.REFUSED, KEPT_BACK) for ref in kept]
+    kept_back = [
+        ItemOutcome(ref, request.action, Result.REFUSED, NOT_EDITABLE_ITEM) for ref in kept
+    ]
     printer.kept_back(kept_back)
     outcomes: dict[tuple[str, str], ItemOutcome] = {o.key: o for o in kept_back}
     if plan is not None:
