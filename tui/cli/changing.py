@@ -103,7 +103,7 @@ def change_command(action: Action) -> click.Command:
         help=(
             f"{verb.capitalize()} the items with the given ids, on the console's session, "
             "guards and audit journal. Ids come from --ids 3,4,5 or --ids-file FILE (- for "
-            "stdin): one id a line, or the JSON or JSON Lines that `list` prints. Off a "
+            "stdin): one id a line, or the JSON, JSON Lines or CSV that `list` prints. Off a "
             "terminal it needs --yes. Every item ends with an outcome: changed, already, "
             "uncertain (already so after a lost answer: maybe this batch, maybe someone "
             "else), failed, in_doubt, not_attempted or refused."
@@ -111,7 +111,9 @@ def change_command(action: Action) -> click.Command:
     )
     @click.argument("kind_word", metavar="passwords|secrets", type=click.Choice(list(KIND_WORDS)))
     @click.option("--ids", help="comma-separated ids, e.g. 3,4,5")
-    @click.option("--ids-file", metavar="FILE", help="ids, JSON or JSON Lines from FILE (- stdin)")
+    @click.option(
+        "--ids-file", metavar="FILE", help="ids, JSON, JSON Lines or CSV from FILE (- stdin)"
+    )
     @batch_options
     def command(
         kind_word: str,

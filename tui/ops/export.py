@@ -132,14 +132,17 @@ ITEM_FIELDS = (
 
 
 def item_object(item: ItemSummary, fields: Sequence[str] = ITEM_FIELDS) -> dict[str, Any]:
+    """The item as data: its text exactly as the server sent it (JSON escapes it;
+    CSV cells go through :func:`csv_cell`, which makes them safe)."""
+    text = item.exact_text if item.exact is not None else None
     full: dict[str, Any] = {
         "kind": item.kind.value,
         "identifier": item.identifier,
-        "name": item.name,
-        "username": item.username,
-        "url": item.url,
-        "tags": item.tag_list,
-        "identifier_code": item.identifier_code,
+        "name": text("name") if text else item.name,
+        "username": text("username") if text else item.username,
+        "url": text("url") if text else item.url,
+        "tags": tag_list(text("tags")) if text else item.tag_list,
+        "identifier_code": text("identifier_code") if text else item.identifier_code,
         "can_view": item.can_view,
         "can_write": item.can_write,
         "need_justify": item.need_justify,
@@ -148,6 +151,10 @@ def item_object(item: ItemSummary, fields: Sequence[str] = ITEM_FIELDS) -> dict[
     if fields is ITEM_FIELDS:  # the usual case: no second dictionary per item
         return full
     return {name: full[name] for name in fields}
+
+
+def tag_list(tags: str) -> list[str]:
+    return [tag.strip() for tag in tags.split(",") if tag.strip()]
 
 
 def csv_cell(value: Any) -> str:
