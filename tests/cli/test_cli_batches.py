@@ -113,20 +113,27 @@ def test_off_a_terminal_without_yes_nothing_is_sent(server: ServedSimulator) -> 
 def test_on_a_terminal_it_asks_and_a_no_sends_nothing(
     server: ServedSimulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The terminal itself (/dev/tty) is a pty test's (test_cli_conventions.py).
+    asked: list[str] = []
+    answers = iter([False, True])
+
+    def ask(question: str) -> bool:
+        asked.append(question)
+        return next(answers)
+
     monkeypatch.setattr(tui.cli.options, "interactive", lambda: True)
+    monkeypatch.setattr(tui.cli.options, "ask", ask)
     ids = writable(server.simulator, 2)
     done = invoke(
         ["deactivate", "passwords", "--ids", ",".join(ids), "--format", "table"],
         server_env(server.url),
-        stdin="n\n",
     )
     assert done.exit_code == 2
-    assert "Deactivate 2 passwords on default" in done.stderr
+    assert "Deactivate 2 passwords on default" in asked[0]
     assert writes(server.simulator) == []
     done = invoke(
         ["deactivate", "passwords", "--ids", ",".join(ids), "--format", "table"],
         server_env(server.url),
-        stdin="y\n",
     )
     assert done.exit_code == 0
     assert "deactivate: 2 deactivated" in done.stdout

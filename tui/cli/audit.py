@@ -16,8 +16,17 @@ from typing import Any
 import click
 
 from tui.api import Action, Result
-from tui.cli.errors import PROG, CliError, ExitCode, exit_codes_help, report, warn
-from tui.cli.options import CSV, JSON, JSONL, TABLE, chosen_format, format_option, wants_json
+from tui.cli.errors import PROG, CliError, ExitCode, exit_codes_help, quiet, report, warn
+from tui.cli.options import (
+    CSV,
+    JSON,
+    JSONL,
+    TABLE,
+    chosen_format,
+    format_option,
+    quiet_option,
+    wants_json,
+)
 from tui.cli.output import write_json_array, write_json_lines, write_table
 from tui.ops import BatchRecord, read_records
 from tui.ops.export import csv_text, rows_by_batch
@@ -137,7 +146,7 @@ def write_people(entries: list[dict[str, Any]], with_items: bool) -> None:
         rows.append((when, entry["batch_id"], who, server, what, end, entry["reason"]))
     columns = ("time (utc)", "batch", "who", "server", "what", "end", "reason")
     write_table(sys.stdout, columns, rows, flex=5)
-    for entry in entries:
+    for entry in entries if not quiet() else ():
         if entry["resume"]:
             sys.stdout.write(
                 f"batch {entry['batch_id']} was left {entry['state'] or 'open'} with items "
@@ -188,6 +197,7 @@ def write_people(entries: list[dict[str, Any]], with_items: bool) -> None:
 @click.option("--profile", help="only batches made on this profile")
 @click.option("--demo", is_flag=True, help="the demo's journal (batches made on the simulator)")
 @format_option(TABLE, JSON, JSONL, CSV)
+@quiet_option
 def audit(
     batch_id: str | None,
     since: str | None,

@@ -18,8 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import click
-
 from tui.api import (
     Action,
     AuthenticationError,
@@ -31,7 +29,7 @@ from tui.api import (
     RequestTimeoutError,
 )
 from tui.cli import options as cli_options
-from tui.cli.errors import CliError, ExitCode, refusal_error, refused, warn
+from tui.cli.errors import CliError, ExitCode, quiet, refusal_error, refused, warn
 from tui.cli.output import batch_object, dumps, outcome_object, write_table
 from tui.cli.running import Interruption
 from tui.ops import BatchPlan, BatchRun, ItemOutcome, Refusal, Refused, Result, Session, Why
@@ -73,9 +71,11 @@ def confirmation_refusal(options: LaunchOptions, request: BatchRequest) -> CliEr
             "--yes; nothing was sent"
         )
     if not cli_options.interactive():
+        if cli_options.no_input():
+            return CliError(f"--no-input: pass --yes to {verb} without a prompt; nothing was sent")
         return CliError(
-            f"not a terminal, so there is no one to confirm: pass --yes to {verb} without "
-            "a prompt; nothing was sent"
+            f"stdin is not a terminal, so there is no one to confirm: pass --yes to {verb} "
+            "without a prompt; nothing was sent"
         )
     return None
 
@@ -170,8 +170,9 @@ class Printer:
             rows = [(o.ref.identifier, o.ref.name, o.result.value, _detail(o)) for o in outcomes]
             if rows:
                 write_table(sys.stdout, ("id", "name", "outcome", "message"), rows, flex=3)
-            where = f"batch {self.batch_id}: " if self.batch_id else ""
-            sys.stdout.write(f"{where}{action.value}: {summary(action, outcomes)}\n")
+            if not quiet():  # -q: the rows are the data, the summary is for people
+                where = f"batch {self.batch_id}: " if self.batch_id else ""
+                sys.stdout.write(f"{where}{action.value}: {summary(action, outcomes)}\n")
         sys.stdout.flush()
 
 
@@ -238,8 +239,8 @@ def _confirm(session: Session, plan: BatchPlan, guard: Interruption) -> None:
         question = f"{plan.purpose}: {question}"
     try:
         with guard.prompting():
-            agreed = click.confirm(question, default=False, err=True)
-    except click.Abort:
+            agreed = cli_options.ask(question)  # on the terminal, stdout may be a pipe
+    except (KeyboardInterrupt, EOFError, OSError):
         raise CliError(
             "interrupted at the prompt; nothing was sent",
             exit_code=ExitCode.INTERRUPTED,

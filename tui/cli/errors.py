@@ -14,6 +14,8 @@ import sys
 from enum import IntEnum
 from typing import TextIO
 
+import click
+
 from tui.api import (
     AuthenticationError,
     BadRouteError,
@@ -191,7 +193,20 @@ def output_closed() -> None:
         pass  # a stdout without a descriptor (a test's): nothing left to fail
 
 
-def warn(message: str) -> None:
-    """A note on stderr that does not end the command."""
+#: Set in the root context's meta by ``-q``/``--quiet``.
+QUIET = "mysafe-tui.quiet"
+
+
+def quiet() -> bool:
+    """Whether ``-q`` asked for data only (no notes, no summary lines)."""
+    context = click.get_current_context(silent=True)
+    return context is not None and bool(context.find_root().meta.get(QUIET))
+
+
+def warn(message: str, *, always: bool = False) -> None:
+    """A note on stderr that does not end the command; ``-q`` silences it unless
+    ``always`` (a warning about safety: certificate checks off)."""
+    if quiet() and not always:
+        return
     sys.stderr.write(f"{PROG}: warning: {one_line(message)}\n")
     sys.stderr.flush()
