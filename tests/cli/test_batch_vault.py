@@ -363,6 +363,14 @@ def test_a_batch_stopped_by_sigint_resumes_only_on_its_own_server(tmp_path: Path
         assert child.returncode == 130
         sent_before = len(writes(first.simulator))
 
+        # audit says it was interrupted, and how to finish it.
+        [told] = json.loads(run_tui(["audit", "--format", "json"], env).stdout)
+        assert (told["state"], told["resumable"]) == ("interrupted", True)
+        assert told["resume"] == f"mysafe-tui resume {batch_id}"
+        assert (
+            f"mysafe-tui resume {batch_id}" in run_tui(["audit", "--format", "table"], env).stdout
+        )
+
         elsewhere = run_tui(
             ["resume", batch_id, "--yes", "--format", "table"], {**env, "MYSAFE_URL": second.url}
         )

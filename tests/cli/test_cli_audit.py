@@ -56,13 +56,15 @@ def test_audit_lists_batches_with_their_items_in_every_format(server: ServedSimu
     assert "http://" + one["host"] == server.url and one["total"] == 2 and one["undone_by"] == []
     assert list(one["items"][0]) == FIELDS
     assert [item["identifier"] for item in one["items"]] == ids[:2]
-    assert {item["result"] for item in one["items"]} == {"changed"}
+    assert {item["outcome"] for item in one["items"]} == {"changed"}
+    assert (one["summary"], one["message"]) == ({"changed": 2}, "2 deactivated")
+    assert (one["resumable"], one["resume"]) == (False, None)
 
     lines = json_lines(invoke(["audit", "--format", "jsonl"]).stdout)
     assert lines == batches
     rows = list(csv.DictReader(io.StringIO(invoke(["audit", "--format", "csv"]).stdout)))
     assert [row["identifier"] for row in rows] == ids
-    assert rows[0]["batch_id"] == first and rows[0]["outcome"] == "deactivated"
+    assert rows[0]["batch_id"] == first and rows[0]["outcome"] == "changed"
 
     only = json.loads(invoke(["audit", "--batch", second, "--format", "json"]).stdout)
     assert [b["batch_id"] for b in only] == [second]

@@ -114,20 +114,27 @@ def test_off_a_terminal_without_yes_nothing_is_sent(server: ServedSimulator) -> 
 def test_on_a_terminal_it_asks_and_a_no_sends_nothing(
     server: ServedSimulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The terminal itself (/dev/tty) is a pty test's (test_cli_conventions.py).
+    asked: list[str] = []
+    answers = iter([False, True])
+
+    def ask(question: str) -> bool:
+        asked.append(question)
+        return next(answers)
+
     monkeypatch.setattr(tui.cli.options, "interactive", lambda: True)
+    monkeypatch.setattr(tui.cli.options, "ask", ask)
     ids = writable(server.simulator, 2)
     done = invoke(
         ["deactivate", "passwords", "--ids", ",".join(ids), "--format", "table"],
         server_env(server.url),
-        stdin="n\n",
     )
     assert done.exit_code == 2
-    assert "Deactivate 2 passwords on default" in done.stderr
+    assert "Deactivate 2 passwords on default" in asked[0]
     assert writes(server.simulator) == []
     done = invoke(
         ["deactivate", "passwords", "--ids", ",".join(ids), "--format", "table"],
         server_env(server.url),
-        stdin="y\n",
     )
     assert done.exit_code == 0
     assert "deactivate: 2 deactivated" in done.stdout
@@ -191,7 +198,9 @@ def test_a_dry_run_prints_curl_lines_and_sends_nothing(server: ServedSimulator) 
     ids = writable(server.simulator, 2)
     done = deactivate(server, "--ids", ",".join(ids), "--dry-run", "--format", "table")
     assert done.exit_code == 0
-    lines = done.stdout.splitlines()
+    token, *lines = done.stdout.splitlines()
+    assert token.startswith("TOKEN=$(curl -sS -X POST ")
+    assert '"client_secret=$MYSAFE_CLIENT_SECRET"' in token
     assert lines == [
         f"curl -sS -X POST {server.url}/api/mysafe/password/inactive/{ident} "
         '-H "Authorization: Bearer $TOKEN"'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import signal
 import subprocess
 import sys
@@ -168,3 +169,26 @@ def test_the_installed_script_runs_the_same_command_line(tmp_path: Path) -> None
     )
     assert done.returncode == 0, done.stderr
     assert all(set(json.loads(line)) == {"identifier"} for line in done.stdout.splitlines())
+
+
+@pytest.mark.parametrize("output_format", ["jsonl", "json", "csv", "table"])
+def test_a_reader_that_stops_early_ends_the_command_quietly(
+    tmp_path: Path, output_format: str
+) -> None:
+    # `| head -1` closes the pipe long before 5000 items are written: exit 0 and
+    # nothing on stderr, so a script under `set -o pipefail` goes on.
+    tui = shlex.join([sys.executable, "-m", "tui"])
+    line = (
+        f"set -o pipefail; {tui} list passwords --demo --demo-items 5000 "
+        f"--format {output_format} | head -1"
+    )
+    done = subprocess.run(
+        ["bash", "-c", line],
+        capture_output=True,
+        text=True,
+        env=process_env(tmp_path),
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert len(done.stdout.splitlines()) == 1

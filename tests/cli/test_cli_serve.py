@@ -13,7 +13,8 @@ import pytest
 
 import tui.web.server
 from tui.__main__ import main
-from tui.web.server import TEXTUAL_VARIABLES, tab_command
+from tui.settings.environment import IN_BROWSER
+from tui.web.server import TEMPLATES, TEXTUAL_VARIABLES, tab_command
 
 
 @pytest.fixture
@@ -104,7 +105,20 @@ def test_each_tab_runs_the_demo_in_a_scrubbed_environment_and_a_folder_of_its_ow
     [tab] = tmp_path.glob("tab-*")
     assert set(given) == {
         "PATH", "HOME", "LANG", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME",
-        "XDG_DATA_HOME", *TEXTUAL_VARIABLES,
+        "XDG_DATA_HOME", IN_BROWSER, *TEXTUAL_VARIABLES,
     }  # fmt: skip
+    assert given[IN_BROWSER] == "1", "q and ctrl+q ask before ending the tab's session"
     assert given["HOME"] == str(tab) and given["XDG_STATE_HOME"] == str(tab / "state")
     assert all(given[name] == f"value-of-{name}" for name in TEXTUAL_VARIABLES)
+
+
+def test_the_page_leaves_what_its_font_lacks_to_the_viewer_s_fonts() -> None:
+    # The served Roboto Mono claims only the ranges it has; CJK goes to the viewer's
+    # own monospaced CJK fonts (local()), then the rest of the terminal's list.
+    page = (TEMPLATES / "app_index.html").read_text()
+    faces = page.split("@font-face")[1:]
+    served = [face for face in faces if "RobotoMono" in face]
+    assert len(served) == 2 and all("unicode-range" in face for face in served)
+    [viewer] = [face for face in faces if "local(" in face]
+    assert "U+3000-9FFF" in viewer and "U+AC00-D7FF" in viewer
+    assert "fonts.googleapis" not in page

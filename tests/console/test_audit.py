@@ -52,7 +52,8 @@ async def test_every_request_is_recorded_before_and_after(sim: Simulator, tmp_pa
         mine = [r for r in records if r.get("identifier") == key]
         assert [r["phase"] for r in mine] == ["intent", "outcome"], "intent first, then outcome"
     refused = next(r for r in records if r.get("identifier") == keys[2] and r["phase"] == "outcome")
-    assert refused["outcome"] == "no access" and refused["code"] == 1006
+    assert (refused["outcome"], refused["label"]) == ("failed", "no access")
+    assert refused["code"] == 1006
     assert refused["http_status"] == 400 and refused["request_id"]
     done = next(r for r in records if r.get("identifier") == keys[0] and r["phase"] == "outcome")
     assert done["message"] == "Password successfully deactivated"
@@ -201,7 +202,7 @@ async def test_audit_view_lists_batches_exports_one_and_reverses_it(
     assert not sim.is_active("password", keys[2])
     exported = json.loads((tmp_path / "exports" / "batch-b0001.json").read_text())
     assert sorted(row["identifier"] for row in exported) == sorted(keys[:2])
-    assert all(row["outcome"] == "deactivated" for row in exported)
+    assert all(row["outcome"] == "changed" for row in exported)
     header = (tmp_path / "exports" / "batch-b0001.csv").read_text().splitlines()[0]
     assert header.startswith("time,operator,profile,host,server,batch_id,reason,kind,identifier")
     assert all(row["server"].startswith("https://mysafe.simulator.invalid:443") for row in exported)

@@ -275,7 +275,9 @@ async def test_palette_quit_mid_batch_records_every_request_in_flight(tmp_path: 
     records = list(read_records(path))
     intents = [r["identifier"] for r in records if r["phase"] == "intent"]
     outcomes = [r for r in records if r["phase"] == "outcome"]
-    answered = {r["identifier"] for r in outcomes if r["result"] != "not_attempted"}
+    # Items kept back (not editable) are journalled as refused: never sent.
+    unsent = ("not_attempted", "refused")
+    answered = {r["identifier"] for r in outcomes if r["result"] not in unsent}
     assert sorted(intents) == sorted(answered), "every request sent has its outcome"
     applied = {k for k in planned if not sim.is_active("password", k)}
     changed = {r["identifier"] for r in outcomes if r["result"] in ("changed", "in_doubt")}
@@ -363,7 +365,7 @@ async def test_an_unexpected_exception_mid_batch_still_ends_it_truthfully(tmp_pa
     answered = {
         r["identifier"]
         for r in records
-        if r["phase"] == "outcome" and r["result"] != "not_attempted"
+        if r["phase"] == "outcome" and r["result"] not in ("not_attempted", "refused")
     }
     assert intents and intents == answered
     [batch] = load_batches(path)

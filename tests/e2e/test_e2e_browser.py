@@ -44,7 +44,7 @@ def ended_outcome(tab: BrowserTab, trail: Path) -> dict[str, object]:
     [batch] = load_batches(trail)
     assert batch.state == "done" and batch.profile == "demo"
     [outcome] = [r for r in read_records(trail) if r["phase"] == "outcome"]
-    assert outcome["outcome"] == "deactivated" and outcome["http_status"] == 200
+    assert outcome["outcome"] == "changed" and outcome["http_status"] == 200
     return outcome
 
 
@@ -101,3 +101,37 @@ def test_the_browser_demo_deactivates_by_keyboard_offline_one_demo_per_tab(
         finally:
             browser.close()
     assert LEAK not in served.output()
+
+
+END_SESSION = "End this demo session?"
+
+
+def test_the_page_takes_keys_without_a_click_and_quitting_asks(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    env = loopback_only(os.environ) | {"TMPDIR": str(tmp_path)}
+    with ServedDemo(env, tmp_path / "serve.log") as served, sync_playwright() as driver:
+        assert served.process is not None
+        browser = driver.chromium.launch(
+            executable_path=str(CHROMIUM), args=LAUNCH_ARGS, headless=True
+        )
+        try:
+            tab = BrowserTab(browser.new_page(viewport={"width": 1280, "height": 800}))
+            tab.open(served.url, focus=False)  # no click, no focus given by the test
+            tab.wait_for(lambda: loaded(tab), "the console to draw its table")
+            # The key bar is drawn: the console knows it has the focus.
+            tab.wait_for(lambda: "Quit" in tab.bottom_line(), "the key bar")
+            # The first key acts, and q asks before ending the tab's session.
+            tab.press("q")
+            tab.wait_for_text(END_SESSION)
+            tab.press("n")
+            tab.wait_for(lambda: END_SESSION not in tab.text(), "the question to go")
+            assert len(consoles_of(served.process.pid)) == 1, "the session goes on"
+            tab.press("Control+q")
+            tab.wait_for_text(END_SESSION)
+            tab.press("y")
+            server = served.process.pid
+            tab.wait_for(lambda: not consoles_of(server), "the tab's console to end")
+            assert tab.blocked == []
+        finally:
+            browser.close()

@@ -91,7 +91,7 @@ def test_filter_mark_and_deactivate_through_sshd(
     assert batch.state == "done", batch.summary
     outcomes = [r for r in read_records(trail) if r["phase"] == "outcome"]
     assert len(outcomes) == filtered[0]
-    assert all(r["outcome"] == "deactivated" and r["http_status"] == 200 for r in outcomes)
+    assert all(r["outcome"] == "changed" and r["http_status"] == 200 for r in outcomes)
     assert all("payroll" in str(r["name"]).lower() for r in outcomes)
     assert "Accepted publickey" in sshd.log_text(), "the login went through sshd"
 

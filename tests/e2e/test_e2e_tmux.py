@@ -72,7 +72,7 @@ def test_deactivate_an_item_by_keyboard_over_a_real_socket(
     records = list(read_records(trail))
     assert [r["phase"] for r in records] == ["batch", "intent", "outcome", "batch_end"]
     outcome = records[2]
-    assert outcome["outcome"] == "deactivated" and outcome["http_status"] == 200
+    assert outcome["outcome"] == "changed" and outcome["http_status"] == 200
     assert "http://" + outcome["host"] == served.url and outcome["identifier"] == target.identifier
     assert DEMO_CLIENT_SECRET not in trail.read_text()
 

@@ -141,11 +141,19 @@ class BrowserTab:
             self.frames += 1
             self.stream.feed(payload)
 
-    def open(self, url: str) -> None:
+    def open(self, url: str, *, focus: bool = True) -> None:
+        """Load the page; ``focus``: focus the terminal as a click would (the page
+        does it itself; a test of that passes False)."""
         self.page.goto(url)
-        # xterm's hidden textarea takes the keys; focusing it, not clicking the
-        # canvas, leaves the table's cursor where it is.
-        self.page.locator(".xterm-helper-textarea").focus()
+        if focus:
+            # xterm's hidden textarea takes the keys; focusing it, not clicking the
+            # canvas, leaves the table's cursor where it is.
+            self.page.locator(".xterm-helper-textarea").focus()
+
+    def bottom_line(self) -> str:
+        """The terminal's last line with text: the console's key bar."""
+        lines = [line.rstrip() for line in self.screen.display if line.strip()]
+        return lines[-1] if lines else ""
 
     def text(self) -> str:
         return "\n".join(line.rstrip() for line in self.screen.display)

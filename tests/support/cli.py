@@ -89,3 +89,14 @@ def start_tui(
         text=True,
         env=dict(env),
     )
+
+
+def program_on_path(tmp_path: Path, env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` with a ``mysafe-tui`` on PATH that runs this checkout's program (the
+    installed script may be another's): what a shell's completion script calls."""
+    folder = tmp_path / "bin"
+    folder.mkdir(exist_ok=True)
+    script = folder / "mysafe-tui"
+    script.write_text(f'#!/bin/sh\nexec {sys.executable} -m tui "$@"\n')
+    script.chmod(0o755)
+    return {**env, "PATH": f"{folder}{os.pathsep}{env.get('PATH', os.defpath)}"}

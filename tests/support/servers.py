@@ -24,8 +24,9 @@ class ServedSimulator:
     """The simulator on a loopback socket, in a thread of this process, so the test
     can look at its state while the app talks to it over HTTP."""
 
-    def __init__(self, simulator: Simulator) -> None:
+    def __init__(self, simulator: Simulator, tls: ssl.SSLContext | None = None) -> None:
         self.simulator = simulator
+        self.tls = tls
         self.url = ""
         self._ready = threading.Event()
         self._stop: asyncio.Event | None = None
@@ -35,7 +36,7 @@ class ServedSimulator:
     async def _main(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
-        async with serve(self.simulator) as url:
+        async with serve(self.simulator, tls=self.tls) as url:
             self.url = url
             self._ready.set()
             await self._stop.wait()
@@ -55,6 +56,39 @@ class ServedSimulator:
 def served(**config: Any) -> Iterator[ServedSimulator]:
     with ServedSimulator(Simulator(SimulatorConfig(seed=1, **config))) as server:
         yield server
+
+
+def private_ca(folder: Path) -> tuple[Path, ssl.SSLContext]:
+    """A private CA (its PEM file) and a server context for 127.0.0.1 signed by it."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("no openssl to make a private CA")
+    folder.mkdir(parents=True, exist_ok=True)
+    ca, ca_key = folder / "ca.pem", folder / "ca-key.pem"
+    cert, key, request = folder / "server.pem", folder / "server-key.pem", folder / "server.csr"
+    extensions = folder / "server.ext"
+    extensions.write_text("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n")
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    for argv in (
+        [openssl, "req", "-x509", *ec, "-keyout", str(ca_key), "-out", str(ca), "-days", "1",
+         "-subj", "/CN=mysafe-tui test CA"],
+        [openssl, "req", *ec, "-keyout", str(key), "-out", str(request), "-subj", "/CN=127.0.0.1"],
+        [openssl, "x509", "-req", "-in", str(request), "-CA", str(ca), "-CAkey", str(ca_key),
+         "-CAcreateserial", "-out", str(cert), "-days", "1", "-extfile", str(extensions)],
+    ):  # fmt: skip
+        subprocess.run(argv, check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return ca, context
+
+
+@contextlib.contextmanager
+def served_tls(folder: Path, **config: Any) -> Iterator[tuple[ServedSimulator, Path]]:
+    """The simulator on https:// with a certificate of a private CA; the CA's file."""
+    ca, context = private_ca(folder)
+    simulator = Simulator(SimulatorConfig(seed=1, **config))
+    with ServedSimulator(simulator, tls=context) as server:
+        yield server, ca
 
 
 @contextlib.contextmanager

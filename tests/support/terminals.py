@@ -10,6 +10,7 @@ reach the program without being written on any command line.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import pty
@@ -207,3 +208,53 @@ class TmuxTerminal:
 def unique_socket(tag: str) -> str:
     """A tmux socket name no other test or user on the machine will pick."""
     return f"mysafe-{tag}-{os.getpid()}-{time.monotonic_ns()}"
+
+
+class PipedTerminal:
+    """The program with its stdin and controlling terminal a pseudo-terminal and its
+    stdout and stderr pipes: a person at a terminal running ``mysafe-tui ... | jq``.
+    What the program writes to /dev/tty (a prompt) is read from the terminal's side."""
+
+    def __init__(self, args: Sequence[str], env: Mapping[str, str]) -> None:
+        self.master, slave = pty.openpty()
+
+        def own_terminal() -> None:  # in the child: a session whose terminal is the pty
+            os.setsid()
+            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tui", *args],
+            stdin=slave,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=dict(env),
+            preexec_fn=own_terminal,  # a test's child: no threads to fear
+        )
+        os.close(slave)
+        self.shown = bytearray()
+
+    def read_until(self, needle: bytes, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while needle not in self.shown:
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                failure = (
+                    self.process.stderr.read().decode()
+                    if self.process.poll() is not None and self.process.stderr
+                    else ""
+                )
+                pytest.fail(
+                    f"the terminal never showed {needle!r}: {bytes(self.shown)!r} {failure}"
+                )
+            ready, _, _ = select.select([self.master], [], [], 0.05)
+            if ready:
+                with contextlib.suppress(OSError):
+                    self.shown.extend(os.read(self.master, 65536))
+
+    def type(self, text: bytes) -> None:
+        os.write(self.master, text)
+
+    def finish(self, timeout: float = 60.0) -> tuple[int, str, str]:
+        """Wait for the end; the exit code, stdout and stderr."""
+        out, err = self.process.communicate(timeout=timeout)
+        os.close(self.master)
+        return self.process.returncode, out.decode(), err.decode()

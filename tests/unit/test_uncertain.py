@@ -184,7 +184,7 @@ async def test_each_answer_sequence_is_journalled_as_what_is_known(
     [record] = [r for r in read_records(path) if r["phase"] == "outcome"]
     assert record["result"] == row.expect.value
     if row.expect is Result.UNCERTAIN:
-        assert record["outcome"] == UNCERTAIN_LABEL
+        assert (record["outcome"], record["label"]) == ("uncertain", UNCERTAIN_LABEL)
         assert outcome.row_label == "already inactive (maybe ours)"
         assert outcome.settled and not outcome.changed_by_us and not outcome.undoable
     # An undo sends what the batch changed or left in doubt; the uncertain apart.

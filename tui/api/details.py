@@ -119,20 +119,30 @@ class ListEntry(_Lenient):
     need_approval: bool = False
     can_view: bool = True
     can_write: bool = True
+    exact: tuple[str | None, ...] | None = None
 
     @model_validator(mode="before")
     @classmethod
     def _nulls(cls, data: Any) -> Any:
         # ``data`` is the caller's copy of the entry (see ``responses.parse_list``).
         if isinstance(data, dict):
-            # Server text is cleaned here, once (see ``tui.base.safe_text``).
-            for key in SUMMARY_TEXT:
+            # Server text is cleaned here, once (see ``tui.base.safe_text``); what
+            # cleaning changed is kept as sent in ``exact``, for data outputs.
+            exact: list[str | None] | None = None
+            data.pop("exact", None)  # the server's: never taken as ours
+            for index, key in enumerate(SUMMARY_TEXT):
                 value = data.get(key)
                 if value is None:
                     if key in data:
                         data[key] = ""
                 elif value.__class__ is str and not value.isprintable():
-                    data[key] = clean_text(value)
+                    cleaned = clean_text(value)
+                    if cleaned != value:
+                        data[key] = cleaned
+                        exact = exact or [None] * len(SUMMARY_TEXT)
+                        exact[index] = value
+            if exact is not None:
+                data["exact"] = tuple(exact)
             for key, _default in SUMMARY_FLAGS:
                 if key in data and (data[key] is None or data[key] == ""):
                     data[key] = False

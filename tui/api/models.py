@@ -115,6 +115,20 @@ class ItemSummary(NamedTuple):
     #: Whether the key's user may edit (and so activate/deactivate) the item. Absent
     #: means unknown; the server decides, so treat it as allowed.
     can_write: bool = True
+    #: The server's own text of the fields cleaning changed, in ``SUMMARY_TEXT``
+    #: order (None for a field left as sent); None when nothing was changed, which
+    #: is nearly always. Only data outputs (JSON, JSON Lines) read it, so that a
+    #: name survives a round trip exactly; everything else shows the clean text.
+    exact: tuple[str | None, ...] | None = None
+
+    def exact_text(self, field: str) -> str:
+        """The text ``field`` as the server sent it (a text field of ``SUMMARY_TEXT``)."""
+        text: str = getattr(self, field)
+        if self.exact is not None:
+            sent = self.exact[SUMMARY_TEXT.index(field)]
+            if sent is not None:
+                return sent
+        return text
 
     @property
     def ref(self) -> ItemRef:
@@ -150,12 +164,18 @@ def summary_from_entry(kind: Kind, entry: dict[str, Any]) -> ItemSummary | None:
     if identifier.__class__ is not str or not identifier.isdigit():
         return None
     texts = []
-    for key in SUMMARY_TEXT:
+    exact: list[str | None] | None = None
+    for index, key in enumerate(SUMMARY_TEXT):
         text = entry.get(key, "")
         if text.__class__ is not str:
             return None
         # Server text is made safe here, once; clean text (nearly all) passes as is.
-        texts.append(text if text.isprintable() else clean_text(text))
+        if text.isprintable() or (cleaned := clean_text(text)) == text:
+            texts.append(text)
+        else:
+            texts.append(cleaned)
+            exact = exact or [None] * len(SUMMARY_TEXT)
+            exact[index] = text
     flags = []
     for key, default in SUMMARY_FLAGS:
         flag = entry.get(key, default)
@@ -168,7 +188,7 @@ def summary_from_entry(kind: Kind, entry: dict[str, Any]) -> ItemSummary | None:
                 return None
         flags.append(flag)
     # ``_make`` is the named tuple's documented constructor from an iterable.
-    return ItemSummary._make((kind, identifier, *texts, *flags))
+    return ItemSummary._make((kind, identifier, *texts, *flags, exact and tuple(exact)))
 
 
 # -- plain results --------------------------------------------------------------------

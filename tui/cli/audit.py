@@ -8,17 +8,29 @@ exactly as the console's export writes them. Reading the journal needs no server
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
-from tui.cli.errors import EXIT_CODES_HELP, CliError, ExitCode, report, warn
-from tui.cli.options import CSV, JSON, JSONL, TABLE, chosen_format, format_option, wants_json
+from tui.api import Action, Result
+from tui.cli.errors import PROG, CliError, ExitCode, exit_codes_help, quiet, report, warn
+from tui.cli.options import (
+    CSV,
+    JSON,
+    JSONL,
+    TABLE,
+    chosen_format,
+    format_option,
+    quiet_option,
+    wants_json,
+)
 from tui.cli.output import write_json_array, write_json_lines, write_table
 from tui.ops import BatchRecord, read_records
 from tui.ops.export import csv_text, rows_by_batch
+from tui.ops.outcomes import result_words
 from tui.ops.receipts import BatchStory, receipt_markdown
 from tui.ops.records import read_journal
 from tui.ops.target import Target, describe
@@ -60,7 +72,28 @@ def rows_and_hosts(journal: Path) -> tuple[dict[str, list[dict[str, Any]]], dict
     return rows_by_batch(records), hosts
 
 
-def batch_entry(batch: BatchRecord, host: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+def resume_command(batch: BatchRecord, demo: bool) -> str | None:
+    """How to finish ``batch``, when it was left interrupted, stopped or unsettled."""
+    if not batch.resumable:
+        return None
+    words = [PROG, "resume", batch.batch_id]
+    if demo:
+        words.append("--demo")
+    elif batch.target is None:
+        words += ["--made-on", "URL"]
+    return " ".join(words)
+
+
+def outcome_counts(items: list[dict[str, Any]]) -> dict[str, int]:
+    """{outcome: count}, in the order of :class:`Result`, as ``deactivate`` prints it."""
+    counts = Counter(str(item["outcome"]) for item in items)
+    return {result.value: counts[result.value] for result in Result if counts[result.value]}
+
+
+def batch_entry(
+    batch: BatchRecord, host: str, items: list[dict[str, Any]], demo: bool = False
+) -> dict[str, Any]:
+    resume = resume_command(batch, demo)
     return {
         "batch_id": batch.batch_id,
         "time": batch.time,
@@ -74,8 +107,12 @@ def batch_entry(batch: BatchRecord, host: str, items: list[dict[str, Any]]) -> d
         "resumes": batch.resumes,
         "undone_by": batch.undone_by,
         "state": batch.state,
-        "summary": batch.summary,
+        # As deactivate prints it: counts of outcomes; the words are the message.
+        "summary": outcome_counts(items),
+        "message": batch.summary,
         "total": batch.total,
+        "resumable": resume is not None,
+        "resume": resume,
         "items": items,
     }
 
@@ -106,19 +143,31 @@ def write_people(entries: list[dict[str, Any]], with_items: bool) -> None:
         if entry["undoes"]:
             what += f" (undo of {entry['undoes']})"
         when = str(entry["time"])[:16].replace("T", " ")
-        end = f"{entry['state'] or 'no end on record'}: {entry['summary']}".rstrip(": ")
+        end = f"{entry['state'] or 'no end on record'}: {entry['message']}".rstrip(": ")
         who = f"{entry['operator']}@{entry['profile']}"
         target = Target.from_record(entry["target"])
         server = target.url if target else "unknown"
         rows.append((when, entry["batch_id"], who, server, what, end, entry["reason"]))
     columns = ("time (utc)", "batch", "who", "server", "what", "end", "reason")
     write_table(sys.stdout, columns, rows, flex=5)
+    for entry in entries if not quiet() else ():
+        if entry["resume"]:
+            sys.stdout.write(
+                f"batch {entry['batch_id']} was left {entry['state'] or 'open'} with items "
+                f"unsent or in doubt: {entry['resume']}\n"
+            )
     if with_items:
         for entry in entries:
             target = Target.from_record(entry["target"])
             sys.stdout.write(f"\nbatch {entry['batch_id']} made on {describe(target)}\n")
+            action = Action(entry["action"])
             items = [
-                (row["identifier"], row["name"], row["result"], row["message"])
+                (
+                    row["identifier"],
+                    row["name"],
+                    result_words(action, Result(row["outcome"])),
+                    row["message"],
+                )
                 for row in entry["items"]
             ]
             if items:
@@ -128,13 +177,25 @@ def write_people(entries: list[dict[str, Any]], with_items: bool) -> None:
 @click.command(
     "audit",
     short_help="batches in the audit journal, and their items",
-    epilog=EXIT_CODES_HELP,
+    epilog=exit_codes_help(
+        ExitCode.OK,
+        ExitCode.FAILED,
+        ExitCode.USAGE,
+        words={
+            ExitCode.OK: "the journal was read (no batch on record too)",
+            ExitCode.FAILED: "the audit journal could not be read",
+            ExitCode.USAGE: "bad usage, or no such batch",
+        },
+    ),
     help=(
         "The batches in the audit journal (console and command line alike), oldest first, "
         "with what became of each item. JSON and JSON Lines give batches with their items; "
-        "CSV gives the items, as the console's export does. With --batch ID, --format "
-        "markdown writes the batch's incident receipt: the vault, who, when, why, each "
-        "leak report finding and what became of its items, and where to verify."
+        "CSV gives the items, as the console's export does. Each item's outcome is the "
+        "machine value deactivate prints (changed, already, uncertain, failed, in_doubt, "
+        "not_attempted, refused); a batch left interrupted, stopped or unsettled says how "
+        "to resume it. With --batch ID, --format markdown writes the batch's incident "
+        "receipt: the vault, who, when, why, each leak report finding and what became of "
+        "its items, and where to verify."
     ),
 )
 @click.option("--batch", "batch_id", metavar="ID", help="only this batch")
@@ -142,6 +203,7 @@ def write_people(entries: list[dict[str, Any]], with_items: bool) -> None:
 @click.option("--profile", help="only batches made on this profile")
 @click.option("--demo", is_flag=True, help="the demo's journal (batches made on the simulator)")
 @format_option(TABLE, JSON, JSONL, CSV, MARKDOWN)
+@quiet_option
 def audit(
     batch_id: str | None,
     since: str | None,
@@ -170,7 +232,9 @@ def audit(
     if reading.skipped:
         # Told, never fatal: the batches that could be read are printed all the same.
         warn(reading.report.message(journal))
-    entries = [batch_entry(b, hosts.get(b.batch_id, ""), rows.get(b.batch_id, [])) for b in chosen]
+    entries = [
+        batch_entry(b, hosts.get(b.batch_id, ""), rows.get(b.batch_id, []), demo) for b in chosen
+    ]
     if fmt == MARKDOWN:
         story = BatchStory.from_records(read_records(journal), chosen[0].batch_id)
         if story is not None:

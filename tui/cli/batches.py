@@ -18,25 +18,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import click
-
 from tui.api import (
     Action,
     ItemRef,
     RateLimitNotice,
 )
 from tui.cli import options as cli_options
-from tui.cli.errors import CliError, ExitCode, refusal_error, refused, warn
+from tui.cli.errors import CliError, ExitCode, quiet, refusal_error, refused, warn
 from tui.cli.output import batch_object, dumps, outcome_object, write_table
 from tui.cli.running import Interruption
 from tui.ops import BatchPlan, BatchRun, ItemOutcome, Refusal, Refused, Result, Session, Why
 from tui.ops.dry_run import write_dry_run
+from tui.ops.guards import NOT_EDITABLE_ITEM
 from tui.ops.outcomes import summary
 from tui.ops.wording import rate_limit_words
 from tui.settings.launch import LaunchOptions
 from tui.settings.paths import dry_run_dir
-
-KEPT_BACK = "kept back: the list says this access key may not edit it (can_write is false)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +67,11 @@ def confirmation_refusal(options: LaunchOptions, request: BatchRequest) -> CliEr
             "--yes; nothing was sent"
         )
     if not cli_options.interactive():
+        if cli_options.no_input():
+            return CliError(f"--no-input: pass --yes to {verb} without a prompt; nothing was sent")
         return CliError(
-            f"not a terminal, so there is no one to confirm: pass --yes to {verb} without "
-            "a prompt; nothing was sent"
+            f"stdin is not a terminal, so there is no one to confirm: pass --yes to {verb} "
+            "without a prompt; nothing was sent"
         )
     return None
 
@@ -143,8 +142,9 @@ class Printer:
             rows = [(o.ref.identifier, o.ref.name, o.result.value, _detail(o)) for o in outcomes]
             if rows:
                 write_table(sys.stdout, ("id", "name", "outcome", "message"), rows, flex=3)
-            where = f"batch {self.batch_id}: " if self.batch_id else ""
-            sys.stdout.write(f"{where}{action.value}: {summary(action, outcomes)}\n")
+            if not quiet():  # -q: the rows are the data, the summary is for people
+                where = f"batch {self.batch_id}: " if self.batch_id else ""
+                sys.stdout.write(f"{where}{action.value}: {summary(action, outcomes)}\n")
         sys.stdout.flush()
 
 
@@ -174,18 +174,22 @@ def _dry_run(session: Session, request: BatchRequest) -> int:
         session.new_batch_id(),
         dry_run_dir(),
         session.journal,
+        settings=session.client.settings,
     )
     head = {"batch_id": result.batch_id, "action": request.action.value}
     entries = [
         {"kind": r.kind.value, "identifier": r.identifier, "name": r.name, "request": line}
         for r, line in zip(plan.refs, result.requests, strict=True)
     ]
+    token = {"token_request": result.token_request}
     if request.output_format == cli_options.JSON:
-        sys.stdout.write(dumps({**head, "dry_run": True, "requests": entries}) + "\n")
+        sys.stdout.write(dumps({**head, "dry_run": True, **token, "requests": entries}) + "\n")
     elif request.output_format == cli_options.JSONL:
+        # The token's line first, as a request too: `jq -r .request | sh` runs them all.
+        sys.stdout.write(dumps({**head, "request": result.token_request}) + "\n")
         sys.stdout.writelines(dumps({**head, **entry}) + "\n" for entry in entries)
     else:
-        sys.stdout.writelines(line + "\n" for line in result.requests)
+        sys.stdout.writelines(line + "\n" for line in result.lines)
     sys.stdout.flush()
     if result.error:
         warn(result.error)
@@ -207,8 +211,8 @@ def _confirm(session: Session, plan: BatchPlan, guard: Interruption) -> None:
         question = f"{plan.purpose}: {question}"
     try:
         with guard.prompting():
-            agreed = click.confirm(question, default=False, err=True)
-    except click.Abort:
+            agreed = cli_options.ask(question)  # on the terminal, stdout may be a pipe
+    except (KeyboardInterrupt, EOFError, OSError):
         raise CliError(
             "interrupted at the prompt; nothing was sent",
             exit_code=ExitCode.INTERRUPTED,
@@ -244,7 +248,9 @@ async def send(session: Session, guard: Interruption, request: BatchRequest) -> 
     kept = list(planned.refused)
     if plan is not None and not request.yes and cli_options.interactive():
         _confirm(session, plan, guard)
-    kept_back = [ItemOutcome(ref, request.action, Result.REFUSED, KEPT_BACK) for ref in kept]
+    kept_back = [
+        ItemOutcome(ref, request.action, Result.REFUSED, NOT_EDITABLE_ITEM) for ref in kept
+    ]
     printer.kept_back(kept_back)
     outcomes: dict[tuple[str, str], ItemOutcome] = {o.key: o for o in kept_back}
     if plan is not None:

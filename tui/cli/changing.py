@@ -21,6 +21,8 @@ from tui.cli.options import (
     chosen_format,
     connection_options,
     format_option,
+    no_input_option,
+    quiet_option,
     wants_json,
 )
 from tui.cli.running import Interruption, build, run
@@ -55,6 +57,8 @@ def batch_options(function: F) -> F:
                 help="print the requests as curl lines (token as $TOKEN); send nothing",
             ),
             format_option(TABLE, JSON, JSONL),
+            quiet_option,
+            no_input_option,
             click.option(
                 "--unlock-production",
                 "unlock",
@@ -103,15 +107,18 @@ def change_command(action: Action) -> click.Command:
         help=(
             f"{verb.capitalize()} the items with the given ids, on the console's session, "
             "guards and audit journal. Ids come from --ids 3,4,5 or --ids-file FILE (- for "
-            "stdin): one id a line, or the JSON or JSON Lines that `list` prints. Off a "
-            "terminal it needs --yes. Every item ends with an outcome: changed, already, "
+            "stdin): one id a line, or the JSON, JSON Lines or CSV that `list` prints. Off a "
+            "terminal it needs --yes; on one it asks there, even with stdout in a pipe "
+            "(--no-input: never). Every item ends with an outcome: changed, already, "
             "uncertain (already so after a lost answer: maybe this batch, maybe someone "
             "else), failed, in_doubt, not_attempted or refused."
         ),
     )
     @click.argument("kind_word", metavar="passwords|secrets", type=click.Choice(list(KIND_WORDS)))
     @click.option("--ids", help="comma-separated ids, e.g. 3,4,5")
-    @click.option("--ids-file", metavar="FILE", help="ids, JSON or JSON Lines from FILE (- stdin)")
+    @click.option(
+        "--ids-file", metavar="FILE", help="ids, JSON, JSON Lines or CSV from FILE (- stdin)"
+    )
     @batch_options
     def command(
         kind_word: str,
@@ -126,6 +133,8 @@ def change_command(action: Action) -> click.Command:
     ) -> int:
         fmt = chosen_format(output_format)
         try:
+            if ids_file == "-" and values.get("client_secret_file") == "-":
+                raise CliError("--ids-file - and --client-secret-file -: not both from stdin")
             refs = read_ids(ids, ids_file, KIND_WORDS[kind_word])
         except CliError as error:
             return report(error, as_json=wants_json(fmt))

@@ -7,10 +7,14 @@ that parses stderr does not have to parse English.
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import sys
 from enum import IntEnum
 from typing import TextIO
+
+import click
 
 from tui.api import (
     AuthenticationError,
@@ -45,15 +49,29 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130
 
 
-EXIT_CODES_HELP = """\b
-exit codes:
-  0    every item ended changed or already so (an empty list too)
-  1    some items failed, are in doubt, were not attempted or were refused
-  2    bad usage or configuration, or a guard refused: nothing was sent
-  3    the server could not be reached, or its TLS certificate is not trusted
-  4    authentication failed (client id or secret refused, token refused)
-  130  interrupted by a signal (INT, TERM, HUP, QUIT, ...): outcomes of what was sent
-       are written first"""
+#: What each exit code means, in the words of a command's help.
+EXIT_CODE_WORDS: dict[ExitCode, str] = {
+    ExitCode.OK: "every item ended changed or already so (an empty list too)",
+    ExitCode.FAILED: "some items failed, are in doubt, were not attempted or were refused",
+    ExitCode.USAGE: "bad usage or configuration, or a guard refused: nothing was sent",
+    ExitCode.CONNECTION: "the server could not be reached, or its TLS certificate is not trusted",
+    ExitCode.AUTHENTICATION: "authentication failed (client id or secret refused, token refused)",
+    ExitCode.INTERRUPTED: "interrupted by a signal (INT, TERM, HUP, QUIT, ...): outcomes of "
+    "what was sent are written first",
+}
+
+
+def exit_codes_help(*codes: ExitCode, words: dict[ExitCode, str] | None = None) -> str:
+    """The ``exit codes:`` block of a command's help: only the codes it can end with
+    (all of them when none is named), in its own words where ``words`` gives them."""
+    chosen = codes or tuple(ExitCode)
+    told = {**EXIT_CODE_WORDS, **(words or {})}
+    lines = [f"  {int(code):<4} {told[code]}" for code in sorted(chosen)]
+    return "\b\nexit codes:\n" + "\n".join(lines)
+
+
+#: Every exit code (the group's help, and the commands that send batches).
+EXIT_CODES_HELP = exit_codes_help()
 
 
 class CliError(Exception):
@@ -160,7 +178,35 @@ def report(
     return int(error.exit_code)
 
 
-def warn(message: str) -> None:
-    """A note on stderr that does not end the command."""
+def output_closed() -> None:
+    """stdout's reader went away (``| head -1``): what is still buffered, and anything
+    written later, goes to /dev/null, so neither a later write nor the interpreter's
+    last flush fails. The command then ends with exit 0: a closed pipe is how a
+    reader says it has what it wanted, not an error."""
+    try:
+        sink = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(sink, sys.stdout.fileno())
+        finally:
+            os.close(sink)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass  # a stdout without a descriptor (a test's): nothing left to fail
+
+
+#: Set in the root context's meta by ``-q``/``--quiet``.
+QUIET = "mysafe-tui.quiet"
+
+
+def quiet() -> bool:
+    """Whether ``-q`` asked for data only (no notes, no summary lines)."""
+    context = click.get_current_context(silent=True)
+    return context is not None and bool(context.find_root().meta.get(QUIET))
+
+
+def warn(message: str, *, always: bool = False) -> None:
+    """A note on stderr that does not end the command; ``-q`` silences it unless
+    ``always`` (a warning about safety: certificate checks off)."""
+    if quiet() and not always:
+        return
     sys.stderr.write(f"{PROG}: warning: {one_line(message)}\n")
     sys.stderr.flush()

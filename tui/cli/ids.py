@@ -1,14 +1,17 @@
 """Which items a command acts on: ``--ids 3,4,5`` or ``--ids-file FILE`` (``-``: stdin).
 
 A file holds one id a line (blank lines and ``#`` comments skipped), or what
-``list`` prints: a JSON array or JSON Lines of objects with ``identifier`` (and
-``kind`` and ``name``, used when present). The result of a deactivate in JSON
+``list`` prints: a JSON array, JSON Lines or CSV with an ``identifier`` column (and
+``kind`` and ``name``, used when present); the console's exports and ``audit``
+write the same shapes. The result of a deactivate in JSON
 (``{"items": [...]}``) is accepted too, so it can be fed to ``activate``.
 Everything is checked before anything is sent: a bad id is a usage error.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import sys
@@ -77,9 +80,37 @@ def _from_object(entry: Any, kind: Kind, where: str) -> ItemRef:
     return ItemRef(kind, _identifier(entry["identifier"], where), text)
 
 
+def _csv_header(text: str) -> list[str] | None:
+    """The header of a CSV that ``list`` or an export wrote (it names an
+    ``identifier`` column), or None when ``text`` is not one."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if "," not in first or first.lstrip().startswith(("{", "[", "#")):
+        return None
+    header = next(csv.reader([first]))
+    return header if "identifier" in (name.strip() for name in header) else None
+
+
+def _from_csv(text: str, kind: Kind, source: str) -> list[ItemRef]:
+    rows = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    refs = []
+    for number, row in enumerate(rows, 2):
+        if not any((value or "").strip() for value in row.values()):
+            continue
+        where = f"{source} line {number}"
+        # A cell a spreadsheet could take for a formula was written with a leading
+        # quote; names are for people only, so they stay as written.
+        entry = {key.strip(): value for key, value in row.items() if key is not None}
+        if not entry.get("kind"):
+            entry.pop("kind", None)
+        refs.append(_from_object(entry, kind, where))
+    return refs
+
+
 def parse_ids_text(text: str, kind: Kind, source: str) -> list[ItemRef]:
-    """The items in ``text`` (one id a line, JSON or JSON Lines), in order."""
+    """The items in ``text`` (one id a line, JSON, JSON Lines or CSV), in order."""
     stripped = text.lstrip()
+    if _csv_header(text) is not None:
+        return _from_csv(text, kind, source)
     if stripped.startswith("["):
         entries = _json(text, source)
         if not isinstance(entries, list):
@@ -105,7 +136,9 @@ def parse_ids_text(text: str, kind: Kind, source: str) -> list[ItemRef]:
 
 def read_ids(ids: str | None, ids_file: str | None, kind: Kind) -> list[ItemRef]:
     """The items named by ``--ids`` or ``--ids-file``, duplicates dropped."""
-    if (ids is None) == (ids_file is None):
+    if ids is not None and ids_file is not None:
+        raise CliError("--ids and --ids-file: not both; give the items one way")
+    if ids is None and ids_file is None:
         raise CliError("give the items with --ids 3,4,5 or --ids-file FILE (- for stdin)")
     if ids is not None:
         words = [word for word in _SEPARATORS.split(ids) if word]

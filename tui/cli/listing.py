@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from tui.api import ItemList, ItemSummary, Kind
-from tui.cli.errors import EXIT_CODES_HELP, CliError, ExitCode, report, warn
+from tui.cli.errors import CliError, ExitCode, exit_codes_help, report, warn
 from tui.cli.ids import KIND_WORDS
 from tui.cli.options import (
     CSV,
@@ -21,6 +21,7 @@ from tui.cli.options import (
     chosen_format,
     connection_options,
     format_option,
+    quiet_option,
     wants_json,
 )
 from tui.cli.output import (
@@ -96,7 +97,21 @@ def write_items(
 @click.command(
     "list",
     short_help="list passwords or API secrets",
-    epilog=f"{EXIT_CODES_HELP}\n\n{ENVIRONMENT_HELP}",
+    epilog=exit_codes_help(
+        ExitCode.OK,
+        ExitCode.FAILED,
+        ExitCode.USAGE,
+        ExitCode.CONNECTION,
+        ExitCode.AUTHENTICATION,
+        ExitCode.INTERRUPTED,
+        words={
+            ExitCode.OK: "the items were listed (none is fine too)",
+            ExitCode.FAILED: "the server answered the list with an error",
+            ExitCode.USAGE: "bad usage or configuration",
+            ExitCode.INTERRUPTED: "interrupted by a signal",
+        },
+    )
+    + f"\n\n{ENVIRONMENT_HELP}",
     help=(
         "List the passwords or API secrets the access key can see. JSON is one array, "
         "JSON Lines one object a line, CSV a header line and spreadsheet-safe cells; each "
@@ -114,6 +129,7 @@ def write_items(
 @click.option("--match", metavar="TEXT", help="only items holding every word of TEXT")
 @format_option(TABLE, JSON, JSONL, CSV)
 @click.option("--fields", metavar="F1,F2", help="only these fields, in this order")
+@quiet_option
 @connection_options
 def list_command(
     kind_word: str,

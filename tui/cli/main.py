@@ -20,7 +20,16 @@ import click
 from tui import __version__
 from tui.cli.audit import audit
 from tui.cli.changing import activate, deactivate, resume, undo
-from tui.cli.errors import EXIT_CODES_HELP, PROG, CliError, ExitCode, one_line, report
+from tui.cli.completion import completion
+from tui.cli.errors import (
+    EXIT_CODES_HELP,
+    PROG,
+    CliError,
+    ExitCode,
+    one_line,
+    output_closed,
+    report,
+)
 from tui.cli.listing import list_command
 from tui.cli.matching import match_command
 from tui.cli.options import ENVIRONMENT_HELP
@@ -45,8 +54,13 @@ class DefaultGroup(click.Group):
     """A group that runs ``DEFAULT`` when no command is named, with one-line errors."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if DEFAULT in self.commands and (
-            not args or (args[0].startswith("-") and args[0] not in _GROUP_OPTIONS)
+        # Completing (click parses resiliently, with the words before the cursor):
+        # nothing typed yet means the commands are wanted, not the console's options.
+        completing = ctx.resilient_parsing and not args
+        if (
+            DEFAULT in self.commands
+            and not completing
+            and (not args or (args[0].startswith("-") and args[0] not in _GROUP_OPTIONS))
         ):
             self._check_order(args)
             args = [DEFAULT, *args]
@@ -69,6 +83,15 @@ class DefaultGroup(click.Group):
                 )
             else:
                 return
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a reader that closed stdout early ends it quietly, exit 0
+        (click's own handling would exit 1, which means "some items failed")."""
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            output_closed()
+            return ExitCode.OK
 
     def main(
         self,
@@ -141,15 +164,7 @@ def make_cli(
     )
     if console is not None:
         group.add_command(console, DEFAULT)
-    for command in (
-        list_command,
-        match_command,
-        deactivate,
-        activate,
-        undo,
-        resume,
-        audit,
-        *others,
-    ):
+    commands = (list_command, match_command, deactivate, activate, undo, resume, audit, completion)
+    for command in (*commands, *others):
         group.add_command(command)
     return group

@@ -2,8 +2,9 @@
 
 The connection options are the console's own, so ``mysafe-tui --profile prod`` and
 ``mysafe-tui list passwords --profile prod`` reach the same server with the same
-guards. There is no option for the client secret: it comes from the environment,
-the keyring or the 0600 config file (``tui.settings.launch``), never from the command line.
+guards. The client secret is never a flag's value: it comes from a file
+(``--client-secret-file FILE``, ``-`` for stdin), the environment, the keyring or
+the 0600 config file (``tui.settings.launch``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any, TypeVar
 import click
 
 from tui.base.argtypes import whole_number_between
-from tui.cli.errors import CliError
+from tui.cli.errors import QUIET, CliError, warn
 from tui.settings.launch import LaunchOptions, UsageError, resolve
 from tui.settings.paths import config_path
 
@@ -30,7 +31,8 @@ ENVIRONMENT_HELP = """\b
 connecting to a server:
   MYSAFE_URL            base URL, e.g. https://senhasegura.example.com (or --url)
   MYSAFE_CLIENT_ID      the access key's client id (or --client-id)
-  MYSAFE_CLIENT_SECRET  the access key's client secret (environment only, never a flag)
+  MYSAFE_CLIENT_SECRET  the access key's client secret (or --client-secret-file FILE,
+                        - for stdin; never a flag value)
   MYSAFE_TENANT         tenant, required when the URL is an IP address (or --tenant)
   MYSAFE_PROFILE        a profile of config.toml (or --profile)
 
@@ -49,6 +51,11 @@ _CONNECTION: list[Callable[[F], F]] = [
     click.option("--url", help="senhasegura base URL (default: $MYSAFE_URL)"),
     click.option("--client-id", help="access key client id (default: $MYSAFE_CLIENT_ID)"),
     click.option("--tenant", help="tenant (default: $MYSAFE_TENANT)"),
+    click.option(
+        "--client-secret-file",
+        metavar="FILE",
+        help="read the client secret from FILE's first line (- for stdin); never a flag value",
+    ),
     click.option(
         "--ca-bundle",
         type=click.Path(path_type=Path),
@@ -91,6 +98,7 @@ class Connection:
     url: str | None = None
     client_id: str | None = None
     tenant: str | None = None
+    client_secret_file: str | None = None
     ca_bundle: Path | None = None
     insecure: bool = False
     read_only: bool = False
@@ -120,6 +128,14 @@ class Connection:
         console's first run; commands leave it False and need ``--demo``).
         """
         size = (self.demo_items, self.demo_items) if self.demo_items else (40, 30)
+        environ = os.environ if environ is None else environ
+        if self.client_secret_file is not None:
+            # A flag over the environment: the file's secret as if it were there.
+            secret = read_secret_file(self.client_secret_file)
+            environ = {
+                **{k: v for k, v in environ.items() if k != "SENHASEGURA_CLIENT_SECRET"},
+                "MYSAFE_CLIENT_SECRET": secret,
+            }
         return resolve(
             demo=self.demo,
             url=self.url,
@@ -129,7 +145,7 @@ class Connection:
             insecure=self.insecure,
             read_only=self.read_only,
             concurrency=self.concurrency,
-            environ=os.environ if environ is None else environ,
+            environ=environ,
             demo_seed=self.demo_seed,
             demo_size=size,
             profile=profile if profile is not None else self.profile,
@@ -159,7 +175,7 @@ class Connection:
                 "anyone on the path can read the token and what is sent"
             )
         for warning in warnings:
-            print(f"mysafe-tui: warning: {warning}", file=sys.stderr)
+            warn(warning, always="insecure" in warning)
         return options
 
 
@@ -191,9 +207,105 @@ def wants_json(output_format: str | None) -> bool:
     return output_format in (JSON, JSONL)
 
 
+#: Where prompts are written and read: the terminal itself, so that a prompt shows
+#: and is answered with stdout in a pipe (as gh and op do).
+TERMINAL = "/dev/tty"
+#: Set in the root context's meta by ``--no-input``.
+NO_INPUT = "mysafe-tui.no-input"
+
+
 def interactive() -> bool:
-    """Prompts only when a person can answer and see them (stdin and stdout are terminals)."""
-    try:
-        return sys.stdin.isatty() and sys.stdout.isatty()
-    except (AttributeError, ValueError):  # closed or replaced streams
+    """Prompts only when a person can answer them: stdin is a terminal, the terminal
+    can be opened, and ``--no-input`` was not given. stdout may be a pipe."""
+    if no_input():
         return False
+    try:
+        if not sys.stdin.isatty():
+            return False
+        descriptor = os.open(TERMINAL, os.O_RDWR | os.O_NOCTTY)
+    except (AttributeError, ValueError, OSError):  # closed streams, no terminal
+        return False
+    os.close(descriptor)
+    return True
+
+
+def no_input() -> bool:
+    context = click.get_current_context(silent=True)
+    return context is not None and bool(context.find_root().meta.get(NO_INPUT))
+
+
+def ask(question: str) -> bool:
+    """``question [y/N]`` on the terminal; True for yes. KeyboardInterrupt or EOFError
+    when the operator interrupts it or the terminal ends."""
+    terminal = os.open(TERMINAL, os.O_RDWR | os.O_NOCTTY)
+    try:
+        os.write(terminal, f"{question} [y/N]: ".encode("utf-8", "replace"))
+        answer = b""
+        while not answer.endswith(b"\n"):
+            # The terminal's line discipline hands over a whole line (or an end).
+            got = os.read(terminal, 1024)
+            if not got:
+                raise EOFError
+            answer += got
+    finally:
+        os.close(terminal)
+    return answer.decode("utf-8", "replace").strip().lower() in ("y", "yes")
+
+
+def _set_meta(key: str) -> Callable[[click.Context, click.Parameter, bool], bool]:
+    def callback(context: click.Context, _param: click.Parameter, value: bool) -> bool:
+        if value:
+            context.find_root().meta[key] = True
+        return value
+
+    return callback
+
+
+def quiet_option(function: F) -> F:
+    """``-q``/``--quiet``: data only on stdout, no notes on stderr."""
+    return click.option(
+        "--quiet",
+        "-q",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_meta(QUIET),
+        help="print only data: no notes on stderr, no summary line (errors still show)",
+    )(function)
+
+
+def no_input_option(function: F) -> F:
+    """``--no-input``: never prompt."""
+    return click.option(
+        "--no-input",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_meta(NO_INPUT),
+        help="never prompt, even on a terminal (give --yes to act)",
+    )(function)
+
+
+#: A client secret file is one line, a few hundred bytes at most.
+MAX_SECRET_BYTES = 64 * 1024
+
+
+def read_secret_file(given: str, stdin: Any = None) -> str:
+    """The client secret in ``given`` (``-``: stdin): its first line, whitespace
+    trimmed; a UsageError (never the secret itself) when it cannot be used."""
+    shown = "--client-secret-file - (stdin)" if given == "-" else f"--client-secret-file {given!r}"
+    try:
+        if given == "-":
+            stream = stdin if stdin is not None else sys.stdin
+            text = stream.read(MAX_SECRET_BYTES + 1)
+        else:
+            with Path(given).open("r", encoding="utf-8") as handle:
+                text = handle.read(MAX_SECRET_BYTES + 1)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        why = getattr(exc, "strerror", None) or type(exc).__name__
+        raise UsageError(f"cannot read {shown}: {why}") from None
+    if len(text) > MAX_SECRET_BYTES:
+        raise UsageError(f"{shown} is too big to hold a client secret")
+    lines = text.splitlines()
+    secret = lines[0].strip() if lines else ""
+    if not secret:
+        raise UsageError(f"{shown} is empty: its first line must be the client secret")
+    return secret

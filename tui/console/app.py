@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import contextvars
 import logging
+import os
 import signal
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -27,6 +28,7 @@ from tui.console.dialogs.confirm_batch import ARMING_DELAY, ConfirmBatch
 from tui.console.screens.main.screen import MainScreen
 from tui.console.terminal.link_mode import LinkMode
 from tui.ops import ProfileView, Session
+from tui.settings.environment import IN_BROWSER
 from tui.settings.paths import stylesheets
 
 if TYPE_CHECKING:
@@ -281,10 +283,35 @@ class MySafeApp(App[None]):
 
     async def action_quit(self) -> None:
         """ctrl+q and the palette's Quit: at once, but never leaving a batch untold."""
-        self.quit_safely("quit")
+        if not self._asked_in_browser():
+            self.quit_safely("quit")
 
     def action_request_quit(self) -> None:
-        self.main.request_quit()
+        if not self._asked_in_browser():
+            self.main.request_quit()
+
+    def _asked_in_browser(self) -> bool:
+        """In the browser demo, quitting ends the tab's session: ask first (True: asked)."""
+        if os.environ.get(IN_BROWSER) != "1":
+            return False
+        from tui.console.dialogs.confirm_quit import ConfirmQuit
+
+        if isinstance(self.screen, ConfirmQuit):
+            return True
+        if self.session.running is not None:
+            self.main.request_quit()  # asks, with the running batch's words
+            return True
+
+        def answer(leave: bool | None) -> None:
+            if leave:
+                self.quit_safely("quit")
+
+        question = (
+            "End this demo session? The console in this tab stops, with its simulated "
+            "data; reload the page for a fresh one."
+        )
+        self.push_screen(ConfirmQuit(0, question=question), answer)
+        return True
 
     @property
     def main(self) -> MainScreen:

@@ -1,5 +1,8 @@
 """The journal's exports: a batch's outcomes as CSV and JSON, safe to open anywhere.
 
+``outcome`` is the machine value (:class:`tui.api.Result`), the one every command
+prints, whatever an older journal wrote there; ``message`` has the words.
+
 Names and messages come from the server. In a CSV they must not become formulas
 (a cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return is
 prefixed with ``'``, as OWASP advises) nor carry terminal escapes (``cat`` of the
@@ -19,7 +22,7 @@ from typing import Any
 
 from tui.api import ItemSummary
 from tui.base.safe_text import safe_text
-from tui.ops.records import read_records
+from tui.ops.records import read_records, result_of
 from tui.ops.target import Target, describe
 
 FIELDS = [
@@ -35,8 +38,10 @@ FIELDS = [
     "identifier",
     "name",
     "action",
+    #: The machine value (tui.api.Result), as every command prints it.
     "outcome",
-    "result",
+    #: The guard that kept the item back, for a ``refused`` outcome.
+    "guard",
     "http_status",
     "code",
     "message",
@@ -68,6 +73,8 @@ def rows_by_batch(records: Iterable[dict[str, Any]]) -> dict[str, list[dict[str,
         elif phase == "outcome":
             row = {field: record.get(field) for field in FIELDS}
             row["server"] = servers.get(batch_id, describe(None))
+            # Older journals held words here ("deactivated", "in doubt").
+            row["outcome"] = result_of(record).value
             rows[batch_id].append(row)
     return rows
 
@@ -125,14 +132,17 @@ ITEM_FIELDS = (
 
 
 def item_object(item: ItemSummary, fields: Sequence[str] = ITEM_FIELDS) -> dict[str, Any]:
+    """The item as data: its text exactly as the server sent it (JSON escapes it;
+    CSV cells go through :func:`csv_cell`, which makes them safe)."""
+    text = item.exact_text if item.exact is not None else None
     full: dict[str, Any] = {
         "kind": item.kind.value,
         "identifier": item.identifier,
-        "name": item.name,
-        "username": item.username,
-        "url": item.url,
-        "tags": item.tag_list,
-        "identifier_code": item.identifier_code,
+        "name": text("name") if text else item.name,
+        "username": text("username") if text else item.username,
+        "url": text("url") if text else item.url,
+        "tags": tag_list(text("tags")) if text else item.tag_list,
+        "identifier_code": text("identifier_code") if text else item.identifier_code,
         "can_view": item.can_view,
         "can_write": item.can_write,
         "need_justify": item.need_justify,
@@ -141,6 +151,10 @@ def item_object(item: ItemSummary, fields: Sequence[str] = ITEM_FIELDS) -> dict[
     if fields is ITEM_FIELDS:  # the usual case: no second dictionary per item
         return full
     return {name: full[name] for name in fields}
+
+
+def tag_list(tags: str) -> list[str]:
+    return [tag.strip() for tag in tags.split(",") if tag.strip()]
 
 
 def csv_cell(value: Any) -> str:

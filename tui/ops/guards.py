@@ -83,6 +83,10 @@ class Refused(Exception):
         self.refusal = refusal
 
 
+#: Why an item was kept back from a batch: the list says the key may not edit it.
+NOT_EDITABLE_ITEM = "kept back: the list says this access key may not edit it (can_write is false)"
+
+
 #: Why a session read-only for good refuses: --read-only, or a read_only profile.
 FORCED_READ_ONLY = (
     "Read-only session (--read-only, or the profile's read_only): nothing can be "

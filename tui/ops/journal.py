@@ -250,8 +250,12 @@ class Journal:
                 "identifier": outcome.ref.identifier,
                 "name": outcome.ref.name,
                 "action": outcome.action.value,
-                "outcome": outcome.label,
+                # One vocabulary: the machine value (tui.api.Result). ``result``
+                # repeats it for readers of older versions, which look there first;
+                # ``label`` has the words people read.
+                "outcome": outcome.result.value,
                 "result": outcome.result.value,
+                "label": outcome.label,
                 "http_status": outcome.http_status,
                 "code": outcome.code,
                 "message": outcome.message,

@@ -66,13 +66,21 @@ def _label(action: Action, result: Result, detail: str) -> str:
     return detail or "failed"
 
 
-#: Labels of older journals, read back into results.
+def result_words(action: Action, result: Result) -> str:
+    """A result in people's words, when nothing more is known of it ("deactivated")."""
+    return _label(action, result, "")
+
+
+#: Labels of older journals, read back into results (their ``outcome`` held the words;
+#: it holds the machine value now, with the words in ``label``).
 LEGACY_LABELS: dict[str, Result] = {
     "deactivated": Result.CHANGED,
     "activated": Result.CHANGED,
     "already inactive": Result.ALREADY,
     "already active": Result.ALREADY,
     "not attempted": Result.NOT_ATTEMPTED,
+    "in doubt": Result.IN_DOUBT,
+    "refused": Result.REFUSED,
     # What older versions called "changed by the lost attempt" was uncertain.
     "deactivated (first answer lost)": Result.UNCERTAIN,
     "activated (first answer lost)": Result.UNCERTAIN,

@@ -113,6 +113,8 @@ _OUTCOME_SHOWN = (
     "name",
     "action",
     "outcome",
+    "label",
+    "guard",
     "http_status",
     "code",
     "message",
@@ -202,18 +204,20 @@ def fits(record: dict[str, Any]) -> bool:
 
 
 def result_of(record: dict[str, Any]) -> Result:
-    """The record's result, from ``result`` or, in older journals, its label.
+    """The record's result, from ``result`` or ``outcome`` (both the machine value
+    now) or, in older journals, from the words ``outcome`` held then.
 
     Older journals called an "already" after a lost answer ``changed_answer_lost``
     ("... (first answer lost)"); it was uncertain all along, and reads so."""
     value = record.get("result")
     if value == OLD_ANSWER_LOST:
         return Result.UNCERTAIN
-    if isinstance(value, str):
-        try:
-            return Result(value)
-        except ValueError:
-            pass
+    for given in (value, record.get("outcome")):
+        if isinstance(given, str):
+            try:
+                return Result(given)
+            except ValueError:
+                pass
     return LEGACY_LABELS.get(str(record.get("outcome")), Result.FAILED)
 
 

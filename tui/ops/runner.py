@@ -28,6 +28,7 @@ from tui.api import (
     Result,
     not_attempted,
 )
+from tui.ops.guards import NOT_EDITABLE_ITEM, Why
 from tui.ops.journal import Journal, JournalError
 from tui.ops.outcomes import ItemOutcome, from_client, in_doubt, summary, uncertain_detail
 from tui.ops.plans import BatchPlan
@@ -251,6 +252,7 @@ class Runner:
                 self._journal_failed(run, exc)
                 self.finish(run, f"not sent: {exc}")
                 return
+            self._record_kept_back(run)
 
         def before(ref: ItemRef) -> None:
             # Written before the request leaves: if this fails, it is not sent.
@@ -285,6 +287,20 @@ class Runner:
             raise
         finally:
             self.finish(run, why)
+
+    def _record_kept_back(self, run: BatchRun) -> None:
+        """Items a guard kept back (not editable): ``refused`` in the batch's journal,
+        the guard named, so the audit tells every item asked for. Not outcomes of the
+        run: nothing was sent for them, and the batch's counts are of what it sent."""
+        journal = self.journal
+        if journal is None:
+            return
+        for ref in run.plan.refused:
+            kept = ItemOutcome(ref, run.plan.action, Result.REFUSED, NOT_EDITABLE_ITEM)
+            try:
+                journal.outcome(kept, run.batch_id, run.reason, guard=Why.NOT_EDITABLE.value)
+            except JournalError as exc:
+                self._journal_failed(run, exc)
 
     def finish(self, run: BatchRun, why: str) -> None:
         """Give every item an outcome, end the batch in the journal. Safe to call twice."""

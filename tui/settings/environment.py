@@ -17,6 +17,12 @@ if TYPE_CHECKING:
     from tui.api import TLSSettings
 
 
+#: Set to "1" by the browser demo (``tui/web/server.py``) for each tab's console: there
+#: q and ctrl+q end the tab's session, so the console asks first. Not a ``MYSAFE_``
+#: name: those name a server, and none may reach a tab.
+IN_BROWSER = "TUI_BROWSER_DEMO"
+
+
 class UsageError(Exception):
     """Bad command-line, environment or config input: one line, exit code 2."""
 

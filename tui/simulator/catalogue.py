@@ -20,7 +20,7 @@ from tui.simulator.data import (
     STREAM_LIMIT,
     Item,
     api_secret_listing,
-    draw_tags,
+    demo_tags,
     flags_for,
     generate,
     make_api_secret,
@@ -141,7 +141,7 @@ def demo_catalogues(
             return None
         draws = SlotDraws(password_bytes, index * STRIDE)
         name, url, username = password_listing(draws, index, passwords)
-        tags = draw_tags(draws, index)
+        tags = demo_tags(draws, index, name)
         return password_entry(password_ids[index], name, url, username, tags, flags)
 
     def secret_listed(index: int) -> str | None:

@@ -9,6 +9,7 @@ visible to the user at all (get and write answer 1006, the list leaves them out)
 
 from __future__ import annotations
 
+import functools
 import random
 import string
 from dataclasses import dataclass, field
@@ -76,6 +77,9 @@ METHODS = ["get", "post", "put", "patch"]
 ROTATIONS = [30, 60, 90]
 
 #: Names that must be shown literally (markup look-alikes, non-ASCII, escape sequences).
+#: They are the last items of each kind, off the first screen (an audience reads them
+#: as rendering bugs), and the hostile ones are tagged ``hostile-name`` so a presenter
+#: can show them on purpose (``/hostile``).
 AWKWARD_PASSWORDS = [
     "[bold]Payroll[/] admin",
     "Ops [red]alert[/red] bot",
@@ -86,6 +90,41 @@ AWKWARD_SECRETS = [
     "[link=https://evil.example]GCP[/link] deploy key",
     "Billing API \x1b[2J\x1b[H reset",
 ]
+
+#: The tag of the names made to test the display: markup look-alikes and escapes.
+HOSTILE_TAG = "hostile-name"
+
+
+def hostile(name: str) -> bool:
+    """A name made to trip a display: markup look-alikes, escape sequences."""
+    return "[" in name or "\x1b" in name
+
+
+@functools.cache
+def _awkward_slots(count: int, total: int) -> tuple[int, ...]:
+    """The last ``count`` indices of ``total`` the list shows (the key may view them)."""
+    slots: list[int] = []
+    index = total - 1
+    while index >= 0 and len(slots) < count:
+        if flags_for(index).can_view:
+            slots.append(index)
+        index -= 1
+    return tuple(reversed(slots))
+
+
+def awkward_name(names: list[str], index: int, total: int) -> str | None:
+    """The awkward name of item ``index`` of ``total``: the last items shown have them."""
+    slots = _awkward_slots(len(names), total)
+    return names[slots.index(index)] if index in slots else None
+
+
+def demo_tags(draws: Draws, index: int, name: str) -> str:
+    """The item's drawn tags, and ``hostile-name`` for a hostile name."""
+    tags = draw_tags(draws, index)
+    if hostile(name):
+        tags = f"{tags}, {HOSTILE_TAG}" if tags else HOSTILE_TAG
+    return tags
+
 
 DEMO_ENTROPY = string.ascii_letters + string.digits
 BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
@@ -165,8 +204,7 @@ def password_listing(draws: Draws, index: int, total: int) -> tuple[str, str, st
     name = f"{service} {env} {role}"
     if total > len(SERVICES) * len(ENVIRONMENTS):
         name += f" #{index + 1}"
-    if index < len(AWKWARD_PASSWORDS) * 9 and index % 9 == 6:
-        name = AWKWARD_PASSWORDS[index // 9]
+    name = awkward_name(AWKWARD_PASSWORDS, index, total) or name
     domain = host if "." in host else f"{host}.{env}.example.com"
     username = f"{role}@{env}" if index % 3 else draws.choice(PEOPLE)
     return name, f"https://{domain}", username
@@ -183,7 +221,7 @@ def make_password(draws: Draws, identifier: int, index: int, total: int) -> Item
         username=username,
         password=draws.secret(DEMO_ENTROPY, 20),
         notes=f"Owner: {draws.choice(GROUPS)}. Rotate every {draws.choice(ROTATIONS)} days.",
-        tags=draw_tags(draws, index),
+        tags=demo_tags(draws, index, name),
     )
     if index % 10 == 1:
         item.secret_key = draws.secret(BASE32, 16)
@@ -199,8 +237,7 @@ def api_secret_listing(index: int, total: int) -> tuple[str, str]:
     name = f"{service} {env} API"
     if total > len(SERVICES):
         name += f" #{index + 1}"
-    if index < len(AWKWARD_SECRETS) * 11 and index % 11 == 8:
-        name = AWKWARD_SECRETS[index // 11]
+    name = awkward_name(AWKWARD_SECRETS, index, total) or name
     domain = host if "." in host else f"{host}.{env}.example.com"
     return name, f"https://{domain}/api"
 
@@ -219,7 +256,7 @@ def make_api_secret(draws: Draws, identifier: int, index: int, total: int) -> It
         identifier_code=f"{short[:4].upper()}{index + 1:06d}",
         method=METHODS[index % len(METHODS)],
         notes=f"Issued for the {env} integration.",
-        tags=draw_tags(draws, index + 2),
+        tags=demo_tags(draws, index + 2, name),
     )
     item.users_allowed, item.groups_allowed = _shares(draws, index, "name")
     return _with_flags(item, index)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
+import ssl
 from collections.abc import AsyncIterator
 
 import h11
@@ -127,8 +128,15 @@ async def _serve_connection(
 
 
 @contextlib.asynccontextmanager
-async def serve(simulator: Simulator, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[str]:
-    """Run the simulator on a real socket in this event loop; yields its base URL."""
+async def serve(
+    simulator: Simulator,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    tls: ssl.SSLContext | None = None,
+) -> AsyncIterator[str]:
+    """Run the simulator on a real socket in this event loop; yields its base URL
+    (``https://`` when ``tls``, a server context, is given)."""
     tasks: set[asyncio.Task[None]] = set()
 
     async def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -141,11 +149,12 @@ async def serve(simulator: Simulator, host: str = "127.0.0.1", port: int = 0) ->
             if task is not None:
                 tasks.discard(task)
 
-    server = await asyncio.start_server(on_connect, host, port)
+    server = await asyncio.start_server(on_connect, host, port, ssl=tls)
     bound_port = server.sockets[0].getsockname()[1]
     shown_host = f"[{host}]" if ":" in host else host
     try:
-        yield f"http://{shown_host}:{bound_port}"
+        scheme = "https" if tls is not None else "http"
+        yield f"{scheme}://{shown_host}:{bound_port}"
     finally:
         server.close()
         for task in list(tasks):

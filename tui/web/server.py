@@ -19,6 +19,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from tui.settings.environment import IN_BROWSER
+
 #: Our page: textual-serve's, without the Google Fonts link (offline).
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: What textual-serve sets for the app it spawns: its driver, frame rate, colours and
@@ -51,6 +53,7 @@ def tab_command(sessions: Path, python: str = sys.executable) -> str:
         f"PATH={shlex.quote(os.defpath)}",
         'HOME="$tab"',
         "LANG=C.UTF-8",
+        f"{IN_BROWSER}=1",  # q and ctrl+q ask before ending the tab's session
         *(f'{name}="$tab/{sub}"' for name, sub in XDG_FOLDERS.items()),
         *(f'{name}="${name}"' for name in TEXTUAL_VARIABLES),
     ]

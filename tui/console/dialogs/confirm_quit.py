@@ -18,15 +18,18 @@ class ConfirmQuit(ModalScreen[bool]):
         Binding("y", "leave", "Quit", show=False, id="quit.yes"),
     ]
 
-    def __init__(self, remaining: int, in_flight: int = 0) -> None:
+    def __init__(self, remaining: int, in_flight: int = 0, question: str = "") -> None:
+        """``question``: asked instead of the running batch's (the browser demo's)."""
         super().__init__()
         self.remaining = remaining
         self.in_flight = in_flight
+        self.question = question
 
     def compose(self) -> ComposeResult:
         with Vertical(id="quit-box"):
             yield Static(
-                f"A batch is still running ({plural(self.remaining)} left). Quit anyway?\n"
+                self.question
+                or f"A batch is still running ({plural(self.remaining)} left). Quit anyway?\n"
                 f"Nothing more is sent. The {self.in_flight} requests in flight may still "
                 "take effect: their answers are awaited for a few seconds and recorded, "
                 "those that do not come are recorded as in doubt, and R resumes the "
