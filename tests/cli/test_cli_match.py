@@ -3,10 +3,15 @@ a socket (issue 20, item 4)."""
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tui.ops import read_records
+from tui.settings.paths import audit_path
 
 from support import leak_reports as reports
 from support.cli import invoke, json_lines, only_line, server_env
@@ -107,3 +112,46 @@ def test_the_demo_makes_a_sample_report_of_its_own_data() -> None:
     assert all(line["how"] == "value" for line in lines[:3])
     assert lines[0]["source"] == "demo-sample-gitleaks.json"
     assert invoke(["match", "--sample"]).exit_code == 2  # the demo's only
+
+
+def test_match_into_deactivate_switches_off_exactly_the_matched_items_in_one_batch(
+    tmp_path: Path, server: ServedSimulator
+) -> None:
+    path, leaked = a_report(tmp_path, server)
+    sim = server.simulator
+    password = listed(sim, "password")[0]
+    secret = listed(sim, "api_secret")[0]
+    env = server_env(server.url)
+    matched = invoke(["match", str(path), "--verify-values", "--yes"], env=env)
+    off = invoke(
+        ["deactivate", "--ids-file", "-", "--yes", "--reason", "leak INC-9", "--format", "json"],
+        env=env,
+        stdin=matched.stdout,
+    )
+    assert off.exit_code == 0, off.stderr
+    assert "1 unmatched findings of the match lines skipped" in off.stderr
+    done = json.loads(off.stdout)
+    assert sorted((i["kind"], i["identifier"]) for i in done["items"]) == sorted(
+        [("password", password.identifier), ("api_secret", secret.identifier)]
+    )
+    assert not sim.is_active("password", password.identifier)
+    assert not sim.is_active("api_secret", secret.identifier)
+    [batch] = [r for r in read_records(audit_path()) if r["phase"] == "batch"]
+    findings = {f["path"]: f for f in batch["findings"]}
+    assert findings["deploy/settings.py"]["items"] == [
+        {"kind": "password", "identifier": password.identifier}
+    ]
+    assert findings["README.md"]["items"] == []  # unmatched: in the receipt, acted on never
+    receipt = invoke(["audit", "--batch", batch["batch_id"], "--format", "markdown"])
+    assert receipt.exit_code == 0, receipt.stderr
+    assert "deploy/settings.py:4" in receipt.stdout and "changed" in receipt.stdout
+    assert "## Findings no vault item matched (1)" in receipt.stdout
+    # Nothing of a leaked value anywhere: outputs, the journal, every file written.
+    outputs = matched.stdout + matched.stderr + off.stdout + off.stderr + receipt.stdout
+    written = "".join(
+        p.read_text(errors="replace")
+        for p in Path(os.environ["XDG_STATE_HOME"]).rglob("*")
+        if p.is_file()
+    )
+    for value in leaked:
+        assert value not in outputs and value not in written

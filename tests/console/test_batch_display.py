@@ -100,6 +100,9 @@ async def test_a_running_batch_shows_in_the_status_lines_place_and_resizes_nothi
         assert "esc stops" in str(app.main.query_one("#batch-label", Static).render())
         await pilot.press("escape")
         await idle(app)
-        await wait_until(pilot, lambda: status.display and not bar.display)
+        # Shown again, and laid out (a region is given at the next layout pass).
+        await wait_until(
+            pilot, lambda: status.display and not bar.display and status.region.height == 1
+        )
         assert status.region.y == row and table.size == table_size
         assert "marked" in str(status.render())

@@ -14,7 +14,8 @@ The order matters and is the same for deactivate, activate and undo:
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -52,6 +53,9 @@ class BatchRequest:
     follows: BatchPlan | None = None
     #: Look the ids up in the list (names, can_write); undo has them from the journal.
     look_up: bool = True
+    #: The leak report's findings the items answer (``match`` lines): kept in the
+    #: batch's journal record for the incident receipt.
+    findings: Sequence[Mapping[str, Any]] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -197,14 +201,16 @@ def _dry_run(session: Session, request: BatchRequest) -> int:
 
 
 def _confirm(session: Session, plan: BatchPlan, guard: Interruption) -> None:
-    count = len(plan.refs)
-    noun = plan.refs[0].kind.noun + ("s" if count != 1 else "")
+    counts = Counter(ref.kind for ref in plan.refs)
+    what = " and ".join(
+        f"{n} {kind.noun}{'s' if n != 1 else ''}" for kind, n in sorted(counts.items())
+    )
     where = (
         "the demo simulator"
         if session.demo
         else f"{session.profile.name} ({session.target.describe()})"
     )
-    question = f"{plan.action.value.capitalize()} {count} {noun} on {where}?"
+    question = f"{plan.action.value.capitalize()} {what} on {where}?"
     if plan.refused:
         question += f" ({len(plan.refused)} more kept back: can_write is false)"
     if plan.purpose:
@@ -230,15 +236,19 @@ async def send(session: Session, guard: Interruption, request: BatchRequest) -> 
     if not request.refs:
         printer.finish([])
         return ExitCode.OK
-    kind = request.refs[0].kind
-    found = await session.look_up(kind, request.refs, from_list=request.look_up)
+    found = await session.look_up(request.refs, from_list=request.look_up)
     refs, writable = found.refs, found.writable
     if found.problem:
         warn(found.problem)
     # The production lock is no refusal here when --unlock-production names the
     # profile: unlocking (journalled) waits until every other check has passed.
     planned = session.plan(
-        request.action, refs, writable=writable, follows=request.follows, unlock=request.unlock
+        request.action,
+        refs,
+        writable=writable,
+        follows=request.follows,
+        unlock=request.unlock,
+        findings=request.findings,
     )
     # Kept back as not editable, or left with nothing to send (an undo whose items are
     # all uncertain): every item gets its outcome below, and nothing is sent.

@@ -10,8 +10,16 @@ import click
 
 from tui.api import Action, ItemRef
 from tui.cli.batches import BatchRequest, confirmation_refusal, send, write_refusal
-from tui.cli.errors import EXIT_CODES_HELP, CliError, refusal_error, refused, report, warn
-from tui.cli.ids import KIND_WORDS, read_ids
+from tui.cli.errors import (
+    EXIT_CODES_HELP,
+    CliError,
+    note,
+    refusal_error,
+    refused,
+    report,
+    warn,
+)
+from tui.cli.ids import KIND_WORDS, read_items
 from tui.cli.options import (
     ENVIRONMENT_HELP,
     JSON,
@@ -107,21 +115,29 @@ def change_command(action: Action) -> click.Command:
         help=(
             f"{verb.capitalize()} the items with the given ids, on the console's session, "
             "guards and audit journal. Ids come from --ids 3,4,5 or --ids-file FILE (- for "
-            "stdin): one id a line, or the JSON, JSON Lines or CSV that `list` prints. Off a "
+            "stdin): one id a line, or the JSON, JSON Lines or CSV that `list` prints, or the "
+            "lines `match` prints (each line's kind, matched items only). Off a "
             "terminal it needs --yes; on one it asks there, even with stdout in a pipe "
             "(--no-input: never). Every item ends with an outcome: changed, already, "
             "uncertain (already so after a lost answer: maybe this batch, maybe someone "
             "else), failed, in_doubt, not_attempted or refused."
         ),
     )
-    @click.argument("kind_word", metavar="passwords|secrets", type=click.Choice(list(KIND_WORDS)))
+    @click.argument(
+        "kind_word",
+        metavar="[passwords|secrets]",
+        type=click.Choice(list(KIND_WORDS)),
+        required=False,
+    )
     @click.option("--ids", help="comma-separated ids, e.g. 3,4,5")
     @click.option(
-        "--ids-file", metavar="FILE", help="ids, JSON, JSON Lines or CSV from FILE (- stdin)"
+        "--ids-file",
+        metavar="FILE",
+        help="ids, JSON, JSON Lines or CSV from FILE (- stdin), or the lines `match` prints",
     )
     @batch_options
     def command(
-        kind_word: str,
+        kind_word: str | None,
         ids: str | None,
         ids_file: str | None,
         reason: str,
@@ -135,12 +151,21 @@ def change_command(action: Action) -> click.Command:
         try:
             if ids_file == "-" and values.get("client_secret_file") == "-":
                 raise CliError("--ids-file - and --client-secret-file -: not both from stdin")
-            refs = read_ids(ids, ids_file, KIND_WORDS[kind_word])
+            read = read_items(ids, ids_file, KIND_WORDS[kind_word] if kind_word else None)
         except CliError as error:
             return report(error, as_json=wants_json(fmt))
+        if read.unmatched or read.suggestions:
+            passed = []
+            if read.unmatched:
+                passed.append(f"{read.unmatched} unmatched findings")
+            if read.suggestions:
+                passed.append(f"{read.suggestions} suggestions (metadata only)")
+            note(f"{' and '.join(passed)} of the match lines skipped: only matched items act")
 
         def request(options: LaunchOptions, session: Session) -> BatchRequest:
-            return BatchRequest(action, refs, fmt, reason, yes, dry_run, unlock)
+            return BatchRequest(
+                action, read.refs, fmt, reason, yes, dry_run, unlock, findings=read.findings
+            )
 
         return execute(Connection.take(values), fmt, request)
 

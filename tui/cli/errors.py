@@ -203,6 +203,15 @@ def quiet() -> bool:
     return context is not None and bool(context.find_root().meta.get(QUIET))
 
 
+def note(message: str) -> None:
+    """A line for the person at the terminal (a count, a summary) on stderr, not a
+    warning; ``-q`` silences it."""
+    if quiet():
+        return
+    sys.stderr.write(f"{PROG}: {one_line(message)}\n")
+    sys.stderr.flush()
+
+
 def warn(message: str, *, always: bool = False) -> None:
     """A note on stderr that does not end the command; ``-q`` silences it unless
     ``always`` (a warning about safety: certificate checks off)."""

@@ -19,16 +19,19 @@ from typing import Any
 
 import click
 
-from tui.cli.errors import EXIT_CODES_HELP, PROG, CliError, ExitCode, one_line, report, warn
+from tui.cli.errors import EXIT_CODES_HELP, CliError, ExitCode, note, report, warn
 from tui.cli.options import (
     ENVIRONMENT_HELP,
     JSON,
     JSONL,
     TABLE,
     Connection,
+    ask,
     connection_options,
     format_option,
     interactive,
+    no_input_option,
+    quiet_option,
     wants_json,
 )
 from tui.cli.output import write_json_array, write_json_lines, write_table
@@ -97,8 +100,8 @@ def _confirm_fetches(count: int, yes: bool, guard: Interruption) -> None:
         )
     try:
         with guard.prompting():
-            agreed = click.confirm(question, default=False, err=True)
-    except click.Abort:
+            agreed = ask(question)  # on the terminal, stdout may be a pipe
+    except (KeyboardInterrupt, EOFError, OSError):
         raise CliError(
             "interrupted at the prompt; nothing was fetched",
             exit_code=ExitCode.INTERRUPTED,
@@ -136,6 +139,8 @@ def _confirm_fetches(count: int, yes: bool, guard: Interruption) -> None:
 )
 @click.option("--yes", "-y", is_flag=True, help="fetch without asking (needed off a terminal)")
 @format_option(JSONL, JSON, TABLE)
+@quiet_option
+@no_input_option
 @connection_options
 def match_command(
     reports: tuple[str, ...],
@@ -202,7 +207,7 @@ def match_command(
         f"{len(result.unmatched)} unmatched; {result.fetches_done} stored values fetched"
         + (f", {len(result.failures)} could not be" if result.failures else "")
     )
-    sys.stderr.write(f"{PROG}: {one_line(said)}\n")
+    note(said)
     for failure in result.failures[:5]:
         warn(f"{failure.ref.kind.noun} {failure.ref.identifier}: {failure.message}")
     return code

@@ -17,6 +17,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from tui.api import (
     Action,
@@ -24,7 +25,7 @@ from tui.api import (
     BadRouteError,
     ConnectionFailedError,
     ItemRef,
-    Kind,
+    ItemSummary,
     MySafeClient,
     MySafeError,
     RequestTimeoutError,
@@ -280,13 +281,15 @@ class Session:
         follows: BatchPlan | None = None,
         dry_run: bool = False,
         unlock: str | None = None,
+        findings: Sequence[Mapping[str, Any]] = (),
     ) -> BatchPlan | Refusal:
         """The plan for ``action`` on ``refs`` (deduplicated), or why not.
 
         ``writable``: what the list says the operator may edit (those it says not are
         left out, in ``refused``); ``hidden``: identifiers the front end's filter
         hides (counted in the plan); ``follows``: the core's plan of a resume or undo
-        whose items these are; ``unlock``: see :meth:`write_refusal`."""
+        whose items these are; ``unlock``: see :meth:`write_refusal`; ``findings``:
+        the leak report's findings these items answer (kept in the batch record)."""
         unique = unique_refs(refs)
         if not unique and follows is None:
             return Refusal(Why.NOTHING_SELECTED, "Nothing selected.", profile=self.profile.name)
@@ -306,7 +309,12 @@ class Session:
             plan = replace(follows, refs=allowed, refused=kept, hidden=hidden_count)
         else:
             plan = BatchPlan(action, allowed, hidden=hidden_count, refused=kept)
-        plan = replace(plan, dry_run=dry_run, require_reason=self.profile.require_reason)
+        plan = replace(
+            plan,
+            dry_run=dry_run,
+            require_reason=self.profile.require_reason,
+            findings=findings or plan.findings,
+        )
         return self.check(plan, unlock=unlock) or plan
 
     def check(self, plan: BatchPlan, *, unlock: str | None = None) -> Refusal | None:
@@ -343,37 +351,48 @@ class Session:
     def reason_refusal(self, reason: str) -> Refusal | None:
         return reason_refusal(self.profile.name, self.profile.require_reason, reason)
 
-    async def look_up(
-        self, kind: Kind, refs: Sequence[ItemRef], *, from_list: bool = True
-    ) -> LookUp:
+    async def look_up(self, refs: Sequence[ItemRef], *, from_list: bool = True) -> LookUp:
         """Authenticated, names (the journal's) and ``can_write`` of ``refs`` from the
-        list; ``from_list=False`` when the names are known already (from the journal).
+        lists of their kinds; ``from_list=False`` when the names are known already
+        (from the journal).
 
         Inactive items are not in the list (the vendor hides them): their names stay
         as given (empty for bare ids) and the server decides whether they may change.
         A failure to authenticate or to reach the server is raised (the writes would
-        fail the same way); any other failure of the list is told in ``problem``, and
-        the items go on without names or permissions."""
+        fail the same way); any other failure of a list is told in ``problem``, and
+        its items go on without names or permissions."""
         await self.client.authenticate()
         if not from_list:
             return LookUp(list(refs), {})
-        try:
-            listed = await self.client.list_items(kind)
-        except (AuthenticationError, ConnectionFailedError, RequestTimeoutError, BadRouteError):
-            raise
-        except MySafeError as exc:
-            problem = f"the {kind.noun} list failed, so names and permissions are unknown: {exc}"
-            return LookUp(list(refs), {}, problem)
-        wanted = {ref.identifier for ref in refs}
-        found = {item.identifier: item for item in listed.items if item.identifier in wanted}
+        found: dict[tuple[str, str], ItemSummary] = {}
+        problems: list[str] = []
+        for kind in dict.fromkeys(ref.kind for ref in refs):
+            try:
+                listed = await self.client.list_items(kind)
+            except (
+                AuthenticationError,
+                ConnectionFailedError,
+                RequestTimeoutError,
+                BadRouteError,
+            ):
+                raise
+            except MySafeError as exc:
+                problems.append(
+                    f"the {kind.noun} list failed, so names and permissions are unknown: {exc}"
+                )
+                continue
+            wanted = {ref.identifier for ref in refs if ref.kind is kind}
+            found.update(
+                ((kind.value, item.identifier), item)
+                for item in listed.items
+                if item.identifier in wanted
+            )
         named = [
-            ItemRef(kind, ref.identifier, found[ref.identifier].name)
-            if ref.identifier in found
-            else ref
+            ItemRef(ref.kind, ref.identifier, found[ref.key].name) if ref.key in found else ref
             for ref in refs
         ]
-        writable = {(kind.value, ident): item.can_write for ident, item in found.items()}
-        return LookUp(named, writable)
+        writable = {key: item.can_write for key, item in found.items()}
+        return LookUp(named, writable, "; ".join(problems) or None)
 
     # -- batches ----------------------------------------------------------------------
 
