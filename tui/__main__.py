@@ -22,10 +22,17 @@ from tui.simulator.cli import simulate
 from tui.web.command import serve
 
 if TYPE_CHECKING:
+    from tui.ops.leaks import Reports
     from tui.settings.launch import LaunchOptions
 
 
-def run_console(connection: Connection, slow_link: bool | None = None) -> int:
+def run_console(
+    connection: Connection,
+    slow_link: bool | None = None,
+    triage: Reports | str | None = None,
+) -> int:
+    """The console; with ``triage``, opened on a leak report's findings (and then on
+    a server or ``--demo`` only: never the first-run demo for a real report)."""
     from tui.console.terminal.link_mode import decide, limit_colours
     from tui.settings.launch import UsageError
     from tui.settings.paths import config_path
@@ -33,7 +40,9 @@ def run_console(connection: Connection, slow_link: bool | None = None) -> int:
     try:
         # The console may start on the demo when nothing at all is configured (it
         # says so on a first-run screen); commands may not.
-        options: LaunchOptions = connection.launch_options(slow_link=slow_link, implicit_demo=True)
+        options: LaunchOptions = connection.launch_options(
+            slow_link=slow_link, implicit_demo=triage is None
+        )
         # Before Textual is imported (the picker imports it): it reads the colour
         # system once. A slow_link key of a profile picked below still turns the
         # mode on, but the colours stay as the terminal reports (the flag lowers them).
@@ -45,7 +54,7 @@ def run_console(connection: Connection, slow_link: bool | None = None) -> int:
             if not chosen:
                 return 0
             options = connection.launch_options(
-                profile=chosen, slow_link=slow_link, implicit_demo=True
+                profile=chosen, slow_link=slow_link, implicit_demo=triage is None
             )
     except UsageError as exc:
         print(f"mysafe-tui: error: {one_line(str(exc))}", file=sys.stderr)
@@ -64,7 +73,7 @@ def run_console(connection: Connection, slow_link: bool | None = None) -> int:
     from tui.console.factory import build_app
 
     try:
-        app = build_app(options, link=link)
+        app = build_app(options, link=link, triage=triage)
     except ConfigurationError as exc:
         # What resolving the options did not catch (the client's own checks): one
         # line and exit 2, as for any other bad setting, never a traceback.
@@ -107,10 +116,51 @@ def console(slow_link: bool | None, **values: Any) -> int:
     return run_console(Connection.take(values), slow_link)
 
 
+@click.command(
+    "triage",
+    short_help="open the console on a leak report's findings",
+    help=(
+        "Open the console on the findings of secret-scanner reports (gitleaks JSON or "
+        "SARIF, trufflehog JSON lines, GitHub secret-scanning alerts, a detect-secrets "
+        "baseline, a list of ids; - for stdin), matched to the vault's items once the "
+        "lists are in: value matches marked, d switches them off after the usual "
+        "confirmation, with the reason proposed from the findings. Comparing stored "
+        "values is asked first (each fetch is an audited view). --demo --sample: a report "
+        "made of the demo's own data."
+    ),
+)
+@click.argument("reports", nargs=-1, metavar="REPORT...")
+@click.option("--sample", is_flag=True, help="with --demo: the demo's own sample report")
+@connection_options
+@click.option(
+    "--slow-link/--no-slow-link",
+    default=None,
+    help="thin-link mode (see mysafe-tui console --help)",
+)
+def triage(reports: tuple[str, ...], sample: bool, slow_link: bool | None, **values: Any) -> int:
+    from tui.ops.leaks import ReportError, read_reports
+
+    connection = Connection.take(values)
+    problem = ""
+    if sample and not connection.demo:
+        problem = "--sample is the demo's report: add --demo"
+    elif sample == bool(reports):
+        problem = "give the reports to read, or --sample with --demo (not both)"
+    if problem:
+        print(f"mysafe-tui triage: error: {problem}", file=sys.stderr)
+        return 2
+    try:
+        read: Reports | str = "sample" if sample else read_reports(list(reports))
+    except ReportError as exc:
+        print(f"mysafe-tui triage: error: {one_line(str(exc))}", file=sys.stderr)
+        return 2
+    return run_console(connection, slow_link, triage=read)
+
+
 def build_cli() -> DefaultGroup:
     """Every front end's commands in one group. ``simulate`` imports neither Textual
     nor Rich; ``serve`` loads textual-serve only when it runs."""
-    return make_cli(console, (simulate, serve))
+    return make_cli(console, (triage, simulate, serve))
 
 
 cli = build_cli()

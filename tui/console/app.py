@@ -33,6 +33,7 @@ from tui.settings.paths import stylesheets
 
 if TYPE_CHECKING:
     from tui.console.screens.errors import ErrorEntry
+    from tui.ops.leaks import Reports
 
 THEME = "textual-dark"
 
@@ -105,9 +106,13 @@ class MySafeApp(App[None]):
         monotonic: Callable[[], float] | None = None,
         theme: str = THEME,
         link: LinkMode | None = None,
+        triage: Reports | str | None = None,
     ) -> None:
         super().__init__()
         self.session = session
+        #: A leak report to triage once the lists are in (``mysafe-tui triage``):
+        #: the reports read, or "sample" for the demo's own.
+        self.triage_on_start = triage
         self.demo_hint = demo_hint
         #: Nothing configured: the first thing shown says this is a demo.
         self.first_run = first_run

@@ -15,6 +15,7 @@ from tui.wiring import build_session
 
 if TYPE_CHECKING:
     from tui.console.app import MySafeApp
+    from tui.ops.leaks import Reports
     from tui.settings.launch import LaunchOptions
     from tui.simulator import Simulator
 
@@ -30,6 +31,7 @@ def build_app(
     arming_delay: float | None = None,
     config_path: str | None = None,
     link: LinkMode | None = None,
+    triage: Reports | str | None = None,
 ) -> MySafeApp:
     from tui.console.app import MySafeApp, utc_now
     from tui.console.dialogs.confirm_batch import ARMING_DELAY
@@ -52,4 +54,5 @@ def build_app(
         arming_delay=ARMING_DELAY if arming_delay is None else arming_delay,
         theme=options.theme,
         link=link or LinkMode(),
+        triage=triage,
     )

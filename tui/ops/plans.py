@@ -69,6 +69,8 @@ class BatchPlan:
     #: (where, which rule; never a value) with the ``items`` it matched, unmatched
     #: findings too (no items), so that the journal can give the incident receipt.
     findings: Sequence[Mapping[str, Any]] = ()
+    #: The reason the core proposes (from the findings), the operator may edit it.
+    proposed_reason: str = ""
 
     def including_uncertain(self) -> BatchPlan:
         """This plan with its uncertain items sent too (the operator asked)."""

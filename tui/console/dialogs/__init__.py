@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from tui.console.dialogs.confirm_batch import TYPED_THRESHOLD, ConfirmBatch
     from tui.console.dialogs.confirm_fetch import ConfirmFetch
     from tui.console.dialogs.confirm_quit import ConfirmQuit
+    from tui.console.dialogs.leak_report import ConfirmValues, OpenReport
     from tui.console.dialogs.name_server import NameServer
     from tui.console.dialogs.server_filter import ServerFilterDialog
     from tui.console.dialogs.unlock import UnlockWriting
@@ -19,6 +20,8 @@ _WHERE = {
     "ConfirmBatch": "confirm_batch",
     "ConfirmFetch": "confirm_fetch",
     "ConfirmQuit": "confirm_quit",
+    "ConfirmValues": "leak_report",
+    "OpenReport": "leak_report",
     "NameServer": "name_server",
     "ServerFilterDialog": "server_filter",
     "UnlockWriting": "unlock",
@@ -34,7 +37,9 @@ __all__ = [
     "ConfirmBatch",
     "ConfirmFetch",
     "ConfirmQuit",
+    "ConfirmValues",
     "NameServer",
+    "OpenReport",
     "ServerFilterDialog",
     "UnlockWriting",
 ]

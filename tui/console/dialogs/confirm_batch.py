@@ -191,6 +191,7 @@ class ConfirmBatch(ModalScreen[Confirmation | None]):
                 )
             need = "required" if plan.require_reason else "optional"
             yield Input(
+                plan.proposed_reason,
                 placeholder=f"reason or ticket ({need})",
                 id="confirm-reason",
                 select_on_focus=False,

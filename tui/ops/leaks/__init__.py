@@ -22,10 +22,12 @@ from tui.ops.leaks.matching import (
     ItemMatch,
     MatchPlan,
     MatchResult,
+    batch_findings,
     list_candidates,
     match_findings,
     match_without_fetching,
     plan_matching,
+    proposed_reason,
 )
 from tui.ops.leaks.reading import (
     MAX_FINDINGS,
@@ -57,10 +59,12 @@ __all__ = [
     "ReportSummary",
     "Reports",
     "ValueState",
+    "batch_findings",
     "list_candidates",
     "match_findings",
     "match_without_fetching",
     "plan_matching",
+    "proposed_reason",
     "read_report_bytes",
     "read_reports",
 ]

@@ -22,6 +22,7 @@ import asyncio
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from tui.api.client import MySafeClient
 from tui.api.errors import (
@@ -392,3 +393,32 @@ async def match_findings(
 def _message(error: Exception) -> str:
     text = clean_text(str(error))
     return text if len(text) <= MESSAGE_CHARS else text[: MESSAGE_CHARS - 1] + "…"
+
+
+def batch_findings(result: MatchResult, chosen: Iterable[ItemRef]) -> list[dict[str, Any]]:
+    """What a batch record keeps of ``result``'s findings: each reference with the
+    items of ``chosen`` it matched (none for the unmatched), never a value."""
+    keys = {ref.key for ref in chosen}
+    out = []
+    for found in result.results:
+        items = [m.ref for m in found.matches if m.ref.key in keys]
+        if found.matches and not items:
+            continue  # matched, but none of its items is in this batch
+        reference = found.finding.reference()
+        reference["items"] = [{"kind": r.kind.value, "identifier": r.identifier} for r in items]
+        out.append(reference)
+    return out
+
+
+def proposed_reason(result: MatchResult, chosen: Iterable[ItemRef]) -> str:
+    """``leak: generic-api-key in deploy/settings.py:12 at 4b825dc`` (and how many
+    more findings), for the confirmation's reason; the operator may edit it."""
+    keys = {ref.key for ref in chosen}
+    named = [f.finding for f in result.results if any(m.ref.key in keys for m in f.matches)]
+    if not named:
+        return ""
+    first = named[0]
+    reason = f"leak: {first.rule or 'finding'} in {first.location.describe()}"
+    if len(named) > 1:
+        reason += f" (+{len(named) - 1} more findings)"
+    return reason

@@ -7,8 +7,9 @@ as messages the screen handles (``tui/console/screens/main/batch_events.py``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from textual.notifications import SeverityLevel
 
@@ -32,20 +33,20 @@ DRY_RUN_SHOWN = 20
 
 
 class Writability(Mapping[tuple[str, str], bool]):
-    """What the list says of ``can_write``, looked up only for the items a plan holds
+    """What the lists say of ``can_write``, looked up only for the items a plan holds
     (no dict over every row: 100 000 rows, a handful marked)."""
 
-    def __init__(self, items: Mapping[str, ItemSummary]) -> None:
-        self._items = items
+    def __init__(self, items: Mapping[Kind, Mapping[str, ItemSummary]]) -> None:
+        self._items = {kind.value: by_id for kind, by_id in items.items()}
 
     def __getitem__(self, key: tuple[str, str]) -> bool:
-        return self._items[key[1]].can_write
+        return self._items[key[0]][key[1]].can_write
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
-        return ((item.kind.value, item.identifier) for item in self._items.values())
+        return ((kind, ident) for kind, by_id in self._items.items() for ident in by_id)
 
     def __len__(self) -> int:
-        return len(self._items)
+        return sum(len(by_id) for by_id in self._items.values())
 
 
 class BatchController:
@@ -82,7 +83,7 @@ class BatchController:
         planned = self.session.plan(
             action,
             refs,
-            writable=Writability(screen.items[screen.kind]),
+            writable=Writability(screen.items),
             hidden=hidden_keys,
             dry_run=dry_run,
         )
@@ -95,6 +96,23 @@ class BatchController:
             more = "…" if len(refused) > 3 else ""
             screen.log_line(f"Left out, not editable by you: {names}{more}")
         return planned
+
+    def change_refs(
+        self,
+        action: Action,
+        refs: Sequence[ItemRef],
+        findings: Sequence[Mapping[str, Any]] = (),
+        reason: str = "",
+    ) -> None:
+        """Items chosen elsewhere (the findings view), of any kind: planned by the
+        core with the findings they answer, then confirmed with ``reason`` proposed."""
+        planned = self.session.plan(
+            action, refs, writable=Writability(self.screen.items), findings=findings
+        )
+        if isinstance(planned, Refusal):
+            self.say_refusal(planned)
+            return
+        self.confirm_and_run(replace(planned, proposed_reason=reason))
 
     def say_refusal(self, refusal: Refusal, prefix: str = "") -> None:
         self.app.say(f"{prefix}{refusal_words(refusal)}", severity="warning")

@@ -191,6 +191,14 @@ MAIN_BINDINGS: list[BindingType] = [
         show=False,
     ),
     _key(
+        "T",
+        "triage",
+        "Leak triage",
+        "Open a leak report (gitleaks, trufflehog, SARIF, GitHub alerts, detect-secrets) "
+        "and match its findings to the items",
+        show=False,
+    ),
+    _key(
         "R",
         "resume",
         "Resume",

@@ -24,6 +24,7 @@ from tui.api import ItemSummary, Kind, MySafeClient
 from tui.console.models import TableModel
 from tui.console.widgets import ItemTable
 from tui.ops import Session
+from tui.ops.leaks import Reports
 
 W = TypeVar("W", bound=Widget)
 
@@ -37,6 +38,8 @@ class ConsoleApp(Protocol):
     #: The confirmation dialog's arming clock (tests pass their own).
     monotonic: Callable[[], float] | None
     clock: Callable[[], datetime]
+    #: A leak report to triage once the lists are in (``mysafe-tui triage``).
+    triage_on_start: Reports | str | None
 
     @property
     def client(self) -> MySafeClient: ...

@@ -17,6 +17,7 @@ from textual.worker import Worker, WorkerState
 
 from tui.api import Action, ItemSummary, Kind, MySafeError
 from tui.base.gc_pause import paused_gc
+from tui.console.dialogs.leak_report import SAMPLE
 from tui.console.models import TableModel
 from tui.console.screens.main.batch_controller import BatchController
 from tui.console.screens.main.batch_events import (
@@ -48,6 +49,8 @@ from tui.console.widgets import (
     StatusLine,
 )
 from tui.console.widgets.context_bar import SessionLine, session_line
+from tui.ops.leaks import ReportError, Reports, read_reports
+from tui.ops.leaks.sample import sample_report
 from tui.ops.wording import rate_limit_words
 
 if TYPE_CHECKING:
@@ -190,6 +193,9 @@ class MainScreen(Screen[None]):
         self.log_line(line)
         self._show_cursor_item(kind)
         self.update_status()
+        if all(self.loaded.values()) and self.mysafe.triage_on_start is not None:
+            pending, self.mysafe.triage_on_start = self.mysafe.triage_on_start, None
+            self.open_triage(pending)
 
     # -- the session's batches, as messages (main/batch_events.py) ---------------------------
 
@@ -443,6 +449,49 @@ class MainScreen(Screen[None]):
 
     def action_audit(self) -> None:
         self.batches.open_audit()
+
+    # -- leak triage ----------------------------------------------------------------
+
+    def action_triage(self) -> None:
+        if not all(self.loaded.values()):
+            self.mysafe.say("Leak triage: wait until the lists have loaded.", severity="warning")
+            return
+        from tui.console.dialogs.leak_report import OpenReport
+
+        def chosen(path: str | None) -> None:
+            if path is not None:
+                self.open_triage(path if path == SAMPLE and self.mysafe.demo else [path])
+
+        self.app.push_screen(OpenReport(demo=self.mysafe.demo), chosen)
+
+    def open_triage(self, what: Reports | str | list[str]) -> None:
+        """The findings view over ``what``: reports read, paths to read, or the
+        demo's sample."""
+        if isinstance(what, list):
+            try:
+                what = read_reports(what)
+            except ReportError as exc:
+                self.mysafe.report(str(exc), "Leak triage")
+                return
+        self.triage(what)
+
+    @work(group="triage", exclusive=True, exit_on_error=False)
+    async def triage(self, what: Reports | str) -> None:
+        from tui.console.screens.triage import TriageScreen
+
+        items = [item for model in self.models.values() for item in model.items.values()]
+        if isinstance(what, str):  # the demo's sample, made of its own data
+            what = await sample_report(self.mysafe.client, items)
+        for read in what.files:
+            self.log_line(
+                f"Leak report {read.source}: {read.format.value}, {read.findings} findings"
+                + (f", {read.duplicates} duplicates" if read.duplicates else "")
+            )
+        decision = await self.app.push_screen_wait(TriageScreen(what, items, self.mysafe.client))
+        if decision is not None:
+            self.batches.change_refs(
+                Action.DEACTIVATE, decision.refs, decision.findings, decision.reason
+            )
 
     # -- help, log, quit, palette ---------------------------------------------------
 

@@ -1,0 +1,126 @@
+"""The findings view (issue 20, item 3): a leak report opens matched to the vault's
+items, value matches marked, unmatched findings apart; d switches the marked items
+off through the usual confirmation, with the reason proposed from the findings,
+and the batch's journal record keeps the findings."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from pathlib import Path
+
+from textual.widgets import DataTable, Input, Static
+
+from tui.console.app import MySafeApp
+from tui.console.dialogs import ConfirmBatch, ConfirmValues, OpenReport
+from tui.console.screens.triage import TriageScreen
+from tui.ops import Journal, JournalContext, read_records
+from tui.simulator import Simulator, SimulatorConfig
+
+from support import leak_reports as reports
+from support.console import idle, make_app, running, wait_until
+from support.leak_reports import fetches, listed
+from support.sims import FIXED_TIME
+
+UNKNOWN = "FAKE-value-in-no-vault-0000"
+
+
+def journal_at(path: Path) -> Journal:
+    return Journal(
+        path, JournalContext("demo", "vault.example.com", "alice"),
+        clock=lambda: FIXED_TIME.replace(tzinfo=UTC),
+    )  # fmt: skip
+
+
+def an_app(tmp_path: Path) -> tuple[Simulator, MySafeApp, list[str]]:
+    sim = Simulator(SimulatorConfig(seed=3, passwords=12, api_secrets=6))
+    password = listed(sim, "password")[0]
+    secret = listed(sim, "api_secret")[0]
+    assert password.password and secret.client_secret
+    leaked = [password.password, secret.client_secret, UNKNOWN]
+    report = tmp_path / "gitleaks.json"
+    report.write_bytes(
+        reports.gitleaks(
+            (password.password, "deploy/settings.py", 12),
+            (secret.client_secret, "ci/deploy.yml", 3),
+            (UNKNOWN, "README.md", 1),
+        )
+    )
+    app = make_app(sim, audit=journal_at(tmp_path / "audit.jsonl"))
+    app.triage_on_start = None
+    return sim, app, [*leaked, str(report)]
+
+
+async def test_a_report_opens_matched_and_d_switches_off_the_value_matches(
+    tmp_path: Path,
+) -> None:
+    sim, app, (*leaked, report) = an_app(tmp_path)
+    password = listed(sim, "password")[0]
+    secret = listed(sim, "api_secret")[0]
+    async with running(app) as pilot:
+        await pilot.press("T")
+        await wait_until(pilot, lambda: isinstance(app.screen, OpenReport))
+        app.screen.query_one("#report-path", Input).value = report
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmValues))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, TriageScreen))
+        screen = app.screen
+        assert isinstance(screen, TriageScreen)
+        await wait_until(
+            pilot, lambda: screen.state.result is not None and bool(screen.state.marked)
+        )
+        assert set(screen.state.marked) == {
+            ("password", password.identifier),
+            ("api_secret", secret.identifier),
+        }
+        unmatched = screen.query_one("#triage-unmatched", DataTable)
+        assert unmatched.row_count == 1
+        summary = str(screen.query_one("#triage-summary", Static).render())
+        assert "3 findings" in summary and "2 matched" in summary
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmBatch))
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmBatch)
+        reason = dialog.query_one("#confirm-reason", Input).value
+        assert reason.startswith("leak: generic-api-key in deploy/settings.py:12")
+        await pilot.press("y")
+        await idle(app)
+        await pilot.pause()
+    assert not sim.is_active("password", password.identifier)
+    assert not sim.is_active("api_secret", secret.identifier)
+    [batch] = [r for r in read_records(tmp_path / "audit.jsonl") if r["phase"] == "batch"]
+    assert batch["reason"] == reason
+    paths = {f["path"]: f["items"] for f in batch["findings"]}
+    assert paths["README.md"] == []
+    assert paths["deploy/settings.py"] == [{"kind": "password", "identifier": password.identifier}]
+    journal = (tmp_path / "audit.jsonl").read_text()
+    for value in leaked:
+        assert value not in journal
+
+
+async def test_without_fetching_only_ids_match_and_nothing_is_marked_by_value(
+    tmp_path: Path,
+) -> None:
+    sim, app, (*_, report) = an_app(tmp_path)
+    async with running(app) as pilot:
+        app.main.open_triage([report])
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmValues))
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, TriageScreen))
+        screen = app.screen
+        assert isinstance(screen, TriageScreen)
+        assert screen.state.marked == {}
+        assert fetches(sim) == [], "no stored value is fetched without the operator's yes"
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, TriageScreen))
+
+
+async def test_a_broken_report_is_one_message_and_the_console_goes_on(tmp_path: Path) -> None:
+    _, app, _ = an_app(tmp_path)
+    broken = tmp_path / "broken.json"
+    broken.write_text('[{"RuleID": ')
+    async with running(app) as pilot:
+        app.main.open_triage([str(broken)])
+        await pilot.pause()
+        assert not isinstance(app.screen, TriageScreen)
+        assert any("broken.json" in entry.message for entry in app.errors)
