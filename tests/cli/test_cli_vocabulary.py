@@ -68,7 +68,7 @@ def test_every_command_and_export_says_the_same_outcome(
     assert line == batch
     rows = list(csv.DictReader(io.StringIO(invoke(["audit", "--format", "csv"]).stdout)))
     assert by_id(rows) == said
-    csv_path, json_path = export_batch(audit_path(), batch_id, tmp_path / "exports")
+    csv_path, json_path, _receipt = export_batch(audit_path(), batch_id, tmp_path / "exports")
     assert by_id(json.loads(json_path.read_text())) == said
     assert by_id(list(csv.DictReader(csv_path.open()))) == said
 

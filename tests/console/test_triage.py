@@ -14,6 +14,7 @@ from tui.console.app import MySafeApp
 from tui.console.dialogs import ConfirmBatch, ConfirmValues, OpenReport
 from tui.console.screens.triage import TriageScreen
 from tui.ops import Journal, JournalContext, read_records
+from tui.ops.export import export_batch
 from tui.simulator import Simulator, SimulatorConfig
 
 from support import leak_reports as reports
@@ -93,9 +94,18 @@ async def test_a_report_opens_matched_and_d_switches_off_the_value_matches(
     paths = {f["path"]: f["items"] for f in batch["findings"]}
     assert paths["README.md"] == []
     assert paths["deploy/settings.py"] == [{"kind": "password", "identifier": password.identifier}]
-    journal = (tmp_path / "audit.jsonl").read_text()
+    # The audit view's export writes the incident receipt beside the CSV and JSON.
+    *_, receipt = export_batch(tmp_path / "audit.jsonl", batch["batch_id"], tmp_path / "out")
+    text = receipt.read_text()
+    assert "deploy/settings.py:12" in text and "## Findings no vault item matched (1)" in text
+    # Every file written (the report itself aside, which holds the values as given).
+    written = "".join(
+        p.read_text(errors="replace")
+        for p in tmp_path.rglob("*")
+        if p.is_file() and str(p) != report
+    )
     for value in leaked:
-        assert value not in journal
+        assert value not in written
 
 
 async def test_without_fetching_only_ids_match_and_nothing_is_marked_by_value(

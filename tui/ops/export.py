@@ -22,6 +22,7 @@ from typing import Any
 
 from tui.api import ItemSummary
 from tui.base.safe_text import safe_text
+from tui.ops.receipts import BatchStory, receipt_markdown
 from tui.ops.records import read_records, result_of
 from tui.ops.target import Target, describe
 
@@ -103,14 +104,20 @@ def _write_private(path: Path, content: str) -> None:
         handle.write(content)
 
 
-def export_batch(journal_path: Path, batch_id: str, folder: Path) -> tuple[Path, Path]:
-    """The outcomes of one batch as CSV and JSON files, readable by their owner only."""
-    rows = batch_rows(list(read_records(journal_path)), batch_id)
+def export_batch(journal_path: Path, batch_id: str, folder: Path) -> tuple[Path, Path, Path]:
+    """The outcomes of one batch as CSV and JSON files, and its incident receipt in
+    Markdown (``tui.ops.receipts``), readable by their owner only."""
+    records = list(read_records(journal_path))
+    rows = batch_rows(records, batch_id)
     folder.mkdir(parents=True, exist_ok=True)
     csv_path, json_path = folder / f"batch-{batch_id}.csv", folder / f"batch-{batch_id}.json"
+    receipt_path = folder / f"batch-{batch_id}-receipt.md"
     _write_private(csv_path, csv_text(rows))
     _write_private(json_path, json_text(rows))
-    return csv_path, json_path
+    story = BatchStory.from_records(records, batch_id)
+    if story is not None:
+        _write_private(receipt_path, receipt_markdown(story, journal=str(journal_path)))
+    return csv_path, json_path, receipt_path
 
 
 # -- items: what `list` prints and the console exports (an --ids-file for a script) ----

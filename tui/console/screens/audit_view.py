@@ -57,7 +57,11 @@ class AuditScreen(ModalScreen[BatchRecord | None]):
             tooltip="Filter the batches",
         ),
         Binding(
-            "x", "export", "Export batch", id="audit.export", tooltip="Export it to CSV and JSON"
+            "x",
+            "export",
+            "Export batch",
+            id="audit.export",
+            tooltip="Export it to CSV and JSON, and its incident receipt (Markdown)",
         ),
         Binding(
             "u",
@@ -159,11 +163,17 @@ class AuditScreen(ModalScreen[BatchRecord | None]):
             self.notify("No batch to export.", markup=False)
             return
         try:
-            csv_path, json_path = export_batch(path, batch.batch_id, path.parent / "exports")
+            csv_path, json_path, receipt = export_batch(
+                path, batch.batch_id, path.parent / "exports"
+            )
         except OSError as exc:
             self.notify(f"Export failed: {exc}", severity="error", markup=False)
             return
-        self.notify(f"Batch {batch.batch_id} exported to {csv_path} and {json_path}", markup=False)
+        self.notify(
+            f"Batch {batch.batch_id} exported to {csv_path} and {json_path}; its incident "
+            f"receipt to {receipt}",
+            markup=False,
+        )
 
     def action_reverse(self) -> None:
         batch = self.highlighted
