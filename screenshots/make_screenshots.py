@@ -64,6 +64,21 @@ async def help_screen(app: MySafeApp, sim: Simulator, pilot: Pilot[None]) -> Non
     await pilot.press("question_mark")
 
 
+async def findings_view(app: MySafeApp, sim: Simulator, pilot: Pilot[None]) -> None:
+    """``mysafe-tui triage --demo --sample``, its stored values compared."""
+    from tui.console.dialogs import ConfirmValues
+    from tui.console.screens.triage import TriageScreen
+
+    app.main.open_triage("sample")
+    while not isinstance(app.screen, ConfirmValues):
+        await pilot.pause(0.01)
+    await pilot.press("y")
+    while not (isinstance(app.screen, TriageScreen) and app.screen.state.result is not None
+               and app.screen.state.result.fetches_done):  # fmt: skip
+        await pilot.pause(0.01)
+    app.clear_notifications()
+
+
 SHOTS: dict[str, tuple[Step, tuple[int, int]]] = {
     "main": (nothing, (120, 40)),
     "main-80x24": (nothing, (80, 24)),
@@ -73,6 +88,7 @@ SHOTS: dict[str, tuple[Step, tuple[int, int]]] = {
     "sorted-filtered": (sorted_filtered, (120, 40)),
     "detail-80x24": (fetched_80x24, (80, 24)),
     "first-run": (nothing, (80, 24)),
+    "findings": (findings_view, (120, 40)),
 }
 
 
@@ -92,7 +108,8 @@ async def shoot(name: str, step: Step, size: tuple[int, int]) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         await step(app, simulator, pilot)
-        await app.workers.wait_for_complete()
+        if name != "findings":  # the triage's worker waits on the findings view itself
+            await app.workers.wait_for_complete()
         await pilot.pause()
         app.save_screenshot(filename=f"{name}.svg", path=str(HERE))
     print(f"wrote screenshots/{name}.svg")

@@ -157,3 +157,40 @@ def test_demo_without_colour(
     app = make_app(fresh_sim())
     steps = then(keys("space", "space", "down"))
     assert snap_compare(app, terminal_size=SIZES[size], run_before=steps)
+
+
+async def triage_on_sample(pilot: Pilot[None]) -> None:
+    """The demo's sample report opened, its values compared: what the findings view
+    shows (its worker waits on the view, so this waits on the screen, not on idle)."""
+    from tui.console.dialogs import ConfirmValues
+    from tui.console.screens.triage import TriageScreen
+
+    app = pilot.app
+
+    async def until(condition: Callable[[], bool]) -> None:
+        for _ in range(2000):
+            if condition():
+                return
+            await pilot.pause(0.01)
+        raise AssertionError("the condition never held")
+
+    await until(lambda: isinstance(app.screen, ConfirmValues))
+    await pilot.press("y")
+
+    def compared() -> bool:
+        screen = app.screen
+        result = screen.state.result if isinstance(screen, TriageScreen) else None
+        return result is not None and result.fetches_done > 0
+
+    await until(compared)
+    app.clear_notifications()  # the toast would cover the rows it speaks of
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_findings_view(snap_compare: Snap, size: str) -> None:
+    """mysafe-tui triage --demo --sample: each finding with the items that hold its
+    value (marked), how they matched, and the unmatched finding apart."""
+    app = make_app(fresh_sim())
+    app.triage_on_start = "sample"
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=triage_on_sample)
