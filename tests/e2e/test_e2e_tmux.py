@@ -13,6 +13,7 @@ import pytest
 from tui.ops import read_records
 from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig
 
+from support import leak_reports
 from support.servers import ServedSimulator
 from support.terminals import TmuxTerminal, program, unique_socket
 
@@ -99,3 +100,45 @@ def test_keys_typed_ahead_all_take_effect(terminal: TmuxTerminal, isolated_dirs:
     assert "Fetch" not in terminal.screen()  # the enter never reached the table
     terminal.send("q")
     terminal.wait_for(lambda: not terminal.running(), "the program to quit")
+
+
+def test_triage_from_a_report_to_switched_off_items_in_a_real_terminal(
+    terminal: TmuxTerminal, isolated_dirs: Path, tmp_path: Path
+) -> None:
+    """mysafe-tui triage REPORT: the findings view, values compared after a yes, d,
+    the confirmation with the reason proposed, the items off; no leaked value on the
+    screen or in the journal."""
+    sim = Simulator(SimulatorConfig(seed=4, passwords=25, api_secrets=5))
+    target = next(i for i in sim.items("password") if i.can_view and i.can_write and i.active)
+    assert target.password
+    report = tmp_path / "gitleaks.json"
+    report.write_bytes(leak_reports.gitleaks((target.password, "deploy/settings.py", 7)))
+    with ServedSimulator(sim) as served:
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("MYSAFE_")},
+            "MYSAFE_URL": served.url,
+            "MYSAFE_CLIENT_ID": DEMO_CLIENT_ID,
+            "MYSAFE_CLIENT_SECRET": DEMO_CLIENT_SECRET,
+            "TERM": "xterm-256color",
+            "XDG_STATE_HOME": str(isolated_dirs / "xdg_state_home"),
+        }
+        terminal.start([*program(), "triage", str(report)], env)
+        screen = terminal.screen
+        terminal.wait_for(lambda: "stored values to compare" in screen(), "the fetch question")
+        terminal.send("y")
+        terminal.wait_for(lambda: "1 matched (1 items)" in screen(), "the findings view")
+        assert "deploy/settings.py:7" in screen()
+        terminal.send("d")
+        terminal.wait_for_dialog("Deactivate 1 item?")
+        assert "leak: generic-api-key in deploy/settings.py:7" in screen()
+        terminal.send("y")
+        terminal.wait_for(
+            lambda: not sim.is_active("password", target.identifier), "the deactivation"
+        )
+        assert target.password not in screen()
+        terminal.send("q")
+        terminal.wait_for(lambda: not terminal.running(), "the program to quit")
+    trail = isolated_dirs / "xdg_state_home" / "mysafe-tui" / "audit.jsonl"
+    [batch] = [r for r in read_records(trail) if r["phase"] == "batch"]
+    assert batch["findings"][0]["path"] == "deploy/settings.py"
+    assert target.password not in trail.read_text()
