@@ -96,7 +96,7 @@ def launched(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """What ``mysafe-tui`` would start the console with (nothing is drawn)."""
     seen: dict[str, Any] = {}
 
-    def build_app(options: LaunchOptions, *, link: LinkMode) -> None:
+    def build_app(options: LaunchOptions, *, link: LinkMode, triage: object = None) -> None:
         seen.update(options=options, link=link, colours=os.environ.get("TEXTUAL_COLOR_SYSTEM"))
         raise Launched
 
