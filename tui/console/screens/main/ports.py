@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from textual.app import App
 from textual.message import Message
@@ -24,7 +24,9 @@ from tui.api import ItemSummary, Kind, MySafeClient
 from tui.console.models import TableModel
 from tui.console.widgets import ItemTable
 from tui.ops import Session
-from tui.ops.leaks import Reports
+
+if TYPE_CHECKING:
+    from tui.ops.leaks import Reports
 
 W = TypeVar("W", bound=Widget)
 

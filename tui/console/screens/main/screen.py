@@ -17,7 +17,6 @@ from textual.worker import Worker, WorkerState
 
 from tui.api import Action, ItemSummary, Kind, MySafeError
 from tui.base.gc_pause import paused_gc
-from tui.console.dialogs.leak_report import SAMPLE
 from tui.console.models import TableModel
 from tui.console.screens.main.batch_controller import BatchController
 from tui.console.screens.main.batch_events import (
@@ -49,12 +48,11 @@ from tui.console.widgets import (
     StatusLine,
 )
 from tui.console.widgets.context_bar import SessionLine, session_line
-from tui.ops.leaks import ReportError, Reports, read_reports
-from tui.ops.leaks.sample import sample_report
 from tui.ops.wording import rate_limit_words
 
 if TYPE_CHECKING:
     from tui.console.screens.main.ports import ConsoleApp
+    from tui.ops.leaks import Reports
 
 
 class MainScreen(Screen[None]):
@@ -456,7 +454,11 @@ class MainScreen(Screen[None]):
         if not all(self.loaded.values()):
             self.mysafe.say("Leak triage: wait until the lists have loaded.", severity="warning")
             return
-        from tui.console.dialogs.leak_report import OpenReport
+        # The leak triage's modules load when it is first asked for (pydantic and
+        # all): the console's first frame does not wait for them.
+        # The leak triage's modules load when it is first asked for (pydantic and
+        # all): the console's first frame does not wait for them.
+        from tui.console.dialogs.leak_report import SAMPLE, OpenReport
 
         def chosen(path: str | None) -> None:
             if path is not None:
@@ -467,6 +469,9 @@ class MainScreen(Screen[None]):
     def open_triage(self, what: Reports | str | list[str]) -> None:
         """The findings view over ``what``: reports read, paths to read, or the
         demo's sample."""
+
+        from tui.ops.leaks import ReportError, read_reports
+
         if isinstance(what, list):
             try:
                 what = read_reports(what)
@@ -478,6 +483,7 @@ class MainScreen(Screen[None]):
     @work(group="triage", exclusive=True, exit_on_error=False)
     async def triage(self, what: Reports | str) -> None:
         from tui.console.screens.triage import TriageScreen
+        from tui.ops.leaks.sample import sample_report
 
         items = [item for model in self.models.values() for item in model.items.values()]
         if isinstance(what, str):  # the demo's sample, made of its own data
