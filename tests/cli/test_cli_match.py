@@ -155,3 +155,12 @@ def test_match_into_deactivate_switches_off_exactly_the_matched_items_in_one_bat
     )
     for value in leaked:
         assert value not in outputs and value not in written
+
+
+def test_triage_refuses_bad_input_before_the_console_opens(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"runs": [')
+    result = invoke(["triage", str(broken), "--demo"])
+    assert result.exit_code == 2 and "broken.json" in only_line(result.stderr)
+    assert invoke(["triage", "--sample"]).exit_code == 2  # the demo's only
+    assert invoke(["triage"]).exit_code == 2  # a report, or the sample
