@@ -147,7 +147,7 @@ def queries(draw: st.DrawFn, items: list[ItemSummary]) -> str:
     pieces = st.sampled_from(texts) if texts else TEXT
     words = []
     for _ in range(draw(st.integers(min_value=0, max_value=4))):
-        alternatives = draw(st.lists(st.one_of(TEXT, pieces), min_size=1, max_size=2))
+        alternatives = draw(st.lists(st.one_of(TEXT, pieces), min_size=1, max_size=4))
         words.append("|".join(draw(PREFIX) + text for text in alternatives))
     return " ".join(words)
 
