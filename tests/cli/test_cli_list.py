@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tui.ops.export import ITEM_FIELDS
+from tui.simulator.data import Item
 
 from support.cli import invoke, json_lines, only_line, server_env
 from support.servers import ServedSimulator, closed_port, self_signed_https, served
@@ -69,6 +70,63 @@ def test_filters_server_side_and_match_client_side(server: ServedSimulator) -> N
     done = invoke(["list", "passwords", "--match", "GITHUB PROD", "--format", "json"], env)
     matched = json.loads(done.stdout)
     assert matched and all("github" in item["name"].lower() for item in matched)
+
+
+def test_match_takes_the_consoles_filter_language(server: ServedSimulator) -> None:
+    env = server_env(server.url)
+    listed = [i for i in server.simulator.items("password") if i.can_view and i.active]
+
+    def matched(query: str) -> list[str]:
+        done = invoke(["list", "passwords", "--match", query, "--format", "json"], env)
+        assert done.exit_code == 0, done.stderr
+        return [item["identifier"] for item in json.loads(done.stdout)]
+
+    def shown(item: Item) -> str:  # what plain words search: the ID and the Name
+        return f"{item.identifier} {item.name}".lower()
+
+    def tagged(item: Item, tag: str) -> bool:
+        return tag in item.tags.lower()
+
+    either = [i.identifier for i in listed if "github" in shown(i) or "gitlab" in shown(i)]
+    assert either and matched("github|GitLab") == either
+    without = [i.identifier for i in listed if "prod" not in shown(i)]
+    assert 0 < len(without) < len(listed) and matched("!prod") == without
+    some = listed[5].identifier
+    assert matched(f"id:{some}") == matched(f"#{some}") == [some]
+    # Plain words no longer reach the tags (issue 21: /prod took a staging item along
+    # through its tag); tag: does, alone, negated, or as either side of a bar.
+    by_tag = [i.identifier for i in listed if tagged(i, "prod")]
+    only_by_tag = [i for i in by_tag if i not in matched("prod")]
+    assert only_by_tag and matched("tag:prod") == by_tag
+    assert matched("!tag:prod") == [i.identifier for i in listed if not tagged(i, "prod")]
+    assert matched("tag:prod|tag:staging") == [
+        i.identifier for i in listed if tagged(i, "prod") or tagged(i, "staging")
+    ]
+    assert matched("prod !tag:prod") == [
+        i.identifier for i in listed if "prod" in shown(i) and not tagged(i, "prod")
+    ]
+    assert matched(f"#{some}|#{listed[0].identifier}") == [listed[0].identifier, some]
+
+
+def test_the_table_adds_the_fields_a_match_looked_in(server: ServedSimulator) -> None:
+    env = server_env(server.url)
+    done = invoke(["list", "secrets", "--format", "table"], env)
+    assert "TAGS" not in done.stdout.splitlines()[0]
+    done = invoke(["list", "secrets", "--match", "!tag:x code:|name:a", "--format", "table"], env)
+    assert "TAGS" not in done.stdout.splitlines()[0], "a tag it excludes is not shown"
+    done = invoke(["list", "secrets", "--match", "tag:|code:", "--format", "table"], env)
+    assert "CODE" not in done.stdout.splitlines()[0], "unfinished words name nothing"
+    done = invoke(["list", "passwords", "--match", "code:x|tag:prod", "--format", "table"], env)
+    header = done.stdout.splitlines()[0]
+    assert re.match(r"IDENTIFIER\s+NAME\s+IDENTIFIER_CODE\s+USERNAME", header), header
+    # Data formats do not change with --match: the same objects, fewer of them.
+    done = invoke(["list", "passwords", "--match", "code:x|tag:prod", "--format", "json"], env)
+    assert all(list(item) == list(ITEM_FIELDS) for item in json.loads(done.stdout))
+    done = invoke(
+        ["list", "passwords", "--match", "tag:prod", "--fields", "identifier", "--format", "table"],
+        env,
+    )
+    assert done.stdout.splitlines()[0].strip() == "IDENTIFIER", "--fields is obeyed"
 
 
 @pytest.mark.parametrize(

@@ -417,6 +417,10 @@ async def test_help_lists_every_key(sim: Simulator, size: tuple[int, int]) -> No
         text = help_text(app.screen)
         for key in ("/", "space", "*", "d", "u", "x", "m", "r", "f", "q", "?", "l", "e", "ctrl+p"):
             assert f"  {key} " in text, key
+        # The filter's language too, as list --help has it (one source: tui.ops.filtering).
+        assert "Filter language (/)" in text
+        for form in ("a|b", "!x", "#42", "tag:x", "user:x", "code:x"):
+            assert form in text, form
 
 
 def help_text(screen: HelpScreen) -> str:

@@ -11,7 +11,7 @@ from tui.console.app import MySafeApp
 from tui.console.widgets import StatusLine
 from tui.simulator import Simulator
 
-from support.console import make_app, running
+from support.console import go_to, make_app, running
 
 
 def names(app: MySafeApp) -> list[str]:
@@ -46,16 +46,45 @@ async def test_s_sorts_by_the_next_column_and_S_reverses_shown_in_the_header(
         assert table.model.sort is None and table.model.visible_keys() == server_order
 
 
+async def test_a_row_kept_through_a_hidden_field_shows_that_field(sim: Simulator) -> None:
+    """Issue 21: /prod took "GitLab staging monitoring" along through its tag, and
+    nothing on screen said why. Plain words search ID and Name; tag:prod reaches the
+    tags, and the detail pane's first line (in view even at 80x24) says so."""
+    app = make_app(sim)
+    async with running(app, (80, 24)) as pilot:
+        table = app.main.table()
+        pane = app.main.detail()
+        staging = next(i for i in app.main.items[app.main.kind].values() if i.identifier == "60")
+        assert staging.name == "GitLab staging monitoring" and "prod" in staging.tags
+
+        await pilot.press("slash", *"prod", "enter")
+        assert "60" not in table.model.visible_keys()
+        assert "Matched" not in pane.text()  # kept through the Name, which shows
+
+        await pilot.press("slash", "ctrl+u", *"tag:prod", "enter")
+        assert "60" in table.model.visible_keys()
+        await go_to(app, pilot, "60")
+        first = pane.text().splitlines()[0]
+        assert first.startswith("Matched") and f"Tags: {staging.tags}" in first
+        assert "Tags: " in pane.values.render_line(0).text and not pane.values.scroll_offset.y
+        # The cursor stays on the row; the filter now keeps it through its Name.
+        await pilot.press("slash", *"|staging")
+        assert table.model.cursor_key == "60"
+        assert not pane.text().startswith("Matched")
+        await pilot.press("escape")  # the filter cleared: nothing matched
+        assert not pane.text().startswith("Matched")
+
+
 async def test_the_filter_language_by_keyboard(sim: Simulator) -> None:
     app = make_app(sim)
     async with running(app) as pilot:
         table = app.main.table()
 
         async def shown(query: str) -> list[str]:
-            """Each shown row's cells, as one lower-cased line."""
+            """Each shown row's ID and Name (what plain words search), lower-cased."""
             await pilot.press("escape", "slash", *query, "enter")
             rows = [table.model.row(key) for key in table.model.visible_keys()]
-            return [" ".join(row.cells).lower() for row in rows if row is not None]
+            return [" ".join(row.cells[:2]).lower() for row in rows if row is not None]
 
         both = await shown("prod admin")
         assert both and all("prod" in r and "admin" in r for r in both)
@@ -71,6 +100,7 @@ async def test_the_filter_language_by_keyboard(sim: Simulator) -> None:
         assert "/ id:12" in hint
         await pilot.press("slash")
         assert "a|b either" in str(app.main.query_one("#filter").render())
+        assert "tag:" in str(app.main.query_one("#filter").render())
 
 
 async def test_clear_invert_and_the_other_tabs_marks(sim: Simulator) -> None:

@@ -95,9 +95,9 @@ async def test_in_the_thin_link_mode_the_pane_follows_the_row_the_moves_end_on(
         shown: list[str] = []
         original = pane.show_item
 
-        def spy(summary: ItemSummary | None, any_items: bool) -> None:
+        def spy(summary: ItemSummary | None, any_items: bool, *reached: Any) -> None:
             shown.append(summary.identifier if summary else "-")
-            original(summary, any_items)
+            original(summary, any_items, *reached)
 
         monkeypatch.setattr(pane, "show_item", spy)
         pane.follow(item("1", "first"), True)

@@ -92,6 +92,15 @@ def test_sorted_and_filtered_table(snap_compare: Snap, size: str) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_filtered_by_a_hidden_field(snap_compare: Snap, size: str) -> None:
+    """tag:prod keeps rows through a field no column shows: the detail pane's first line
+    says which, and with what (issue 21)."""
+    app = make_app(fresh_sim())
+    steps = then(keys("slash", *"tag:prod", "enter"))
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=steps)
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_first_run_screen(snap_compare: Snap, size: str) -> None:
     """Nothing configured: the first screen says it is a demo and how to connect."""
     app = make_app(fresh_sim(), first_run=True)

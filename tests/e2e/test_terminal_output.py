@@ -15,8 +15,8 @@ def test_hostile_names_reach_the_terminal_only_as_visible_text() -> None:
         terminal.read_until(b"passwords shown")
         terminal.drain(quiet=1.0)
         # The hostile names are off the first screen, tagged hostile-name: a presenter
-        # shows them with /hostile (one carries an OSC 52 clipboard write).
-        for key in [b"/", *(bytes([c]) for c in b"hostile"), b"\r"]:
+        # shows them with /tag:hostile (one carries an OSC 52 clipboard write).
+        for key in [b"/", *(bytes([c]) for c in b"tag:hostile"), b"\r"]:
             terminal.send(key)  # one key at a time, as typed
             terminal.drain(quiet=0.2)
         terminal.drain(quiet=1.0)

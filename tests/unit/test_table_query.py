@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tui.console.models import Row, TableModel
-from tui.console.models.query import Term, narrows, parse
+from tui.ops.filtering import Alternative, Field, Term, narrows, parse
 
 ROWS = [
     Row("1", ("1", "GitHub prod admin", "network")),
@@ -58,7 +58,7 @@ def test_narrowing_is_claimed_only_when_it_holds() -> None:
     assert not narrows(parse("#4"), parse("#42"))
     assert not narrows(parse("prod"), parse("pro"))
     assert not narrows([], parse("a"))
-    assert Term(("ab",)).within(Term(("a",)))
+    assert Term((Alternative(Field.SHOWN, "ab"),)).within(Term((Alternative(Field.SHOWN, "a"),)))
 
 
 def test_sorting_by_a_column_keeps_ids_numeric_and_narrowing_in_order() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import click
@@ -34,6 +34,7 @@ from tui.cli.output import (
 from tui.cli.running import Interruption, build, run
 from tui.ops import Session
 from tui.ops.export import item_object
+from tui.ops.filtering import ATTRIBUTES, SYNTAX, fields_named, matching, parse
 
 #: What a table shows unless --fields says otherwise (the console's columns).
 TABLE_FIELDS = {
@@ -60,26 +61,28 @@ def server_filters(kind: Kind, given: dict[str, str | None]) -> dict[str, str]:
     return {key: value.strip() for key, value in wanted.items() if value is not None}
 
 
-def matching(items: Iterable[ItemSummary], text: str | None) -> list[ItemSummary]:
-    """Items holding every word of ``text`` (case-insensitive), as the console's filter."""
-    terms = (text or "").lower().split()
-    if not terms:
-        return list(items)
-    out = []
-    for item in items:
-        fields = (item.identifier, item.name, item.username, item.url, item.tags)
-        haystack = " ".join((*fields, item.identifier_code)).lower()
-        if all(term in haystack for term in terms):
-            out.append(item)
-    return out
+def table_fields(kind: Kind, match: str | None) -> tuple[str, ...]:
+    """The table's fields: the console's columns, and after the name each field beyond
+    them that ``--match`` looks in (``tag:``, ``code:``...), so a match shows why."""
+    shown = TABLE_FIELDS[kind]
+    reached = [ATTRIBUTES[field] for field in fields_named(parse(match or ""))]
+    extra = [name for name in reached if name not in shown]
+    if not extra:
+        return shown
+    at = shown.index("name") + 1
+    return (*shown[:at], *extra, *shown[at:])
 
 
 def write_items(
-    output_format: str, kind: Kind, items: Sequence[ItemSummary], fields: Sequence[str] | None
+    output_format: str,
+    kind: Kind,
+    items: Sequence[ItemSummary],
+    fields: Sequence[str] | None,
+    match: str | None = None,
 ) -> None:
     out = sys.stdout
     if output_format == TABLE:
-        shown = fields or TABLE_FIELDS[kind]
+        shown = fields or table_fields(kind, match)
         rows = [list(item_object(item, shown).values()) for item in items]
         write_table(out, shown, rows, flex=shown.index("name") if "name" in shown else 0)
         return
@@ -117,7 +120,12 @@ def write_items(
         "JSON Lines one object a line, CSV a header line and spreadsheet-safe cells; each "
         "item carries kind, identifier, name, username, url, tags, identifier_code, "
         "can_view, can_write, need_justify and need_approval. Inactive items are not "
-        "listed (the server leaves them out)."
+        "listed (the server leaves them out).\n\n"
+        "--match QUERY filters here, in the console's filter language (its / key):\n\n"
+        "\b\n"
+        + "\n".join(f"  {form:<15} {meaning}" for form, meaning in SYNTAX)
+        + "\n\nThe table adds the fields a prefix looks in (tag:, code:...) when it does "
+        "not show them; JSON, JSON Lines and CSV are the same with or without --match."
     ),
 )
 @click.argument("kind_word", metavar="passwords|secrets", type=click.Choice(list(KIND_WORDS)))
@@ -126,7 +134,11 @@ def write_items(
 @click.option("--username", help="server-side filter: username (passwords)")
 @click.option("--item-url", help="server-side filter: the item's url (passwords)")
 @click.option("--identifier-code", help="server-side filter: identifier code (secrets)")
-@click.option("--match", metavar="TEXT", help="only items holding every word of TEXT")
+@click.option(
+    "--match",
+    metavar="QUERY",
+    help="only the items QUERY keeps, in the console's filter language (below)",
+)
 @format_option(TABLE, JSON, JSONL, CSV)
 @click.option("--fields", metavar="F1,F2", help="only these fields, in this order")
 @quiet_option
@@ -167,7 +179,7 @@ def list_command(
         return report(error, as_json=wants_json(fmt))
     listed = found[0]
     # Written after the client is closed: a reader that stops early (| head) costs nothing.
-    write_items(fmt, kind, matching(listed.items, match), chosen)
+    write_items(fmt, kind, matching(listed.items, match), chosen, match)
     if listed.skipped:
         warn(f"{listed.skipped} entries of the list were too malformed to show")
     return code

@@ -79,7 +79,7 @@ ROTATIONS = [30, 60, 90]
 #: Names that must be shown literally (markup look-alikes, non-ASCII, escape sequences).
 #: They are the last items of each kind, off the first screen (an audience reads them
 #: as rendering bugs), and the hostile ones are tagged ``hostile-name`` so a presenter
-#: can show them on purpose (``/hostile``).
+#: can show them on purpose (``/tag:hostile``).
 AWKWARD_PASSWORDS = [
     "[bold]Payroll[/] admin",
     "Ops [red]alert[/red] bot",

@@ -17,8 +17,13 @@ from typing import Generic, NamedTuple, TypeVar, cast
 
 from tui.base.gc_pause import paused_gc
 from tui.base.safe_text import safe_cells
+from tui.ops.filtering import Field
 
 T = TypeVar("T")
+
+#: What the filter searches in a list of items: each item's lowered text of a field
+#: (``tui.ops.filtering.item_columns`` for the console's items).
+Search = Callable[[Sequence[T], Field], list[str]]
 
 
 class Row(NamedTuple):
@@ -52,9 +57,12 @@ class TableRows(Generic[T]):
         self._items: dict[str, T] = {}
         #: What the rows not built yet are made from: (items, make_row).
         self._source: tuple[Sequence[T], Callable[[T], Row]] | None = None
-        #: Each row's cells joined and lowered, for the filter; None until first
-        #: needed (``haystack``), so a large list's first screen does not wait.
-        self._haystack: list[str] | None = None
+        #: The items in row order, and what the filter searches in them (None: the
+        #: rows' cells, as for rows given as rows).
+        self._search: tuple[Sequence[T], Search[T]] | None = None
+        #: Each row's lowered text of a field, for the filter; each built when first
+        #: needed (``column``), so a large list's first screen does not wait.
+        self._columns: dict[Field, list[str]] = {}
 
     # -- replacing ------------------------------------------------------------------
 
@@ -62,19 +70,26 @@ class TableRows(Generic[T]):
         """Every row replaced by ``rows`` (no items behind them)."""
         built = list(clean_rows(rows))
         self._source = None
+        self._search = None
         self._rows = list[Row | None](built)
         self._keys = [row.key for row in built]
         self._items = {}
         self._replaced()
 
     def replace_items(
-        self, keys: Sequence[str], items: Sequence[T], make_row: Callable[[T], Row]
+        self,
+        keys: Sequence[str],
+        items: Sequence[T],
+        make_row: Callable[[T], Row],
+        search: Search[T] | None = None,
     ) -> None:
         """Every row replaced by ``make_row`` of each item, ``keys`` their keys, each
-        row built when first needed (``row_at``) or all at once (``all_rows``)."""
+        row built when first needed (``row_at``) or all at once (``all_rows``). The
+        filter searches ``search`` of the items, or the rows' cells without it."""
         if len(keys) != len(items):
             raise ValueError(f"{len(keys)} keys for {len(items)} items")
         self._source = (items, make_row)
+        self._search = (items, search) if search is not None else None
         self._rows = [None] * len(items)
         self._keys = list(keys)
         self._items = dict(zip(self._keys, items, strict=True))
@@ -82,7 +97,7 @@ class TableRows(Generic[T]):
 
     def _replaced(self) -> None:
         self._position = dict(zip(self._keys, range(len(self._keys)), strict=True))
-        self._haystack = None
+        self._columns = {}
 
     def replace_row(self, key: str, cells: Sequence[str]) -> bool:
         """One row's cells replaced; False when there is no such row."""
@@ -92,8 +107,9 @@ class TableRows(Generic[T]):
         self.all_rows()  # or building the others would bring the old row back
         row = Row(key, safe_cells(cells))
         self._rows[index] = row
-        if self._haystack is not None:
-            self._haystack[index] = " ".join(row.cells).lower()
+        shown = self._columns.get(Field.SHOWN)
+        if shown is not None and self._search is None:  # the filter searches the cells
+            shown[index] = " ".join(row.cells).lower()
         return True
 
     # -- reading --------------------------------------------------------------------
@@ -147,9 +163,21 @@ class TableRows(Generic[T]):
         """The first ``count`` rows in the server's order (to size columns on)."""
         return [self.row_at(index) for index in range(min(count, len(self._rows)))]
 
-    def haystack(self) -> list[str]:
-        """Each row's cells joined and lowered (what the filter searches), built on
-        first use: for 100 000 rows that is a few tens of milliseconds."""
-        if self._haystack is None:
-            self._haystack = [" ".join(row.cells).lower() for row in self.all_rows()]
-        return self._haystack
+    def column(self, field: Field) -> Sequence[str]:
+        """Each row's lowered text of ``field`` (``Field.ID``: its key), what the filter
+        searches, built on first use: for 100 000 rows a few milliseconds. Rows given
+        as rows (or items without a ``search``) have their cells joined as the shown
+        text, and nothing in the fields a prefix reaches."""
+        found = self._columns.get(field)
+        if found is None:
+            if field is Field.ID:
+                found = list(self._keys)
+            elif self._search is not None:
+                items, search = self._search
+                found = search(items, field)
+            elif field is Field.SHOWN:
+                found = [" ".join(row.cells).lower() for row in self.all_rows()]
+            else:
+                found = [""] * len(self._keys)
+            self._columns[field] = found
+        return found

@@ -13,9 +13,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Generic, Protocol, TypeVar
 
 from tui.console.models.marks import Marks
-from tui.console.models.rows import Row, TableRows
+from tui.console.models.rows import Row, Search, TableRows
 from tui.console.models.statuses import RowStatuses
 from tui.console.models.view import Sort, TableView
+from tui.ops.filtering import Field, reached_by
 
 T = TypeVar("T")
 
@@ -89,13 +90,19 @@ class TableModel(Generic[T]):
         return self._replaced(keep)
 
     def set_source(
-        self, keys: Sequence[str], items: Sequence[T], make_row: Callable[[T], Row]
+        self,
+        keys: Sequence[str],
+        items: Sequence[T],
+        make_row: Callable[[T], Row],
+        search: Search[T] | None = None,
     ) -> set[str]:
         """``set_rows`` of ``make_row`` of each item, ``keys`` their keys in order: each
         row is built when first drawn, or all at once when something needs them all
-        (a sort, a filter, ``filter_index``). Returns the marked keys that are gone."""
+        (a sort, ``filter_index``). The filter searches ``search`` of the items
+        (``tui.ops.filtering.item_columns``), or the rows' cells without it. Returns
+        the marked keys that are gone."""
         keep = self._view.cursor_key
-        self._rows.replace_items(keys, items, make_row)
+        self._rows.replace_items(keys, items, make_row, search)
         return self._replaced(keep)
 
     def _replaced(self, keep: str | None) -> set[str]:
@@ -141,9 +148,10 @@ class TableModel(Generic[T]):
         return self._rows.items.get(key) if key is not None else None
 
     def filter_index(self) -> None:
-        """Build every row and what the filter searches now (a large list's first
+        """Build every row and what plain words search now (a large list's first
         screen does not wait for it; the widget asks after that frame)."""
-        self._rows.haystack()
+        self._rows.all_rows()
+        self._rows.column(Field.SHOWN)
 
     # -- filter and sort ------------------------------------------------------------
 
@@ -152,9 +160,20 @@ class TableModel(Generic[T]):
         return self._view.query
 
     def set_filter(self, query: str) -> None:
-        """Show the rows ``query`` keeps (the language: ``tui.console.models.query``)."""
+        """Show the rows ``query`` keeps (the language: ``tui.ops.filtering``)."""
         if self._view.set_query(query):
             self._watcher.view_changed()
+
+    def reached(self, key: str | None) -> list[Field]:
+        """The fields beyond ID and Name through which the filter kept the row ``key``
+        (``tui.ops.filtering.reached_by``): what the screen must show for the match to
+        be seen. Empty without a filter, or when ID or Name matched. One row's worth
+        of work: the screen asks for the cursor row."""
+        index = self._rows.position.get(key) if key is not None else None
+        if index is None or not self._view.query:
+            return []
+        rows = self._rows
+        return reached_by(self._view.terms, lambda field: rows.column(field)[index])
 
     @property
     def sort(self) -> Sort:

@@ -10,8 +10,8 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from tui.console.models.query import Term, narrows, parse
 from tui.console.models.rows import TableRows
+from tui.ops.filtering import Term, narrows, parse
 
 #: A sort: (column, descending); None is the server's order.
 Sort = tuple[int, bool] | None
@@ -37,6 +37,11 @@ class TableView:
     @property
     def query(self) -> str:
         return self._query
+
+    @property
+    def terms(self) -> list[Term]:
+        """The query's terms (the language: ``tui.ops.filtering``)."""
+        return parse(self._query)
 
     @property
     def sort(self) -> Sort:
@@ -92,7 +97,8 @@ class TableView:
         self._terms = []
 
     def set_query(self, query: str) -> bool:
-        """Show the rows ``query`` keeps (the language: ``query``); False if unchanged."""
+        """Show the rows ``query`` keeps (the language: ``tui.ops.filtering``); False if
+        unchanged."""
         if query == self._query:
             return False
         keep = self.cursor_key
@@ -148,9 +154,8 @@ class TableView:
         else:
             # Typing one more character only narrows: scan what was shown, not all.
             pool: Iterable[int] = self._visible if narrows(self._terms, terms) else everything
-            haystack = self._rows.haystack()
             for term in terms:  # each term narrows what the one before kept
-                pool = term.select(pool, haystack, self._rows.position)
+                pool = term.select(pool, self._rows)
             self._visible = list(pool)
         self._terms = terms
         self._cursor = 0

@@ -12,6 +12,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.ops.filtering import SYNTAX
+
 
 def format_keys(key: str) -> str:
     names = {"slash": "/", "asterisk": "*", "question_mark": "?", "space": "space"}
@@ -72,3 +74,12 @@ def binding_rows(bindings: Iterable[object]) -> list[tuple[str, str]]:
         keys = binding.key_display or format_keys(binding.key)
         rows.append((keys, binding.tooltip or binding.description))
     return rows
+
+
+def filter_language_rows() -> list[tuple[str, str]]:
+    """(form, what it keeps) for the filter's language: the rows ``list --help`` shows
+    too (``tui.ops.filtering.SYNTAX``), and where a match through a hidden field shows."""
+    return [
+        *SYNTAX,
+        ("", "a row kept through a field no column shows: the detail pane's first line"),
+    ]

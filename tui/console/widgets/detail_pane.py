@@ -9,7 +9,7 @@ docked at the bottom, never moves: about a third of the bytes a single widget co
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -38,6 +38,7 @@ from tui.console.widgets.detail_rows import (
 
 if TYPE_CHECKING:
     from tui.api import ItemDetail
+    from tui.ops.filtering import Field
 
 #: The blank cells between the longest label and the values.
 LABEL_GAP = 2
@@ -144,10 +145,12 @@ class DetailPane(Widget, can_focus=True):
         super().__init__(id=id)
         self.follow_settle = follow_settle
         self._window: Timer | None = None
-        self._held: tuple[ItemSummary | None, bool] | None = None
+        self._held: tuple[ItemSummary | None, bool, Sequence[Field]] | None = None
         self._rows: Rows = []
         self._footer_text = ""
         self._label_width = -1
+        #: The item whose summary is shown, and the fields it was matched through.
+        self._summary: tuple[ItemSummary, tuple[Field, ...]] | None = None
         self.labels = DetailLabels(lambda: int(self.values.scroll_offset.y))
         self.values = DetailValues(self.labels, self._rebuild)
         self._footer = Static(classes="detail-footer")
@@ -160,6 +163,7 @@ class DetailPane(Widget, can_focus=True):
 
     def _show(self, rows: Rows, footer: str) -> None:
         self._held = None  # what is shown now is newer than a cursor row held back
+        self._summary = None
         self._rows = rows
         labelled = any(label for label, _ in rows)
         width = max(len(label) for label, _ in rows) + LABEL_GAP if labelled else 0
@@ -223,21 +227,26 @@ class DetailPane(Widget, can_focus=True):
     def show_nothing(self, message: str = "No item selected") -> None:
         self._show([("", message)], "")
 
-    def show_item(self, item: ItemSummary | None, any_items: bool) -> None:
-        """The cursor row's item as the list gave it, or why there is none."""
+    def show_item(
+        self, item: ItemSummary | None, any_items: bool, reached: Sequence[Field] = ()
+    ) -> None:
+        """The cursor row's item as the list gave it, or why there is none; first,
+        the fields beyond ID and Name the filter matched it through (``reached``)."""
         if item is None:
             self.show_nothing("No item selected" if any_items else "No items")
         else:
-            self.show_summary(item)
+            self.show_summary(item, reached)
 
-    def follow(self, item: ItemSummary | None, any_items: bool) -> None:
+    def follow(
+        self, item: ItemSummary | None, any_items: bool, reached: Sequence[Field] = ()
+    ) -> None:
         """The cursor moved to ``item``: shown at once after a rest; during a run of
         moves (with ``follow_settle``), once the moves settle, for the row they end on."""
         if self.follow_settle <= 0 or self._window is None:
-            self.show_item(item, any_items)
+            self.show_item(item, any_items, reached)
         else:
             self._window.stop()
-            self._held = (item, any_items)
+            self._held = (item, any_items, reached)
         if self.follow_settle > 0:
             self._window = self.set_timer(self.follow_settle, self.settle)
 
@@ -248,8 +257,17 @@ class DetailPane(Widget, can_focus=True):
         if held is not None:
             self.show_item(*held)
 
-    def show_summary(self, item: ItemSummary) -> None:
-        self._show(summary_rows(item), SUMMARY_FOOTER)
+    def show_summary(self, item: ItemSummary, reached: Sequence[Field] = ()) -> None:
+        self._show(summary_rows(item, reached), SUMMARY_FOOTER)
+        self._summary = (item, tuple(reached))
+
+    def rematch(self, item: ItemSummary | None, reached: Sequence[Field]) -> None:
+        """The filter changed, the cursor still on ``item``: say what it matched through
+        now, if the pane shows that item's summary (a fetched item stays as it is)."""
+        shown = self._summary
+        same_item = item is not None and shown is not None and shown[0] is item
+        if same_item and shown is not None and shown[1] != tuple(reached):
+            self.show_summary(shown[0], reached)
 
     def show_loading(self, item: ItemSummary) -> None:
         self._show([("", f"Fetching {item.kind.noun} {item.identifier}…")], "")

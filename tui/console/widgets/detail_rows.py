@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 
 from tui.api import ItemSummary, Kind
+from tui.ops.filtering import LABELS, Field, item_value
 
 if TYPE_CHECKING:
     from tui.api import ItemDetail
@@ -22,8 +24,16 @@ def _yes_no(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
-def summary_rows(item: ItemSummary) -> Rows:
-    rows = [("ID", item.identifier), ("Name", item.name)]
+def matched_row(item: ItemSummary, reached: Sequence[Field]) -> Rows:
+    """The row saying through which fields beyond ID and Name the filter kept the
+    item (first, so a pane of four lines shows it too); none when ID or Name did."""
+    if not reached:
+        return []
+    return [("Matched", " · ".join(f"{LABELS[f]}: {item_value(item, f)}" for f in reached))]
+
+
+def summary_rows(item: ItemSummary, reached: Sequence[Field] = ()) -> Rows:
+    rows = [*matched_row(item, reached), ("ID", item.identifier), ("Name", item.name)]
     if item.kind is Kind.PASSWORD:
         rows += [("Username", item.username), ("URL", item.url)]
     rows += [

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from tui.base.safe_text import safe_text
-from tui.console.models.query import FILTER_HINT
+from tui.ops.filtering import FILTER_HINT
 
 #: What the keys do in filter mode (handled by the main screen, in order). Declared
 #: as bindings so the help lists them from here, like every other key.

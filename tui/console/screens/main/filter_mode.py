@@ -58,4 +58,4 @@ class FilterMode:
 
     def show(self) -> None:
         self.screen.query_one(FilterLine).show(self.screen.model().filter_query, self.active)
-        self.screen.update_status()
+        self.screen.filter_changed()

@@ -230,7 +230,7 @@ def help_sections(
     from tui.console.dialogs.confirm_batch import ConfirmBatch
     from tui.console.dialogs.confirm_fetch import ConfirmFetch
     from tui.console.screens.audit_view import AuditScreen
-    from tui.console.screens.help import HelpScreen, binding_rows
+    from tui.console.screens.help import HelpScreen, binding_rows, filter_language_rows
 
     sources: list[tuple[str, Sequence[BindingType]]] = [
         ("Tables", screen_bindings),
@@ -243,4 +243,8 @@ def help_sections(
         ("Audit view (A)", AuditScreen.BINDINGS),
         ("This help", HelpScreen.BINDINGS),
     ]
-    return [(title, binding_rows(bindings)) for title, bindings in sources]
+    sections = [(title, binding_rows(bindings)) for title, bindings in sources]
+    # The language after its keys: what the words typed after / mean.
+    at = [title for title, _ in sections].index("Filter input (/)") + 1
+    sections.insert(at, ("Filter language (/)", filter_language_rows()))
+    return sections

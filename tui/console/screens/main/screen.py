@@ -48,6 +48,7 @@ from tui.console.widgets import (
     StatusLine,
 )
 from tui.console.widgets.context_bar import SessionLine, session_line
+from tui.ops.filtering import item_columns
 from tui.ops.wording import rate_limit_words
 
 if TYPE_CHECKING:
@@ -181,7 +182,7 @@ class MainScreen(Screen[None]):
             keys = [item.identifier for item in result.items]
             self.loaded[kind] = True
             # Rows off screen are built after a frame; marks of rows gone come back.
-            dropped = self.models[kind].set_source(keys, result.items, row_for)
+            dropped = self.models[kind].set_source(keys, result.items, row_for, item_columns)
         if dropped:  # marks are never lost silently
             self.mysafe.say(dropped_marks(kind, dropped), severity="warning")
         where = " matching " + ", ".join(f"{k}={v}" for k, v in filters.items()) if filters else ""
@@ -230,13 +231,23 @@ class MainScreen(Screen[None]):
 
     def _show_cursor_item(self, kind: Kind) -> None:
         model = self.models[kind]
-        self.detail(kind).show_item(model.item(model.cursor_key), bool(model.items))
+        key = model.cursor_key
+        self.detail(kind).show_item(model.item(key), bool(model.items), model.reached(key))
+
+    def filter_changed(self) -> None:
+        """The filter changed: the status, and the cursor row's match in the detail
+        pane (the cursor may have stayed on the row, matched another way now)."""
+        model = self.models[self.kind]
+        key = model.cursor_key
+        self.detail(self.kind).rematch(model.item(key), model.reached(key))
+        self.update_status()
 
     @on(ItemTable.CursorMoved)
     def _cursor_moved(self, event: ItemTable.CursorMoved) -> None:
         kind = Kind.PASSWORD if event.control.id == "table-password" else Kind.API_SECRET
         model = self.models[kind]
-        self.detail(kind).follow(model.item(model.cursor_key), bool(model.items))
+        key = model.cursor_key
+        self.detail(kind).follow(model.item(key), bool(model.items), model.reached(key))
 
     @on(ItemTable.MarksChanged)
     def _marks_changed(self) -> None:
