@@ -560,7 +560,7 @@ class Session:
         """Journal records that could not be written, as JSON lines (after close)."""
         if self.journal is None:
             return []
-        return [record.decode("utf-8", "replace") for record in self.journal.backlog]
+        return [kept.body.decode("utf-8", "replace") for kept in self.journal.backlog]
 
     def abandon(self) -> None:
         """The last resort when no loop is left: record what is in flight as in doubt."""
