@@ -58,7 +58,11 @@ class RecordCopy(Protocol):
     """Where a copy of every record written goes (the syslog copy): takes it at
     once, never blocks, never raises."""
 
-    def offer(self, line: bytes, record: Kept) -> None: ...
+    def offer(self, line: bytes, record: Kept, seq: int) -> None: ...
+
+    def close(self) -> None: ...
+
+    def problem(self) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +166,7 @@ class Journal:
             raise JournalError(self.failure) from None
         copy = self.copy
         if copy is not None:
-            copy.offer(line, kept)
+            copy.offer(line, kept, self._seq)
 
     def _append_locked(self, fd: int, kept: Kept) -> bytes:
         size = os.fstat(fd).st_size
@@ -203,6 +207,8 @@ class Journal:
             if self._fd is not None:
                 fd, self._fd = self._fd, None
                 os.close(fd)
+            if self.copy is not None:
+                self.copy.close()  # sends what is queued, for a few seconds at most
 
     # -- records --------------------------------------------------------------------
 

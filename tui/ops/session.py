@@ -569,6 +569,17 @@ class Session:
             self._runner.finish(run, "no answer came before the program ended")
             self.running = None
 
+    def copy_problem(self) -> str | None:
+        """What the journal's copy off the machine (syslog) failed to send so far, in
+        words; None when it sent everything, or there is no copy."""
+        copy = self.journal.copy if self.journal is not None else None
+        return copy.problem() if copy is not None else None
+
+    @property
+    def has_copy(self) -> bool:
+        """Whether the journal's records are copied off the machine."""
+        return self.journal is not None and self.journal.copy is not None
+
     def close(self) -> None:
         self.abandon()
         if self.locks is not None:
