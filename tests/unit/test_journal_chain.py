@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -19,7 +20,9 @@ from tui.ops import Journal, JournalContext, JournalError
 from tui.ops.chain import GENESIS, line_hash, verify
 from tui.settings.paths import audit_path
 
-from support.cli import invoke
+from support.cli import invoke, server_env
+from support.servers import served
+from support.sims import writable
 
 CONTEXT = JournalContext("p", "vault.example:443", "op")
 
@@ -294,3 +297,27 @@ def test_two_processes_writing_at_once_keep_one_chain(tmp_path: Path) -> None:
     actions = [json.loads(line)["action"] for line in lines(path)]
     for name in ("console", "script"):
         assert [a for a in actions if a.startswith(name)] == [f"{name}-{n}" for n in range(500)]
+
+
+def test_the_head_at_a_batch_s_end_goes_to_the_ticket_and_proves_the_batch() -> None:
+    with served() as server:
+        ids = writable(server.simulator, 2)
+        done = invoke(
+            ["deactivate", "passwords", "--ids", ",".join(ids), "--yes", "--format", "table"],
+            server_env(server.url),
+        )
+    assert done.exit_code == 0, done.stderr
+    told = re.fullmatch(
+        r"mysafe-tui: journal head after batch (\w+): seq (\d+), sha256 ([0-9a-f]{64})\n",
+        done.stderr,
+    )
+    assert told is not None, done.stderr
+    batch_id, seq, digest = told.groups()
+    last = lines(audit_path(demo=False))[-1]
+    assert json.loads(last)["phase"] == "batch_end" and line_hash(last) == digest
+    assert json.loads(last)["seq"] == int(seq)
+    code, out, _ = verified("--head", digest)
+    assert code == 0 and f"(seq {seq}): the journal holds it" in out
+    receipt = invoke(["audit", "--batch", batch_id, "--format", "markdown"]).stdout
+    assert f"- **Journal head at the end:** seq {seq}, sha256 `{digest}`" in receipt
+    assert f"`mysafe-tui audit --verify --head {digest}`" in receipt
