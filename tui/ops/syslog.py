@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import queue
 import socket
 import threading
 import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
@@ -45,6 +47,9 @@ CONNECT_TIMEOUT = 2.0
 BOM = "\ufeff".encode()
 #: The longest UDP payload.
 UDP_MAX = 65_507
+#: How long the thread lets records gather once woken: sent in bursts, it takes the
+#: interpreter's lock from the batch's thread less often (TCP: one write a burst).
+LINGER = 0.01
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +112,10 @@ def message(line: bytes, record: Kept, seq: int, *, hostname: str, pid: int) -> 
     return header.encode("utf-8") + BOM + line.rstrip(b"\n")
 
 
+def _send_datagram(data: bytes, sock: socket.socket) -> None:
+    sock.send(data)
+
+
 class SyslogCopy:
     """Sends each record it is offered to one syslog server, from its own thread."""
 
@@ -122,7 +131,12 @@ class SyslogCopy:
         self._hostname = hostname if hostname is not None else socket.gethostname()
         self._pid = os.getpid()
         self._timeout = connect_timeout
-        self._queue: queue.Queue[tuple[bytes, Kept, int] | None] = queue.Queue(queue_size)
+        # A deque and an event rather than a queue.Queue: appending takes no lock, and
+        # the thread is woken only when it sleeps (a batch writes ~2 000 records).
+        self._queue: deque[tuple[bytes, Kept, int]] = deque()
+        self._queue_size = queue_size
+        self._wake = threading.Event()
+        self._stop = False
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
         self._down_until = 0.0
@@ -144,10 +158,12 @@ class SyslogCopy:
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="syslog-copy", daemon=True)
             self._thread.start()
-        try:
-            self._queue.put_nowait((line, record, seq))
-        except queue.Full:
-            self._fail(f"more than {self._queue.maxsize} records waiting")
+        if len(self._queue) >= self._queue_size:
+            self._fail(f"more than {self._queue_size} records waiting")
+            return
+        self._queue.append((line, record, seq))
+        if not self._wake.is_set():
+            self._wake.set()
 
     def problem(self) -> str | None:
         """What was not sent so far, in words; None when nothing failed."""
@@ -166,20 +182,16 @@ class SyslogCopy:
         self._closed = True
         thread = self._thread
         if thread is not None:
-            deadline = time.monotonic() + patience
-            with contextlib.suppress(queue.Full):
-                self._queue.put(None, timeout=patience)
-            thread.join(max(0.0, deadline - time.monotonic()))
-        left = 0
-        while True:
-            try:
-                item = self._queue.get_nowait()
-            except queue.Empty:
-                break
-            left += item is not None
+            self._stop = True
+            self._wake.set()
+            thread.join(patience)
+        self._stop = True  # the thread, if still sending, stops after this message
+        left = len(self._queue)
+        self._queue.clear()
         if left:
             self._fail("the program ended before they were sent", count=left)
-        self._disconnect()
+        if thread is None or not thread.is_alive():
+            self._disconnect()
 
     # -- the thread ---------------------------------------------------------------------
 
@@ -190,28 +202,43 @@ class SyslogCopy:
 
     def _run(self) -> None:
         while True:
-            item = self._queue.get()
-            if item is None:
+            self._wake.clear()
+            if not self._stop:
+                time.sleep(LINGER)
+            burst = []
+            while self._queue:
+                try:
+                    line, record, seq = self._queue.popleft()
+                except IndexError:  # cleared by close
+                    break
+                burst.append(message(line, record, seq, hostname=self._hostname, pid=self._pid))
+            if burst:
+                self._send(burst)
+            if self._stop and not self._queue:
                 return
-            line, record, seq = item
-            data = message(line, record, seq, hostname=self._hostname, pid=self._pid)
-            try:
-                self._send(data)
-            except OSError as exc:
-                self._disconnect()
-                self._fail(exc.strerror or str(exc) or type(exc).__name__)
-            else:
-                self.sent += 1
+            if not self._queue:
+                self._wake.wait()
 
-    def _send(self, data: bytes) -> None:
-        udp = self.address.transport == "udp"
-        if udp and len(data) > UDP_MAX:
-            raise OSError(f"a record of {len(data)} bytes is too long for UDP; use tcp://")
-        sock = self._connected()
-        if udp:
-            sock.send(data)
+    def _send(self, burst: list[bytes]) -> None:
+        if self.address.transport == "tcp":
+            # Octet counting (RFC 6587, 3.4.1): MSG-LEN SP SYSLOG-MSG, one write a burst.
+            framed = b"".join(b"%d " % len(data) + data for data in burst)
+            self._sent_or_failed(len(burst), lambda sock: sock.sendall(framed))
+            return
+        for data in burst:
+            if len(data) > UDP_MAX:
+                self._fail(f"a record of {len(data)} bytes is too long for UDP; use tcp://")
+                continue
+            self._sent_or_failed(1, partial(_send_datagram, data))
+
+    def _sent_or_failed(self, count: int, send: Callable[[socket.socket], object]) -> None:
+        try:
+            send(self._connected())
+        except OSError as exc:
+            self._disconnect()
+            self._fail(exc.strerror or str(exc) or type(exc).__name__, count=count)
         else:
-            sock.sendall(b"%d " % len(data) + data)  # octet counting (RFC 6587, 3.4.1)
+            self.sent += count
 
     def _connected(self) -> socket.socket:
         if self._socket is not None:
