@@ -10,6 +10,9 @@ client at concurrency 1, and a shell loop of one ``curl`` per item.
 Run it on demand (it is not part of the test suite):
 
     python tests/benchmarks/bench_deactivate.py [--items 1000] [--latency-ms 20]
+
+``--journal`` gives the console an audit journal (in a temporary folder), as a
+real session has; ``--syslog udp|tcp`` sends its copy to a listener on loopback.
 """
 
 from __future__ import annotations
@@ -19,11 +22,16 @@ import asyncio
 import json
 import os
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 
 from pydantic import SecretStr
 
@@ -87,7 +95,40 @@ async def timed_batch(
     return wall, cpu, changed
 
 
-async def main_async(items: int, latency_ms: float, concurrency: int, rounds: int) -> None:
+@contextmanager
+def syslog_listener(transport: str) -> Iterator[str]:
+    """A loopback listener that reads and drops whatever it is sent; its URL."""
+    kind = socket.SOCK_DGRAM if transport == "udp" else socket.SOCK_STREAM
+    with socket.socket(socket.AF_INET, kind) as sock:
+        sock.bind(("127.0.0.1", 0))
+        if transport == "tcp":
+            sock.listen()
+
+        def drain() -> None:
+            try:
+                if transport == "udp":
+                    while sock.recv(65_535):
+                        pass
+                while True:
+                    connection, _ = sock.accept()
+                    with connection:
+                        while connection.recv(65_536):
+                            pass
+            except OSError:
+                return
+
+        threading.Thread(target=drain, daemon=True).start()
+        yield f"{transport}://127.0.0.1:{sock.getsockname()[1]}"
+
+
+async def main_async(
+    items: int,
+    latency_ms: float,
+    concurrency: int,
+    rounds: int,
+    journal: bool = False,
+    syslog: str | None = None,
+) -> None:
     # About one item in eight is not writable: room for every set, with a margin.
     process, url = start_simulator(items * (2 * rounds + 2) * 5 // 4 + items, latency_ms)
     try:
@@ -100,6 +141,12 @@ async def main_async(items: int, latency_ms: float, concurrency: int, rounds: in
         latency = latency_ms / 1000
         ideal = items * latency / concurrency
         print(f"{items} deactivations, {latency_ms:g} ms added latency, simulator at {url}")
+        folder = Path(tempfile.mkdtemp()) if journal else None
+        if folder is not None:
+            print(
+                f"the console with a journal in {folder}"
+                + (f", copied to {syslog}" if syslog else "")
+            )
         print(f"{'run':<34}{'wall s':>8}{'x ideal':>9}{'CPU ms/req':>12}")
         # The bare client and the console alternate, so drift hits both alike.
         bare_walls, app_walls, before_walls = [], [], []
@@ -113,7 +160,7 @@ async def main_async(items: int, latency_ms: float, concurrency: int, rounds: in
                 f"{'bare client, round ' + str(r + 1):<34}{wall:>8.2f}{wall / ideal:>9.2f}"
                 f"{cpu / items * 1000:>12.2f}"
             )
-            wall, before = await app_batch(url, sets[2 * r + 1])
+            wall, before = await app_batch(url, sets[2 * r + 1], folder, syslog)
             app_walls.append(wall)
             before_walls.append(before)
             print(
@@ -173,7 +220,9 @@ def curl_loop(url: str, refs: Sequence[ItemRef]) -> float:
     return (time.perf_counter() - began) / len(refs)
 
 
-async def app_batch(url: str, refs: Sequence[ItemRef]) -> tuple[float, float]:
+async def app_batch(
+    url: str, refs: Sequence[ItemRef], folder: Path | None = None, syslog: str | None = None
+) -> tuple[float, float]:
     """The same batch driven through the console, marks, confirmation and all:
     seconds from the key that confirms it to the first frame drawn once the batch
     has ended (its outcomes, marks and bar on screen), and as measured before.
@@ -185,10 +234,17 @@ async def app_batch(url: str, refs: Sequence[ItemRef]) -> tuple[float, float]:
     worker completes before that frame. Kept for comparison."""
     from tui.console.app import MySafeApp
     from tui.console.widgets.batch_bar import BatchBar
-    from tui.ops import Session
+    from tui.ops import Journal, JournalContext, Session
 
     settings = ClientSettings(url, DEMO_CLIENT_ID, SecretStr(DEMO_CLIENT_SECRET))
-    app = MySafeApp(Session(MySafeClient(settings)), arming_delay=0.0)
+    journal = None
+    if folder is not None:
+        journal = Journal(folder / "audit.jsonl", JournalContext("bench", url, "bench"))
+        if syslog is not None:
+            from tui.ops.syslog import SyslogCopy, parse_syslog_url
+
+            journal.copy = SyslogCopy(parse_syslog_url(syslog))
+    app = MySafeApp(Session(MySafeClient(settings), journal=journal), arming_delay=0.0)
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -217,6 +273,12 @@ async def app_batch(url: str, refs: Sequence[ItemRef]) -> tuple[float, float]:
         batch = app.session.last_finished()
         assert batch is not None and batch.done == len(refs), "the batch did not run"
         assert drawn, "no frame was drawn after the batch"
+    if journal is not None:
+        journal.close()
+        copy = getattr(journal, "copy", None)  # a journal of before the copy has none
+        problem = copy.problem() if copy is not None else None
+        if problem:  # over UDP, a plan of 1 000 items (82 KB) is longer than a datagram
+            print(f"  ({problem})")
     return drawn[0] - began, before
 
 
@@ -226,8 +288,27 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=20.0)
     parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--journal", action="store_true", help="the console keeps a journal")
+    parser.add_argument("--syslog", choices=("udp", "tcp"), help="and copies it to syslog")
     args = parser.parse_args()
-    asyncio.run(main_async(args.items, args.latency_ms, args.concurrency, args.rounds))
+
+    def run(syslog: str | None) -> None:
+        asyncio.run(
+            main_async(
+                args.items,
+                args.latency_ms,
+                args.concurrency,
+                args.rounds,
+                journal=args.journal or syslog is not None,
+                syslog=syslog,
+            )
+        )
+
+    if args.syslog:
+        with syslog_listener(args.syslog) as where:
+            run(where)
+    else:
+        run(None)
 
 
 if __name__ == "__main__":

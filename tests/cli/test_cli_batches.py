@@ -42,6 +42,8 @@ def test_the_json_result_has_the_documented_shape(server: ServedSimulator) -> No
     assert HEX.fullmatch(result["batch_id"])
     for item in result["items"]:
         assert re.fullmatch(r"[0-9a-f]{32}", item.pop("request_id"))
+    head = result.pop("journal_head")  # the chain at the batch's end, for the ticket
+    assert head["seq"] > 0 and re.fullmatch(r"[0-9a-f]{64}", head["hash"])
     assert result == {
         "batch_id": result["batch_id"],
         "action": "deactivate",

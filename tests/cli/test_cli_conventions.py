@@ -134,7 +134,7 @@ def test_stdin_cannot_give_both_the_ids_and_the_secret(server: ServedSimulator) 
 @pytest.mark.parametrize(
     ("command", "codes"),
     [
-        (["audit"], ["0", "1", "2"]),
+        (["audit"], ["0", "1", "2", "5"]),
         (["completion"], ["0", "2"]),
         (["list"], ["0", "1", "2", "3", "4", "130"]),
         (["deactivate"], ["0", "1", "2", "3", "4", "130"]),

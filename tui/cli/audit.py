@@ -3,10 +3,16 @@
 JSON is one array of batches and JSONL one batch a line, each with ``items``: the
 rows of the console's export (``tui.ops.export.FIELDS``). CSV is those rows, flat,
 exactly as the console's export writes them. Reading the journal needs no server.
+
+``--verify`` checks the journal's chain (:mod:`tui.ops.chain`) and prints the
+verdict: the head when it holds, else where it breaks and what is wrong there
+(exit 5); ``--head HASH`` proves the journal still holds that record and every
+record before it.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import Counter
 from datetime import UTC, datetime
@@ -27,8 +33,9 @@ from tui.cli.options import (
     quiet_option,
     wants_json,
 )
-from tui.cli.output import write_json_array, write_json_lines, write_table
+from tui.cli.output import dumps, write_json_array, write_json_lines, write_table
 from tui.ops import BatchRecord, read_records
+from tui.ops.chain import Verdict, batch_heads, verify
 from tui.ops.export import csv_text, rows_by_batch
 from tui.ops.outcomes import result_words
 from tui.ops.receipts import BatchStory, receipt_markdown
@@ -181,10 +188,14 @@ def write_people(entries: list[dict[str, Any]], with_items: bool) -> None:
         ExitCode.OK,
         ExitCode.FAILED,
         ExitCode.USAGE,
+        ExitCode.CHAIN_BROKEN,
         words={
-            ExitCode.OK: "the journal was read (no batch on record too)",
+            ExitCode.OK: "the journal was read (no batch on record too); --verify: the chain "
+            "holds (and the --head given is proven)",
             ExitCode.FAILED: "the audit journal could not be read",
             ExitCode.USAGE: "bad usage, or no such batch",
+            ExitCode.CHAIN_BROKEN: "--verify: the chain is broken (stdout says at which line "
+            "and what is wrong), or the --head given is not proven",
         },
     ),
     help=(
@@ -195,13 +206,25 @@ def write_people(entries: list[dict[str, Any]], with_items: bool) -> None:
         "not_attempted, refused); a batch left interrupted, stopped or unsettled says how "
         "to resume it. With --batch ID, --format markdown writes the batch's incident "
         "receipt: the vault, who, when, why, each leak report finding and what became of "
-        "its items, and where to verify."
+        "its items, the journal's head at its end, and where to verify. --verify checks the "
+        "journal's chain (every record names the one before it by its hash): it prints the "
+        "head (seq and hash of the last record) when the chain holds, else the line where it "
+        "breaks and what is wrong there (edited, missing, reordered, inserted, truncated). "
+        "--head HASH (the head printed at a batch's end, kept in the ticket) proves the journal "
+        "still holds that record and every record before it unchanged."
     ),
 )
 @click.option("--batch", "batch_id", metavar="ID", help="only this batch")
 @click.option("--since", metavar="ISO", help="only batches started at or after (UTC if no zone)")
 @click.option("--profile", help="only batches made on this profile")
 @click.option("--demo", is_flag=True, help="the demo's journal (batches made on the simulator)")
+@click.option("--verify", is_flag=True, help="check the journal's chain; print its head or break")
+@click.option(
+    "--head",
+    "head",
+    metavar="HASH",
+    help="with --verify: prove the journal still holds the record of this hash (implies --verify)",
+)
 @format_option(TABLE, JSON, JSONL, CSV, MARKDOWN)
 @quiet_option
 def audit(
@@ -209,10 +232,14 @@ def audit(
     since: str | None,
     profile: str | None,
     demo: bool,
+    verify: bool,
+    head: str | None,
     output_format: str | None,
 ) -> int:
     fmt = chosen_format(output_format)
     journal = audit_path(demo=demo)
+    if verify or head is not None:
+        return verify_command(journal, head, fmt, filtered=(batch_id, since, profile))
     try:
         if fmt == MARKDOWN and batch_id is None:
             raise CliError("--format markdown is the receipt of one batch: give --batch ID")
@@ -238,7 +265,8 @@ def audit(
     if fmt == MARKDOWN:
         story = BatchStory.from_records(read_records(journal), chosen[0].batch_id)
         if story is not None:
-            sys.stdout.write(receipt_markdown(story, journal=str(journal)))
+            end = batch_heads(journal).get(story.batch_id)
+            sys.stdout.write(receipt_markdown(story, journal=str(journal), head=end))
     elif fmt == JSON:
         write_json_array(sys.stdout, entries)
     elif fmt == JSONL:
@@ -249,3 +277,75 @@ def audit(
         write_people(entries, with_items=batch_id is not None)
     sys.stdout.flush()
     return ExitCode.OK
+
+
+_HASH = re.compile(r"(?:sha256:)?([0-9a-fA-F]{64})")
+
+
+def verify_command(
+    journal: Path, head: str | None, fmt: str, filtered: tuple[str | None, ...]
+) -> int:
+    """``audit --verify [--head HASH]``: the verdict on stdout, exit 0 or 5."""
+    try:
+        if any(value is not None for value in filtered):
+            raise CliError(
+                "--verify checks the whole journal: leave --batch, --since and --profile out"
+            )
+        if fmt in (CSV, MARKDOWN):
+            raise CliError(f"--verify prints table, json or jsonl, not {fmt}")
+        wanted = None
+        if head is not None:
+            match = _HASH.fullmatch(head.strip())
+            if match is None:
+                raise CliError(f"--head {head!r} is not a SHA-256 hash (64 hexadecimal digits)")
+            wanted = match.group(1).lower()
+        try:
+            verdict = verify(journal, wanted)
+        except OSError as exc:
+            raise CliError(
+                f"cannot read the audit journal {journal}: {exc.strerror or exc}",
+                exit_code=ExitCode.FAILED,
+                kind="journal",
+            ) from None
+    except CliError as error:
+        return report(error, as_json=wants_json(fmt))
+    if wants_json(fmt):
+        sys.stdout.write(dumps(verdict_object(verdict)) + "\n")
+    else:
+        sys.stdout.writelines(line + "\n" for line in verdict.lines())
+    sys.stdout.flush()
+    if verdict.holds:
+        return ExitCode.OK
+    where = (
+        f"broken at line {verdict.broken.line} ({verdict.broken.kind})"
+        if verdict.broken is not None
+        else f"holds, but head {wanted} is not proven"
+    )
+    return report(
+        CliError(
+            f"the audit journal {journal}: its chain is {where}",
+            exit_code=ExitCode.CHAIN_BROKEN,
+            kind="chain",
+        ),
+        as_json=wants_json(fmt),
+    )
+
+
+def verdict_object(verdict: Verdict) -> dict[str, Any]:
+    """The verdict for scripts (``--format json``)."""
+    broken = verdict.broken
+    return {
+        "journal": str(verdict.path),
+        "holds": verdict.holds,
+        "head": verdict.head.as_record() if verdict.head else None,
+        "head_line": verdict.head_line,
+        "records": verdict.chained,
+        "pre_chain": verdict.pre_chain,
+        "broken": (
+            {"line": broken.line, "kind": broken.kind, "detail": broken.detail} if broken else None
+        ),
+        "unreadable_lines": verdict.unreadable,
+        "wanted": verdict.wanted,
+        "proven": verdict.proven is not None if verdict.wanted is not None else None,
+        "proven_line": verdict.proven_line,
+    }

@@ -25,10 +25,11 @@ from tui.api import (
     RateLimitNotice,
 )
 from tui.cli import options as cli_options
-from tui.cli.errors import CliError, ExitCode, quiet, refusal_error, refused, warn
+from tui.cli.errors import PROG, CliError, ExitCode, quiet, refusal_error, refused, warn
 from tui.cli.output import batch_object, dumps, outcome_object, write_table
 from tui.cli.running import Interruption
 from tui.ops import BatchPlan, BatchRun, ItemOutcome, Refusal, Refused, Result, Session, Why
+from tui.ops.chain import ChainHead
 from tui.ops.dry_run import write_dry_run
 from tui.ops.guards import NOT_EDITABLE_ITEM
 from tui.ops.outcomes import summary
@@ -97,6 +98,8 @@ class Printer:
         self._journal_warned: set[str] = set()
         #: Refused items not printed yet (JSONL prints them with the batch's id).
         self._kept: list[ItemOutcome] = []
+        #: The journal's chain at the batch's end, for the ticket.
+        self.head: ChainHead | None = None
 
     def _line(self, outcome: ItemOutcome) -> None:
         line = {"batch_id": self.batch_id, "action": self.request.action.value}
@@ -123,7 +126,7 @@ class Printer:
             self._line(outcome)
 
     def batch_finished(self, run: BatchRun) -> None:
-        pass
+        self.head = run.journal_head
 
     def journal_failed(self, message: str) -> None:
         if message not in self._journal_warned:
@@ -140,7 +143,10 @@ class Printer:
         self._write_kept()  # when nothing was left to send, no batch started
         action = self.request.action
         if self.format == cli_options.JSON:
-            result = batch_object(self.batch_id, action.value, outcomes, **self.request.extra)
+            extra = dict(self.request.extra)
+            if self.batch_id is not None:  # the chain at its end (null: not written)
+                extra["journal_head"] = self.head.as_record() if self.head else None
+            result = batch_object(self.batch_id, action.value, outcomes, **extra)
             sys.stdout.write(dumps(result) + "\n")
         elif self.format == cli_options.TABLE:
             rows = [(o.ref.identifier, o.ref.name, o.result.value, _detail(o)) for o in outcomes]
@@ -150,6 +156,12 @@ class Printer:
                 where = f"batch {self.batch_id}: " if self.batch_id else ""
                 sys.stdout.write(f"{where}{action.value}: {summary(action, outcomes)}\n")
         sys.stdout.flush()
+        if self.head is not None and self.format == cli_options.TABLE and not quiet():
+            # For the ticket: `audit --verify --head HASH` proves the batch unchanged later.
+            sys.stderr.write(
+                f"{PROG}: journal head after batch {self.batch_id}: {self.head.words()}\n"
+            )
+            sys.stderr.flush()
 
 
 def _detail(outcome: ItemOutcome) -> str:

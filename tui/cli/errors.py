@@ -44,6 +44,9 @@ class ExitCode(IntEnum):
     CONNECTION = 3
     #: The client id or secret was refused, or the token was.
     AUTHENTICATION = 4
+    #: ``audit --verify``: the journal's chain is broken, or the head asked for is
+    #: not in it (only ``audit`` ends with it).
+    CHAIN_BROKEN = 5
     #: A signal (INT, TERM, HUP, QUIT, USR1, USR2, ALRM): what was sent has its
     #: outcome written first.
     INTERRUPTED = 130
@@ -56,6 +59,8 @@ EXIT_CODE_WORDS: dict[ExitCode, str] = {
     ExitCode.USAGE: "bad usage or configuration, or a guard refused: nothing was sent",
     ExitCode.CONNECTION: "the server could not be reached, or its TLS certificate is not trusted",
     ExitCode.AUTHENTICATION: "authentication failed (client id or secret refused, token refused)",
+    ExitCode.CHAIN_BROKEN: "audit --verify: the journal's chain is broken, or the --head given "
+    "is not proven",
     ExitCode.INTERRUPTED: "interrupted by a signal (INT, TERM, HUP, QUIT, ...): outcomes of "
     "what was sent are written first",
 }
@@ -70,8 +75,8 @@ def exit_codes_help(*codes: ExitCode, words: dict[ExitCode, str] | None = None) 
     return "\b\nexit codes:\n" + "\n".join(lines)
 
 
-#: Every exit code (the group's help, and the commands that send batches).
-EXIT_CODES_HELP = exit_codes_help()
+#: Every exit code but audit's own (the group's help, and the commands that send batches).
+EXIT_CODES_HELP = exit_codes_help(*(code for code in ExitCode if code is not ExitCode.CHAIN_BROKEN))
 
 
 class CliError(Exception):

@@ -35,6 +35,8 @@ connecting to a server:
                         - for stdin; never a flag value)
   MYSAFE_TENANT         tenant, required when the URL is an IP address (or --tenant)
   MYSAFE_PROFILE        a profile of config.toml (or --profile)
+  MYSAFE_AUDIT_SYSLOG   udp://host:port or tcp://host:port: a copy of every journal
+                        record sent there (RFC 5424), as the profile's audit_syslog
 
 The names of the official senhasegura tools work too: SENHASEGURA_URL,
 SENHASEGURA_CLIENT_ID, SENHASEGURA_CLIENT_SECRET, SENHASEGURA_TENANT. When both

@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable, Iterator
 
 from tui.api import MySafeError
 from tui.base import hangup
-from tui.cli.errors import CliError, ExitCode, from_api_error
+from tui.cli.errors import CliError, ExitCode, from_api_error, warn
 from tui.ops import Session
 from tui.settings.launch import LaunchOptions
 from tui.wiring import build_session
@@ -126,6 +126,9 @@ async def _guarded(session: Session, body: Body) -> int:
             await session.shutdown(guard.signal_name or "exit", journal_patience=JOURNAL_PATIENCE)
         finally:
             await session.client.aclose()
+    copy_problem = session.copy_problem()
+    if copy_problem:
+        warn(copy_problem, always=True)  # never silent: -q too
     unwritten = session.unwritten_records()
     if unwritten:
         # The last copy of these records is in this process: hand them over.

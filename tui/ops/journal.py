@@ -7,11 +7,19 @@ closed with a newline before the next record, so one bad line never swallows the
 next. A write that fails raises :class:`JournalError`; outcomes that could not be
 written are kept in memory and written with the next successful record or at
 close. No record ever holds a secret: names, identifiers and server messages.
+
+Every record is chained (:mod:`tui.ops.chain`): its ``seq`` and the hash of the
+record before it, both learnt from the file's end under an exclusive ``flock``
+at the moment it is written, so several processes appending keep one chain and a
+record kept back (a full disk) is chained where it lands. A copy of each record
+written may leave the machine (:class:`RecordCopy`, the syslog copy); it never
+holds the write up.
 """
 
 from __future__ import annotations
 
 import errno
+import fcntl
 import getpass
 import json
 import os
@@ -19,9 +27,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from tui.api import Action, ItemRef
+from tui.ops.chain import ChainHead, chained_line, line_hash, read_tail
 from tui.ops.outcomes import ItemOutcome
 from tui.ops.target import Target
 
@@ -34,6 +43,26 @@ TARGETED_PHASES = frozenset({"batch", "unlock", "lock"})
 
 class JournalError(Exception):
     """The journal could not be written; the message says where and why."""
+
+
+class Kept(NamedTuple):
+    """A record stamped and not yet written: its line without the chain's fields."""
+
+    body: bytes
+    phase: str
+    batch_id: str | None
+    time: str
+
+
+class RecordCopy(Protocol):
+    """Where a copy of every record written goes (the syslog copy): takes it at
+    once, never blocks, never raises."""
+
+    def offer(self, line: bytes, record: Kept, seq: int) -> None: ...
+
+    def close(self) -> None: ...
+
+    def problem(self) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,22 +116,27 @@ class Journal:
         self.target: Target | None = None
         #: False when the file may end inside a line (a torn tail, a failed write).
         self._at_line_start = True
+        #: The chain at the file's end as this journal last wrote it: the size after
+        #: its last write (-1: unknown, read the tail), the last seq and hash.
+        self._end = -1
+        self._seq = 0
+        self._hash = ""
+        #: Whether this journal wrote a record (``last_head`` is then its head).
+        self._wrote = False
         #: Outcome records that could not be written yet.
-        self.backlog: list[bytes] = []
+        self.backlog: list[Kept] = []
         #: The last write failure, shown to the operator until a write succeeds.
         self.failure: str | None = None
+        #: A copy of every record written, off the machine (None: none).
+        self.copy: RecordCopy | None = None
 
     # -- the file -------------------------------------------------------------------
 
     def _open(self) -> int:
         if self._fd is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
-            size = os.fstat(fd).st_size
-            if size:
-                os.lseek(fd, size - 1, os.SEEK_SET)
-                self._at_line_start = os.read(fd, 1) == b"\n"
-            self._fd = fd
+            self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+            self._end = -1
         return self._fd
 
     def problem(self) -> str | None:
@@ -119,24 +153,55 @@ class Journal:
             return f"the audit journal {self.path} cannot be written ({exc.strerror or exc}{where})"
         return None
 
-    def _append(self, data: bytes) -> None:
-        """All of ``data`` or a JournalError; the next record starts on a fresh line."""
+    def _append(self, kept: Kept) -> None:
+        """The record chained to the file's last one and written whole, or a
+        JournalError; the next record starts on a fresh line."""
         try:
             fd = self._open()
-            if not self._at_line_start:
-                data = b"\n" + data
-            written = 0
-            while written < len(data):
-                count = self._write(fd, data[written:])
-                if count <= 0:
-                    raise OSError("nothing was written")
-                written += count
-                # Part of a line is on disk: if the rest fails, close it next time.
-                self._at_line_start = False
-            self._at_line_start = True
+            # flock inline, not a context manager: this runs ~2 000 times a batch.
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except OSError:  # a file system without locks: written unlocked
+                line = self._append_locked(fd, kept)
+            else:
+                try:
+                    line = self._append_locked(fd, kept)
+                finally:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
         except OSError as exc:
+            self._end = -1  # what is at the end now is read again next time
             self.failure = f"the audit journal {self.path} cannot be written: {exc.strerror or exc}"
             raise JournalError(self.failure) from None
+        copy = self.copy
+        if copy is not None:
+            copy.offer(line, kept, self._seq)
+
+    def _append_locked(self, fd: int, kept: Kept) -> bytes:
+        size = os.fstat(fd).st_size
+        if size != self._end:
+            # Another process wrote since (or this one has not read the end yet).
+            tail = read_tail(fd, size)
+            self._seq, self._hash, self._at_line_start = tail.seq, tail.hash, tail.at_line_start
+        line = chained_line(kept.body, self._seq + 1, self._hash)
+        data = line if self._at_line_start else b"\n" + line
+        written = 0
+        while written < len(data):
+            count = self._write(fd, data[written:])
+            if count <= 0:
+                raise OSError("nothing was written")
+            written += count
+            # Part of a line is on disk: if the rest fails, close it next time.
+            self._at_line_start = False
+        self._at_line_start = True
+        self._seq, self._hash = self._seq + 1, line_hash(line)
+        self._end = size + len(data)
+        self._wrote = True
+        return line
+
+    @property
+    def last_head(self) -> ChainHead | None:
+        """The last record this journal wrote (the head at a batch's end)."""
+        return ChainHead(self._seq, self._hash) if self._wrote else None
 
     def sync(self) -> None:
         """Make what was written survive a power loss (at batch ends and on close)."""
@@ -155,12 +220,15 @@ class Journal:
             if self._fd is not None:
                 fd, self._fd = self._fd, None
                 os.close(fd)
+            if self.copy is not None:
+                self.copy.close()  # sends what is queued, for a few seconds at most
 
     # -- records --------------------------------------------------------------------
 
-    def _stamp(self, record: dict[str, Any]) -> bytes:
+    def _stamp(self, record: dict[str, Any]) -> Kept:
+        time = self._clock().astimezone(UTC).isoformat(timespec="milliseconds")
         stamped: dict[str, Any] = {
-            "time": self._clock().astimezone(UTC).isoformat(timespec="milliseconds"),
+            "time": time,
             "operator": self.context.operator,
             "profile": self.context.profile,
             "host": self.context.host,
@@ -168,7 +236,13 @@ class Journal:
         target = self.target
         if target is not None and record.get("phase") in TARGETED_PHASES:
             stamped["target"] = target.as_record()
-        return encode_record({**stamped, **record})
+        batch_id = record.get("batch_id")
+        return Kept(
+            encode_record({**stamped, **record}),
+            str(record.get("phase") or ""),
+            batch_id if isinstance(batch_id, str) else None,
+            time,
+        )
 
     def flush(self) -> None:
         """Write the records kept back; JournalError if the file still refuses."""

@@ -20,6 +20,7 @@ from typing import Any
 
 from tui.api import Result
 from tui.base.safe_text import safe_text
+from tui.ops.chain import ChainHead
 from tui.ops.outcomes import SETTLED
 from tui.ops.records import result_of
 from tui.ops.target import Target, describe
@@ -183,8 +184,9 @@ def _safe_id(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "", text)
 
 
-def receipt_markdown(story: BatchStory, *, journal: str = "") -> str:
-    """The receipt of ``story`` in Markdown."""
+def receipt_markdown(story: BatchStory, *, journal: str = "", head: ChainHead | None = None) -> str:
+    """The receipt of ``story`` in Markdown; ``head``: the journal's chain at the
+    batch's end (its ``batch_end`` record), to prove later that it is unchanged."""
     batch_id = _safe_id(story.batch_id)
     lines = [f"# Incident receipt: batch {batch_id}", ""]
     client_id = story.target.client_id if story.target else ""
@@ -202,6 +204,8 @@ def receipt_markdown(story: BatchStory, *, journal: str = "") -> str:
     if journal:
         facts.append(("Journal", journal))
     lines += [f"- **{label}:** {md(value)}" for label, value in facts]
+    if head is not None:
+        lines.append(f"- **Journal head at the end:** seq {head.seq}, sha256 `{head.hash}`")
     matched = [f for f in story.findings if _finding_keys(f)]
     unmatched = [f for f in story.findings if not _finding_keys(f)]
     lines += ["", f"## Findings and what became of their items ({len(matched)})", ""]
@@ -249,6 +253,11 @@ def receipt_markdown(story: BatchStory, *, journal: str = "") -> str:
         "- Items that are uncertain (already so after a lost answer) are in the asked "
         "state, but the journal cannot tell who put them there.",
     ]
+    if head is not None:
+        lines.append(
+            "- That the journal still holds this batch as it was: "
+            f"`mysafe-tui audit --verify --head {head.hash}`"
+        )
     return "\n".join(lines) + "\n"
 
 

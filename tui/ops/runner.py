@@ -28,6 +28,7 @@ from tui.api import (
     Result,
     not_attempted,
 )
+from tui.ops.chain import ChainHead
 from tui.ops.guards import NOT_EDITABLE_ITEM, Why
 from tui.ops.journal import Journal, JournalError
 from tui.ops.outcomes import ItemOutcome, from_client, in_doubt, summary, uncertain_detail
@@ -85,6 +86,9 @@ class BatchRun:
     doubt_origins: dict[Key, tuple[str, ...]] = field(default_factory=dict)
     #: The gateway's rate limits the batch waited out (the first notice of each).
     rate_limits: list[RateLimitNotice] = field(default_factory=list)
+    #: The journal's chain at the batch's end: its ``batch_end`` record (None: no
+    #: journal, or the record is not written yet).
+    journal_head: ChainHead | None = None
 
     @property
     def action(self) -> Action:
@@ -326,6 +330,7 @@ class Runner:
         if self.journal is not None:
             try:
                 self.journal.batch_finished(run.batch_id, run.summary(), state=run.state, left=left)
+                run.journal_head = self.journal.last_head
                 self.journal.sync()
             except JournalError as exc:
                 self._journal_failed(run, exc)

@@ -579,7 +579,7 @@ class Session:
         """Journal records that could not be written, as JSON lines (after close)."""
         if self.journal is None:
             return []
-        return [record.decode("utf-8", "replace") for record in self.journal.backlog]
+        return [kept.body.decode("utf-8", "replace") for kept in self.journal.backlog]
 
     def abandon(self) -> None:
         """The last resort when no loop is left: record what is in flight as in doubt."""
@@ -587,6 +587,17 @@ class Session:
         if run is not None and not run.finished:
             self._runner.finish(run, "no answer came before the program ended")
             self.running = None
+
+    def copy_problem(self) -> str | None:
+        """What the journal's copy off the machine (syslog) failed to send so far, in
+        words; None when it sent everything, or there is no copy."""
+        copy = self.journal.copy if self.journal is not None else None
+        return copy.problem() if copy is not None else None
+
+    @property
+    def has_copy(self) -> bool:
+        """Whether the journal's records are copied off the machine."""
+        return self.journal is not None and self.journal.copy is not None
 
     def close(self) -> None:
         self.abandon()

@@ -21,6 +21,7 @@ Example (``$XDG_CONFIG_HOME/mysafe-tui/config.toml``)::
     request_deadline = 30    # seconds for a whole request, every byte of the answer
     max_list_mb = 64         # list answers bigger than this are refused
     slow_link = true         # the thin-link mode (see the docs); false: never
+    audit_syslog = "tcp://logs.example.com:514"   # a copy of every journal record
 
 Every failure is a :class:`ConfigError` whose message is one line naming the file,
 the line or key, and the fix.
@@ -78,6 +79,18 @@ class Profile(BaseModel):
     #: The thin-link mode: true on, false off, absent: on when the terminal reports
     #: 256 colours or fewer. ``--slow-link`` / ``--no-slow-link`` override it.
     slow_link: bool | None = None
+    #: A copy of every journal record sent to syslog: "udp://host:port" or
+    #: "tcp://host:port" (``MYSAFE_AUDIT_SYSLOG`` overrides it).
+    audit_syslog: str | None = None
+
+    @field_validator("audit_syslog")
+    @classmethod
+    def _audit_syslog(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from tui.ops.syslog import parse_syslog_url
+
+        return parse_syslog_url(value).url
 
     @field_validator("url")
     @classmethod

@@ -80,6 +80,8 @@ class LaunchOptions:
     warnings: tuple[str, ...] = field(default=())
     #: The thin-link mode as asked (flag over profile); None: the terminal decides.
     slow_link: bool | None = None
+    #: Where a copy of every journal record goes ("udp://host:port", "tcp://...").
+    audit_syslog: str | None = None
 
     @property
     def demo(self) -> bool:
@@ -169,8 +171,10 @@ def resolve(
     client_id_flag = client_id = flag_value(client_id, "--client-id")
     tenant = flag_value(tenant, "--tenant")
     profile = flag_value(profile, "--profile")
+    syslog = audit_syslog(environ)
     demo_options = LaunchOptions(
         None,
+        audit_syslog=syslog,
         read_only=read_only,
         read_only_forced=read_only,
         demo_seed=demo_seed,
@@ -237,7 +241,7 @@ def resolve(
             label = "+".join(matches)
     if slow_link is None and chosen is not None:
         slow_link = chosen.slow_link
-    return _server_options(
+    options = _server_options(
         chosen,
         label,
         url=url or (chosen.url if chosen else ""),
@@ -256,6 +260,21 @@ def resolve(
         url_from=url_origin(url_flag, environ, f"the url of profile {name!r} in {config_path}"),
         ca_from="--ca-bundle" if ca_bundle else f"the ca_bundle of profile {name!r}",
     )
+    return replace(options, audit_syslog=syslog or (chosen.audit_syslog if chosen else None))
+
+
+def audit_syslog(environ: Mapping[str, str]) -> str | None:
+    """``MYSAFE_AUDIT_SYSLOG``, checked (a :class:`UsageError` when it is no
+    ``udp://host:port`` or ``tcp://host:port``); None when unset."""
+    value = env_value(environ, "MYSAFE_AUDIT_SYSLOG")
+    if value is None:
+        return None
+    from tui.ops.syslog import parse_syslog_url
+
+    try:
+        return parse_syslog_url(value).url
+    except ValueError as exc:
+        raise UsageError(f"MYSAFE_AUDIT_SYSLOG: {exc}") from None
 
 
 def _config(path: Path | None) -> ConfigFile:

@@ -50,6 +50,10 @@ def build_session(
     # Host and port: "which server" must be exact in the journal (the target says more).
     context = JournalContext.current(name, client.server)
     keep = Journal(journal or audit_path(demo=demo), context) if keep_journal else None
+    if keep is not None and options.audit_syslog:
+        from tui.ops.syslog import SyslogCopy, parse_syslog_url
+
+        keep.copy = SyslogCopy(parse_syslog_url(options.audit_syslog))
     return Session(
         client,
         profile=profile,

@@ -1,7 +1,8 @@
 """The audit journal in the app: batches of every session, export, and reverse.
 
 The list is the journal's batches, newest first: when, who, what, the reason and
-what became of the items. ``x`` exports the highlighted batch to CSV and JSON;
+what became of the items. Above it, the chain's verdict (``audit --verify``'s):
+its head when it holds, else where it breaks. ``x`` exports the highlighted batch to CSV and JSON;
 ``u`` (or enter) asks to reverse what it changed, after the same confirmation
 as any batch.
 """
@@ -21,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from tui.base.safe_text import safe_text
 from tui.ops import BatchRecord, Session
+from tui.ops.chain import verify
 from tui.ops.export import export_batch
 
 #: Only the newest batches are listed (the file itself keeps everything).
@@ -81,6 +83,8 @@ class AuditScreen(ModalScreen[BatchRecord | None]):
         self._shown: list[BatchRecord] = []
         #: What reading the journal skipped, said above the list ("" when nothing).
         self.skipped = ""
+        #: The chain's verdict in one line ("" when there is no journal).
+        self.chain = ""
 
     def compose(self) -> ComposeResult:
         path = self.session.journal_path()
@@ -104,7 +108,15 @@ class AuditScreen(ModalScreen[BatchRecord | None]):
         else:
             self.batches = list(reversed(reading.batches))[:SHOWN]
             self.skipped = reading.report.message()
-        notes = [f"{self.skipped[:1].upper()}{self.skipped[1:]}."] if self.skipped else []
+        path = self.session.journal_path()
+        if path is not None and path.exists():
+            try:
+                self.chain = verify(path).summary()
+            except OSError as exc:
+                self.chain = f"Chain not verified: {exc.strerror or exc}."
+        notes = [self.chain] if self.chain else []
+        if self.skipped:
+            notes.append(f"{self.skipped[:1].upper()}{self.skipped[1:]}.")
         if self.interrupted:
             count = len(self.interrupted)
             ids = ", ".join(self.interrupted[:10]) + (" …" if count > 10 else "")

@@ -49,6 +49,10 @@ class Writability(Mapping[tuple[str, str], bool]):
         return sum(len(by_id) for by_id in self._items.values())
 
 
+#: Seconds after a batch's end to look again at what the syslog copy could not send.
+COPY_CHECK_AFTER = 2.0
+
+
 class BatchController:
     def __init__(self, screen: MainView, app: ConsoleApp) -> None:
         self.screen = screen
@@ -56,6 +60,8 @@ class BatchController:
         self.session = app.session
         self.interrupted: list[BatchRecord] = []
         self._journal_warned: set[str] = set()
+        #: The syslog copy's failures told so far (told again only when they grow).
+        self._copy_told = ""
         #: What the session reports of each item reaches the screen through this.
         every = OutcomeFeed.SLOW_LINK_EVERY if app.slow_link else OutcomeFeed.SHOW_EVERY
         self.feed = OutcomeFeed(screen, every)
@@ -427,6 +433,23 @@ class BatchController:
         self.screen.refresh_bindings()
         self.screen.update_status()
         self._announce(run)
+        if run.journal_head is not None:
+            # For the ticket: `audit --verify --head HASH` proves the batch unchanged later.
+            self.screen.log_line(
+                f"Journal head after batch {run.batch_id}: {run.journal_head.words()}"
+            )
+        if self.session.has_copy:
+            self.copy_failures()
+            # The copy sends from its own thread: what failed at the end shows soon after.
+            self.screen.set_timer(COPY_CHECK_AFTER, self.copy_failures)
+
+    def copy_failures(self) -> None:
+        """Tell what the syslog copy failed to send, once per change (never silent)."""
+        problem = self.session.copy_problem()
+        if problem is None or problem == self._copy_told:
+            return
+        self._copy_told = problem
+        self.app.report(problem, "Syslog copy")
 
     def journal_failed(self, message: str) -> None:
         if message in self._journal_warned:
