@@ -12,7 +12,12 @@ from __future__ import annotations
 import sys
 
 import click
-from click.shell_completion import FishComplete, add_completion_class, get_completion_class
+from click.shell_completion import (
+    CompletionItem,
+    FishComplete,
+    add_completion_class,
+    get_completion_class,
+)
 
 from tui.cli.errors import PROG, CliError, ExitCode, exit_codes_help, report
 
@@ -56,9 +61,16 @@ complete --no-files --command %(prog_name)s --arguments "(%(complete_func)s)";
 
 
 class FishCompletion(FishComplete):
-    """Click's fish completion, with a script that reads its answers (above)."""
+    """Click's fish completion, with a script that reads its answers (above) and
+    answers in the form that script reads, whichever click is installed (8.5 moved
+    to one ``type,value<TAB>help`` line per item)."""
 
     source_template = FISH_SOURCE
+
+    def format_completion(self, item: CompletionItem) -> str:
+        """Three lines per item: type, value, help (``_`` for none), each one line."""
+        help_text = " ".join((item.help or "").split()) or "_"
+        return f"{item.type}\n{item.value}\n{help_text}"
 
 
 add_completion_class(FishCompletion, "fish")
