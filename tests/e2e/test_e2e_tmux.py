@@ -23,6 +23,19 @@ pytestmark = [
 ]
 
 
+def server_terminal_env(url: str, isolated_dirs: Path) -> dict[str, str]:
+    """The program's environment in tmux: the server at ``url``, the test's state
+    folder, no MYSAFE_* of the machine's."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("MYSAFE_")},
+        "MYSAFE_URL": url,
+        "MYSAFE_CLIENT_ID": DEMO_CLIENT_ID,
+        "MYSAFE_CLIENT_SECRET": DEMO_CLIENT_SECRET,
+        "TERM": "xterm-256color",
+        "XDG_STATE_HOME": str(isolated_dirs / "xdg_state_home"),
+    }
+
+
 @pytest.fixture
 def terminal() -> Iterator[TmuxTerminal]:
     term = TmuxTerminal(unique_socket("tmux"))
@@ -37,14 +50,7 @@ def test_deactivate_an_item_by_keyboard_over_a_real_socket(
     visible = [i for i in sim.items("password") if i.can_view]
     steps, target = next((n, i) for n, i in enumerate(visible) if i.can_write)
     with ServedSimulator(sim) as served:
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("MYSAFE_")},
-            "MYSAFE_URL": served.url,
-            "MYSAFE_CLIENT_ID": DEMO_CLIENT_ID,
-            "MYSAFE_CLIENT_SECRET": DEMO_CLIENT_SECRET,
-            "TERM": "xterm-256color",
-            "XDG_STATE_HOME": str(isolated_dirs / "xdg_state_home"),
-        }
+        env = server_terminal_env(served.url, isolated_dirs)
         # The secret reaches the program through tmux's environment, not its argv.
         terminal.start(program(), env)
         screen = terminal.screen
@@ -114,14 +120,7 @@ def test_triage_from_a_report_to_switched_off_items_in_a_real_terminal(
     report = tmp_path / "gitleaks.json"
     report.write_bytes(leak_reports.gitleaks((target.password, "deploy/settings.py", 7)))
     with ServedSimulator(sim) as served:
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("MYSAFE_")},
-            "MYSAFE_URL": served.url,
-            "MYSAFE_CLIENT_ID": DEMO_CLIENT_ID,
-            "MYSAFE_CLIENT_SECRET": DEMO_CLIENT_SECRET,
-            "TERM": "xterm-256color",
-            "XDG_STATE_HOME": str(isolated_dirs / "xdg_state_home"),
-        }
+        env = server_terminal_env(served.url, isolated_dirs)
         terminal.start([*program(), "triage", str(report)], env)
         screen = terminal.screen
         terminal.wait_for(lambda: "stored values to compare" in screen(), "the fetch question")

@@ -227,17 +227,7 @@ def _confirm(session: Session, plan: BatchPlan, guard: Interruption) -> None:
         question += f" ({len(plan.refused)} more kept back: can_write is false)"
     if plan.purpose:
         question = f"{plan.purpose}: {question}"
-    try:
-        with guard.prompting():
-            agreed = cli_options.ask(question)  # on the terminal, stdout may be a pipe
-    except (KeyboardInterrupt, EOFError, OSError):
-        raise CliError(
-            "interrupted at the prompt; nothing was sent",
-            exit_code=ExitCode.INTERRUPTED,
-            kind="interrupted",
-        ) from None
-    if not agreed:
-        raise CliError("cancelled; nothing was sent", kind="cancelled")
+    guard.confirm(question)
 
 
 async def send(session: Session, guard: Interruption, request: BatchRequest) -> int:

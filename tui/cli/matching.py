@@ -26,7 +26,6 @@ from tui.cli.options import (
     JSONL,
     TABLE,
     Connection,
-    ask,
     connection_options,
     format_option,
     interactive,
@@ -98,17 +97,7 @@ def _confirm_fetches(count: int, yes: bool, guard: Interruption) -> None:
             f"matching by value fetches {count} stored values (each an audited view in "
             "MySafe): pass --yes to fetch them without a prompt; nothing was fetched"
         )
-    try:
-        with guard.prompting():
-            agreed = ask(question)  # on the terminal, stdout may be a pipe
-    except (KeyboardInterrupt, EOFError, OSError):
-        raise CliError(
-            "interrupted at the prompt; nothing was fetched",
-            exit_code=ExitCode.INTERRUPTED,
-            kind="interrupted",
-        ) from None
-    if not agreed:
-        raise CliError("cancelled; nothing was fetched", kind="cancelled")
+    guard.confirm(question, nothing="nothing was fetched")
 
 
 @click.command(

@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from tui.api import MySafeError
 from tui.base import hangup
 from tui.cli.errors import CliError, ExitCode, from_api_error, warn
+from tui.cli.options import ask
 from tui.ops import Session
 from tui.settings.launch import LaunchOptions
 from tui.wiring import build_session
@@ -88,6 +89,21 @@ class Interruption:
         finally:
             if self._task is not None:
                 self.install(self._task)
+
+    def confirm(self, question: str, *, nothing: str = "nothing was sent") -> None:
+        """``question [y/N]`` on the terminal (stdout may be a pipe); a no, Ctrl-C or
+        the terminal's end is a CliError that says ``nothing`` happened."""
+        try:
+            with self.prompting():
+                agreed = ask(question)
+        except (KeyboardInterrupt, EOFError, OSError):
+            raise CliError(
+                f"interrupted at the prompt; {nothing}",
+                exit_code=ExitCode.INTERRUPTED,
+                kind="interrupted",
+            ) from None
+        if not agreed:
+            raise CliError(f"cancelled; {nothing}", kind="cancelled")
 
 
 Body = Callable[[Session, Interruption], Awaitable[int]]
