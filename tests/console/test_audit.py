@@ -158,7 +158,10 @@ async def test_dry_run_writes_the_exact_requests_and_sends_nothing(
         line = f"curl -sS -X POST {sim.base_url}/api/mysafe/password/inactive/{key}"
         assert line in text and any(line in entry for entry in log)
     assert "Authorization: Bearer $TOKEN" in text
-    assert not any(token in text for token in sim._tokens)
+    # As the command line's: the token line first, its secret read from the
+    # environment when the script runs, never written.
+    assert "TOKEN=$(curl" in text and "$MYSAFE_CLIENT_SECRET" in text
+    assert DEMO_CLIENT_SECRET not in text and not any(token in text for token in sim._tokens)
     assert [r["phase"] for r in list_records(path)] == ["dry_run"]
     assert "nothing is sent: write 3 items?" in title
 

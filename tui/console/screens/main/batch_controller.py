@@ -175,6 +175,9 @@ class BatchController:
             self.session.new_batch_id(),
             dry_run_dir(),
             self.session.journal,
+            # The token line and the session's TLS trust, as the command line's: the
+            # lines run as printed.
+            settings=self.session.client.settings,
         )
         # The file has every request; the log shows the first few (100 000 lines
         # there would bury the rest of the log), or all when there is no file.
