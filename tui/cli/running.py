@@ -22,8 +22,8 @@ from collections.abc import Awaitable, Callable, Iterator
 
 from tui.api import MySafeError
 from tui.base import hangup
+from tui.cli import options as cli_options
 from tui.cli.errors import CliError, ExitCode, from_api_error, warn
-from tui.cli.options import ask
 from tui.ops import Session
 from tui.settings.launch import LaunchOptions
 from tui.wiring import build_session
@@ -95,7 +95,7 @@ class Interruption:
         the terminal's end is a CliError that says ``nothing`` happened."""
         try:
             with self.prompting():
-                agreed = ask(question)
+                agreed = cli_options.ask(question)  # looked up when asked (tests swap it)
         except (KeyboardInterrupt, EOFError, OSError):
             raise CliError(
                 f"interrupted at the prompt; {nothing}",
