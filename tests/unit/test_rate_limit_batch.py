@@ -238,3 +238,55 @@ async def test_a_listener_without_rate_limited_still_runs_the_batch(tmp_path: Pa
     )
     await session.wait()
     assert run.state == "done" and len(run.rate_limits) == 1
+
+
+def test_items_waiting_their_turn_when_a_batch_is_stopped_were_never_sent() -> None:
+    """A long rate limit, then a stop: what waited in the throttle is not attempted
+    (its intent is on record, no request ever left), never "in doubt"; only what
+    reached the gateway may be in doubt."""
+
+    async def main(loop: VirtualTimeLoop) -> tuple[list[ItemOutcome], Recording, list[str]]:
+        faults = FaultConfig(latency=LATENCY, rate_limit_every=2, rate_limit_wait=100)
+        sim = Simulator(Config(seed=5, passwords=40, api_secrets=0, clock=loop.time, faults=faults))
+        recording = Recording(sim.transport(), loop)
+        settings = ClientSettings(
+            base_url=sim.base_url,
+            client_id=DEMO_CLIENT_ID,
+            client_secret=SecretStr(DEMO_CLIENT_SECRET),
+            concurrency=4,
+        )
+        client = MySafeClient(
+            settings, transport=recording, clock=loop.time, sleep=asyncio.sleep,
+            rng=random.Random(3).random,
+        )  # fmt: skip
+        journal = Journal(Path(tmp) / "audit.jsonl", JournalContext("demo", "sim", "alice"))
+        session = Session(client, journal=journal, new_batch_id=counter_ids("b"))
+        run = session.start(BatchPlan(Action.DEACTIVATE, writable_refs(sim)[:16]), "INC-7")
+        while not run.rate_limits:
+            await asyncio.sleep(0.01)  # virtual: the loop jumps to its next timer
+        await asyncio.sleep(1)  # the free workers take their next items, and wait
+        session.stop(grace=1.0)
+        await session.wait()
+        intents = [
+            r["identifier"]
+            for r in read_records(Path(tmp) / "audit.jsonl")
+            if r["phase"] == "intent"
+        ]
+        return list(run.outcomes.values()), recording, intents
+
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        outcomes, recording, intents = run_virtual(main)
+    reached = {path.rstrip("/").rsplit("/", 1)[-1] for _, path in recording.sent}
+    assert len(reached) > 1, recording.sent
+    for outcome in outcomes:
+        if outcome.ref.identifier not in reached:
+            assert outcome.result is Result.NOT_ATTEMPTED, outcome
+    waited = [
+        o for o in outcomes if o.ref.identifier in intents and o.ref.identifier not in reached
+    ]
+    assert waited, "some items had their intent written and waited their turn"
+    assert all(o.result is Result.NOT_ATTEMPTED and "not sent" in o.message for o in waited)
+    doubt = [o for o in outcomes if o.result is Result.IN_DOUBT]
+    assert doubt and all(o.ref.identifier in reached for o in doubt)

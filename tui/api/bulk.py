@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 
 from tui.api.errors import MySafeError, NotSentError, UnexpectedResponseError
 from tui.api.models import Action, ActionResult, ItemRef, unique_refs
@@ -79,6 +81,22 @@ def failed(ref: ItemRef, action: Action, error: MySafeError) -> Outcome:
 
 
 OutcomeCallback = Callable[[Outcome], None]
+#: Called once per item as its first request leaves (after its turn in the
+#: throttle and the connection pools): from then on it may have been applied.
+SentCallback = Callable[[ItemRef], None]
+
+#: The batch item whose request the running task sends, and who to tell when it
+#: leaves: set by a batch's worker, read by the client (:func:`mark_sent`).
+_SENDING: ContextVar[Callable[[], None] | None] = ContextVar("mysafe_sending", default=None)
+
+
+def mark_sent() -> None:
+    """The client says a batch item's request is leaving now (no-op outside a batch)."""
+    tell = _SENDING.get()
+    if tell is not None:
+        tell()
+
+
 #: Called just before an item's request is sent; if it raises, the item is not sent.
 BeforeSend = Callable[[ItemRef], None]
 Operation = Callable[[ItemRef], Awaitable[ActionResult]]
@@ -103,6 +121,7 @@ async def run_batch(
     on_outcome: OutcomeCallback | None = None,
     stop: asyncio.Event | None = None,
     before: BeforeSend | None = None,
+    on_sent: SentCallback | None = None,
 ) -> list[Outcome]:
     """Apply ``operation`` to every distinct ref, at most ``concurrency`` at a time.
 
@@ -139,6 +158,9 @@ async def run_batch(
                     refused = NotSentError(f"the request was not sent: {exc}")
                     report(index, not_attempted(ref, action, str(refused), refused))
                     continue
+            if on_sent is not None:
+                # Each worker is a task of its own: this is its item, for the client.
+                _SENDING.set(partial(on_sent, ref))
             try:
                 result = await operation(ref)
             except MySafeError as exc:

@@ -16,7 +16,14 @@ import httpx
 
 from tui import __version__
 from tui.api.auth import TokenCache
-from tui.api.bulk import BeforeSend, Outcome, OutcomeCallback, run_batch
+from tui.api.bulk import (
+    BeforeSend,
+    Outcome,
+    OutcomeCallback,
+    SentCallback,
+    mark_sent,
+    run_batch,
+)
 from tui.api.endpoint import normalise_base_url
 from tui.api.errors import (
     ApplicationError,
@@ -295,6 +302,7 @@ class MySafeClient:
         stop: asyncio.Event | None = None,
         before: BeforeSend | None = None,
         on_rate_limit: RateLimitCallback | None = None,
+        on_sent: SentCallback | None = None,
     ) -> list[Outcome]:
         """(De)activate many items with bounded concurrency; one outcome per item.
 
@@ -302,7 +310,9 @@ class MySafeClient:
         each failure becomes that item's outcome. Setting ``stop`` lets the requests
         in flight finish and reports the rest as not attempted. ``before`` runs just
         before each request (the audit trail's intent record); if it raises, that
-        item is reported as not sent. ``on_rate_limit`` hears of the gateway's rate
+        item is reported as not sent. ``on_sent`` hears when an item's first request
+        leaves (before that, waiting its turn, nothing of it can have been applied).
+        ``on_rate_limit`` hears of the gateway's rate
         limit once per episode (the batch waits it out: see :mod:`tui.api.throttle`).
         """
         if self.read_only:
@@ -321,6 +331,7 @@ class MySafeClient:
                 on_outcome=on_outcome,
                 stop=stop,
                 before=before,
+                on_sent=on_sent,
             )
         finally:
             if on_rate_limit is not None:
@@ -436,6 +447,8 @@ class MySafeClient:
         ticket = await throttle.enter(held)
         try:
             async with self._pools.lease() as http:
+                if token is not None:  # an API call, not the token's: a batch item's
+                    mark_sent()
                 response = await bounded_exchange(
                     http, request, auth=auth, bounds=bounds or self._answer_bounds, where=where
                 )

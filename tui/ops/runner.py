@@ -262,7 +262,12 @@ class Runner:
             # Written before the request leaves: if this fails, it is not sent.
             if journal is not None:
                 journal.intent(ref, plan.action, run.batch_id, run.reason)
-            run.in_flight[(ref.kind.value, ref.identifier)] = ref
+
+        def on_sent(ref: ItemRef) -> None:
+            # In flight from the moment its request leaves, not from its intent: one
+            # still waiting its turn (a gateway's rate limit) when the batch is cut
+            # short was never sent, and is told so, not "in doubt".
+            run.in_flight[ref.key] = ref
 
         def on_outcome(outcome: Outcome) -> None:
             self._record(run, self._classify(run, outcome))
@@ -283,6 +288,7 @@ class Runner:
                 stop=run.stop_event,
                 before=before,
                 on_rate_limit=on_rate_limit,
+                on_sent=on_sent,
             )
         except MySafeError as exc:  # refused before anything was sent (read-only)
             why = f"not sent: {exc}"
@@ -316,7 +322,17 @@ class Runner:
             self._record(run, in_doubt(ref, run.plan.action, why))
         for ref in run.plan.refs:
             if (ref.kind.value, ref.identifier) not in run.outcomes:
-                note = STOPPED_NOTE if reason else why
+                # Never sent (stopped first, or waiting its turn when the batch ended):
+                # said so, whatever the batch's end says of the requests in flight.
+                note = (
+                    STOPPED_NOTE
+                    if reason
+                    else (
+                        why
+                        if why.startswith("not sent")
+                        else "not sent: the batch ended before its turn"
+                    )
+                )
                 self._record(run, from_client(not_attempted(ref, run.plan.action, note)))
         left = run.left()
         if left == 0:
