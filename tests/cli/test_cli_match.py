@@ -13,12 +13,9 @@ import pytest
 from tui.ops import read_records
 from tui.settings.paths import audit_path
 
-from support import leak_reports as reports
 from support.cli import invoke, json_lines, only_line, server_env
-from support.leak_reports import fetches, listed
+from support.leak_reports import fetches, leaked_report, listed
 from support.servers import ServedSimulator, served
-
-UNKNOWN = "FAKE-value-in-no-vault-0000"
 
 
 @pytest.fixture
@@ -28,19 +25,7 @@ def server() -> Iterator[ServedSimulator]:
 
 
 def a_report(tmp_path: Path, server: ServedSimulator) -> tuple[Path, list[str]]:
-    password = listed(server.simulator, "password")[0]
-    secret = listed(server.simulator, "api_secret")[0]
-    assert password.password and secret.client_secret
-    leaked = [password.password, secret.client_secret, UNKNOWN]
-    path = tmp_path / "gitleaks.json"
-    path.write_bytes(
-        reports.gitleaks(
-            (password.password, "deploy/settings.py", 4),
-            (secret.client_secret, "ci/deploy.yml", 12),
-            (UNKNOWN, "README.md", 1),
-        )
-    )
-    return path, leaked
+    return leaked_report(server.simulator, tmp_path)
 
 
 def test_matched_items_one_line_each_and_the_unmatched_finding_with_a_null_id(

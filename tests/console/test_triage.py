@@ -17,12 +17,9 @@ from tui.ops import Journal, JournalContext, read_records
 from tui.ops.export import export_batch
 from tui.simulator import Simulator, SimulatorConfig
 
-from support import leak_reports as reports
 from support.console import idle, make_app, running, wait_until
-from support.leak_reports import fetches, listed
+from support.leak_reports import fetches, leaked_report, listed
 from support.sims import FIXED_TIME
-
-UNKNOWN = "FAKE-value-in-no-vault-0000"
 
 
 def journal_at(path: Path) -> Journal:
@@ -34,18 +31,7 @@ def journal_at(path: Path) -> Journal:
 
 def an_app(tmp_path: Path) -> tuple[Simulator, MySafeApp, list[str]]:
     sim = Simulator(SimulatorConfig(seed=3, passwords=12, api_secrets=6))
-    password = listed(sim, "password")[0]
-    secret = listed(sim, "api_secret")[0]
-    assert password.password and secret.client_secret
-    leaked = [password.password, secret.client_secret, UNKNOWN]
-    report = tmp_path / "gitleaks.json"
-    report.write_bytes(
-        reports.gitleaks(
-            (password.password, "deploy/settings.py", 12),
-            (secret.client_secret, "ci/deploy.yml", 3),
-            (UNKNOWN, "README.md", 1),
-        )
-    )
+    report, leaked = leaked_report(sim, tmp_path)
     app = make_app(sim, audit=journal_at(tmp_path / "audit.jsonl"))
     app.triage_on_start = None
     return sim, app, [*leaked, str(report)]
@@ -83,7 +69,7 @@ async def test_a_report_opens_matched_and_d_switches_off_the_value_matches(
         dialog = app.screen
         assert isinstance(dialog, ConfirmBatch)
         reason = dialog.query_one("#confirm-reason", Input).value
-        assert reason.startswith("leak: generic-api-key in deploy/settings.py:12")
+        assert reason.startswith("leak: generic-api-key in deploy/settings.py:4")
         await pilot.press("y")
         await idle(app)
         await pilot.pause()
@@ -97,7 +83,7 @@ async def test_a_report_opens_matched_and_d_switches_off_the_value_matches(
     # The audit view's export writes the incident receipt beside the CSV and JSON.
     *_, receipt = export_batch(tmp_path / "audit.jsonl", batch["batch_id"], tmp_path / "out")
     text = receipt.read_text()
-    assert "deploy/settings.py:12" in text and "## Findings no vault item matched (1)" in text
+    assert "deploy/settings.py:4" in text and "## Findings no vault item matched (1)" in text
     # Every file written (the report itself aside, which holds the values as given).
     written = "".join(
         p.read_text(errors="replace")
@@ -134,3 +120,17 @@ async def test_a_broken_report_is_one_message_and_the_console_goes_on(tmp_path: 
         await pilot.pause()
         assert not isinstance(app.screen, TriageScreen)
         assert any("broken.json" in entry.message for entry in app.errors)
+
+
+async def test_the_demo_sample_failing_to_fetch_is_one_message_and_the_console_goes_on(
+    tmp_path: Path,
+) -> None:
+    sim, app, _ = an_app(tmp_path)
+    async with running(app) as pilot:
+        # Every attempt at the sample's first fetch answers 500 (the retries included).
+        sim.inject(*["500"] * 8)
+        app.main.open_triage("sample")
+        await wait_until(pilot, lambda: bool(app.errors))
+        assert not isinstance(app.screen, TriageScreen)
+        assert "sample report" in app.errors[-1].context
+        await pilot.press("j")  # still running, keys still act

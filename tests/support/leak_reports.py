@@ -143,3 +143,25 @@ def github_alerts(*leaks: tuple[str, str, int]) -> bytes:
         for number, (secret, path, line) in enumerate(leaks, 1)
     ]
     return json.dumps(alerts).encode()
+
+
+#: A value no vault holds: the unmatched finding of :func:`leaked_report`.
+UNKNOWN = "FAKE-value-in-no-vault-0000"
+
+
+def leaked_report(sim: Simulator, folder: Path) -> tuple[Path, list[str]]:
+    """A gitleaks report in ``folder`` of the first listed password's value
+    (deploy/settings.py:4), the first API secret's client secret (ci/deploy.yml:12)
+    and a value in no vault (README.md:1); and the three leaked values."""
+    password = listed(sim, "password")[0]
+    secret = listed(sim, "api_secret")[0]
+    assert password.password and secret.client_secret
+    path = folder / "gitleaks.json"
+    path.write_bytes(
+        gitleaks(
+            (password.password, "deploy/settings.py", 4),
+            (secret.client_secret, "ci/deploy.yml", 12),
+            (UNKNOWN, "README.md", 1),
+        )
+    )
+    return path, [password.password, secret.client_secret, UNKNOWN]

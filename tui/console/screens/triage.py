@@ -24,7 +24,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from tui.api import ItemRef, ItemSummary, MySafeClient
+from tui.api import ItemRef, ItemSummary, MySafeClient, MySafeError
 from tui.console.widgets import KeyFooter
 from tui.ops.leaks import (
     FindingResult,
@@ -130,8 +130,8 @@ class TriageScreen(Screen[TriageDecision | None]):
         self.client = client
         self.items = list(items)
         self.state = TriageState()
-        #: The row keys of the findings table: (finding index, item key or None).
-        self._rows: list[tuple[FindingResult, ItemMatch | None]] = []
+        #: What each row of the findings table shows: a finding and one of its items.
+        self._rows: list[tuple[FindingResult, ItemMatch]] = []
 
     def say(self, message: str, *, warning: bool = False) -> None:
         self.notify(message, severity="warning" if warning else "information", markup=False)
@@ -174,6 +174,9 @@ class TriageScreen(Screen[TriageDecision | None]):
             result = await match_findings(self.client, plan)
         except ValueError as exc:  # values dropped by an earlier run: read again
             self.say(f"Leak triage: {exc}", warning=True)
+            return
+        except MySafeError as exc:  # the candidates' fetches fail one by one; not this
+            self.say(f"Leak triage: the values could not be compared: {exc}", warning=True)
             return
         self.show(result)
         failed = f"; {len(result.failures)} could not be fetched" if result.failures else ""
@@ -238,8 +241,6 @@ class TriageScreen(Screen[TriageDecision | None]):
         if not self._rows or self.state.result is None:
             return
         _, match = self._rows[table.cursor_row]
-        if match is None:
-            return
         self.state.toggle(match.ref)
         self.redraw()
 

@@ -498,7 +498,11 @@ class MainScreen(Screen[None]):
 
         items = [item for model in self.models.values() for item in model.items.values()]
         if isinstance(what, str):  # the demo's sample, made of its own data
-            what = await sample_report(self.mysafe.client, items)
+            try:
+                what = await sample_report(self.mysafe.client, items)
+            except MySafeError as exc:  # its values are fetched: a fetch may fail
+                self.mysafe.report(exc, "Leak triage: the demo's sample report")
+                return
         for read in what.files:
             self.log_line(
                 f"Leak report {read.source}: {read.format.value}, {read.findings} findings"
