@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from tui.api import Action, ClientSettings, ItemRef, Kind, MySafeClient
+from tui.api import Action, ClientSettings, ItemRef, ItemSummary, Kind, MySafeClient
 from tui.cli.errors import refusal_error
 from tui.ops import BatchPlan, Journal, JournalContext, ProfileView, Refusal, Session, Why
+from tui.ops.plans import KeyedRefs, ListWritability
 from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -152,3 +153,35 @@ def test_front_ends_do_not_decide_guards_themselves() -> None:
     for folder in ("tui/cli", "tui/console", "tui/web"):
         for path in (ROOT / folder).rglob("*.py"):
             assert not (_imported(path) & core_only), path
+
+
+def summaries(*pairs: tuple[str, bool]) -> dict[str, ItemSummary]:
+    return {i: ItemSummary(Kind.PASSWORD, i, f"item {i}", can_write=w) for i, w in pairs}
+
+
+def test_a_plan_of_a_tables_keys_is_the_plan_of_its_references(tmp_path: Path) -> None:
+    """The console plans from keys (references made when read): the same plan, the
+    same refusals, as from the references themselves."""
+    session = session_on(tmp_path)
+    items = summaries(("1", True), ("2", False), ("3", True), ("4", True))
+    writable = ListWritability({Kind.PASSWORD: items})
+    keyed = KeyedRefs(Kind.PASSWORD, ["3", "1", "2", "9"], items)
+    as_refs = [*refs("3", "1", "2"), ItemRef(Kind.PASSWORD, "9")]
+    assert keyed == as_refs and keyed[1:3] == as_refs[1:3] and len(keyed) == 4
+    by_keys = session.plan(Action.DEACTIVATE, keyed, writable=writable, hidden={"1", "2"})
+    by_refs = session.plan(Action.DEACTIVATE, as_refs, writable=writable, hidden={"1", "2"})
+    assert isinstance(by_keys, BatchPlan) and isinstance(by_keys.refs, KeyedRefs)
+    assert by_keys == by_refs
+    assert [r.identifier for r in by_keys.refs] == ["3", "1", "9"] and by_keys.hidden == 1
+    assert list(by_keys.refused) == refs("2")
+    # The same refusals: none writable, nothing selected, and the batch limit.
+    none = KeyedRefs(Kind.PASSWORD, ["2"], items)
+    refused = session.plan(Action.DEACTIVATE, none, writable=writable)
+    assert isinstance(refused, Refusal) and refused.why is Why.NOT_EDITABLE
+    assert refused == session.plan(Action.DEACTIVATE, refs("2"), writable=writable)
+    empty = session.plan(Action.DEACTIVATE, KeyedRefs(Kind.PASSWORD, [], items))
+    assert isinstance(empty, Refusal) and empty.why is Why.NOTHING_SELECTED
+    limited = session_on(tmp_path, ProfileView(max_batch=2))
+    too_many = limited.plan(Action.DEACTIVATE, keyed, writable=writable)
+    assert too_many == limited.plan(Action.DEACTIVATE, as_refs, writable=writable)
+    assert isinstance(too_many, Refusal)

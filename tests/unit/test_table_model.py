@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tui.console.models import Row, TableModel
+from tui.console.models.marks import Marks
 
 Item = tuple[str, str]
 
@@ -246,3 +247,14 @@ def test_marks_filter_and_sort_invariants_hold_after_any_operations(
             dropped = model.set_source([key for key, _ in items], items, make_row)
             assert dropped == {key for key in before if int(key) >= len(names)}
         check(model, names)
+
+
+def test_the_marks_in_the_tables_order_by_a_pass_or_a_sort_alike() -> None:
+    """Many marked: picked from the table's keys in one pass; few: sorted by position."""
+    keys = [str(n) for n in range(100)]
+    position = {key: index for index, key in enumerate(keys)}
+    for marked in (["7", "3", "50"], keys[::-1], keys[::3]):
+        marks = Marks()
+        marks.add(marked)
+        expected = sorted(marked, key=int)
+        assert marks.in_order(position, keys) == marks.in_order(position) == expected

@@ -7,11 +7,11 @@ or a typed refusal to word, and the session asks again before it sends.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, overload
 
-from tui.api import Action, ItemRef
+from tui.api import Action, ItemRef, ItemSummary, Kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,3 +91,99 @@ def split_writable(
         else:
             refused.append(ref)
     return allowed, refused
+
+
+class ListWritability(Mapping[tuple[str, str], bool]):
+    """What the lists say of ``can_write``, by (kind, identifier), looked up only for
+    the items a plan holds: no dict over every row (100 000 rows, a handful marked).
+    An item not in its list is absent (the server decides)."""
+
+    def __init__(self, items: Mapping[Kind, Mapping[str, ItemSummary]]) -> None:
+        self._items = {kind.value: by_id for kind, by_id in items.items()}
+
+    def of_kind(self, kind: Kind) -> Mapping[str, ItemSummary]:
+        """The list of ``kind`` by identifier (empty when there is none)."""
+        return self._items.get(kind.value, {})
+
+    def __getitem__(self, key: tuple[str, str]) -> bool:
+        return self._items[key[0]][key[1]].can_write
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return ((kind, ident) for kind, by_id in self._items.items() for ident in by_id)
+
+    def __len__(self) -> int:
+        return sum(len(by_id) for by_id in self._items.values())
+
+
+class KeyedRefs(Sequence[ItemRef]):
+    """Distinct items of one kind as a table holds them, by key, each
+    :class:`ItemRef` made when it is read.
+
+    The confirmation of 100 000 marked rows needs their count and the few names on
+    screen: a plan of keys opens it without 100 000 objects made, deduplicated and
+    looked up first (issue 23). Iterating it makes every reference, as a list would.
+    ``items``: the list's items by key, for the names (a key it lacks has none).
+    """
+
+    __slots__ = ("items", "keys", "kind")
+
+    def __init__(self, kind: Kind, keys: Sequence[str], items: Mapping[str, ItemSummary]) -> None:
+        self.kind = kind
+        #: Distinct identifiers, in the order of the batch.
+        self.keys = keys
+        self.items = items
+
+    def _ref(self, key: str) -> ItemRef:
+        item = self.items.get(key)
+        return ItemRef(self.kind, key, item.name if item is not None else "")
+
+    @overload
+    def __getitem__(self, index: int) -> ItemRef: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[ItemRef]: ...
+
+    def __getitem__(self, index: int | slice) -> ItemRef | list[ItemRef]:
+        if isinstance(index, slice):
+            return [self._ref(key) for key in self.keys[index]]
+        return self._ref(self.keys[index])
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __iter__(self) -> Iterator[ItemRef]:
+        return map(self._ref, self.keys)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # equal to lists, which do not hash
+
+    def __repr__(self) -> str:
+        return f"KeyedRefs({self.kind.value}, {len(self.keys)} keys)"
+
+    def split(self, writable: Mapping[tuple[str, str], bool]) -> tuple[KeyedRefs, KeyedRefs]:
+        """:func:`split_writable` of these, asking ``writable`` of these keys only (one
+        lookup each in the list's own mapping when it is a :class:`ListWritability`);
+        both parts stay keys."""
+        if isinstance(writable, ListWritability):
+            by_id = writable.of_kind(self.kind)
+            refused = [
+                key
+                for key in self.keys
+                if (item := by_id.get(key)) is not None and not item.can_write
+            ]
+        else:
+            kind = self.kind.value
+            refused = [key for key in self.keys if not writable.get((kind, key), True)]
+        if not refused:
+            return self, KeyedRefs(self.kind, refused, self.items)
+        left_out = set(refused)
+        allowed = [key for key in self.keys if key not in left_out]
+        return KeyedRefs(self.kind, allowed, self.items), KeyedRefs(self.kind, refused, self.items)
+
+    def count_in(self, keys: Collection[str]) -> int:
+        """How many of these are among ``keys`` (those the filter hides)."""
+        return sum(1 for key in self.keys if key in keys)

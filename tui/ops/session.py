@@ -45,7 +45,7 @@ from tui.ops.journal import Journal, JournalError
 from tui.ops.journal_index import open_batches
 from tui.ops.locks import BatchLocks, LockHeld, LockUnavailable
 from tui.ops.outcomes import in_doubt
-from tui.ops.plans import BatchPlan, ProfileView, split_writable
+from tui.ops.plans import BatchPlan, KeyedRefs, ProfileView, split_writable
 from tui.ops.records import BatchRecord, JournalReading, SkipReport, load_batches, read_journal
 from tui.ops.runner import BatchListener, BatchRun, Runner
 from tui.ops.target import Target, describe
@@ -283,17 +283,26 @@ class Session:
         unlock: str | None = None,
         findings: Sequence[Mapping[str, Any]] = (),
     ) -> BatchPlan | Refusal:
-        """The plan for ``action`` on ``refs`` (deduplicated), or why not.
+        """The plan for ``action`` on ``refs`` (deduplicated), or why not. ``refs`` may
+        be a table's keys (:class:`~tui.ops.plans.KeyedRefs`): the plan holds them so.
 
         ``writable``: what the list says the operator may edit (those it says not are
         left out, in ``refused``); ``hidden``: identifiers the front end's filter
         hides (counted in the plan); ``follows``: the core's plan of a resume or undo
         whose items these are; ``unlock``: see :meth:`write_refusal`; ``findings``:
         the leak report's findings these items answer (kept in the batch record)."""
-        unique = unique_refs(refs)
+        allowed: Sequence[ItemRef]
+        kept: Sequence[ItemRef]
+        if isinstance(refs, KeyedRefs):
+            # A table's keys: distinct already, and looked up by key, no reference
+            # made for each (100 000 marked open the confirmation at once).
+            unique: Sequence[ItemRef] = refs
+            allowed, kept = refs.split(writable or {})
+        else:
+            unique = unique_refs(refs)
+            allowed, kept = split_writable(unique, writable or {})
         if not unique and follows is None:
             return Refusal(Why.NOTHING_SELECTED, "Nothing selected.", profile=self.profile.name)
-        allowed, kept = split_writable(unique, writable or {})
         if kept and not allowed:
             one = len(kept) == 1
             return Refusal(
@@ -304,7 +313,13 @@ class Session:
                 count=len(kept),
                 refused=kept,
             )
-        hidden_count = sum(1 for ref in allowed if ref.identifier in hidden) if hidden else 0
+        hidden_count = 0
+        if hidden:
+            hidden_count = (
+                allowed.count_in(hidden)
+                if isinstance(allowed, KeyedRefs)
+                else sum(1 for ref in allowed if ref.identifier in hidden)
+            )
         if follows is not None:
             plan = replace(follows, refs=allowed, refused=kept, hidden=hidden_count)
         else:

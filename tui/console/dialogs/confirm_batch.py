@@ -232,6 +232,15 @@ class ConfirmBatch(ModalScreen[Confirmation | None]):
         self.query_one("#confirm-keys", Static).update(text)
 
     def on_mount(self) -> None:
+        # The height's class now, before the first layout: Textual sets it on the
+        # resize that follows that layout, and the dialog was laid out again and
+        # drawn a second time in the other shape (issue 23). The same rule: the
+        # largest breakpoint the height reaches.
+        height = self.app.size.height
+        reached = max((b for b in self.VERTICAL_BREAKPOINTS if height >= b[0]), default=None)
+        self.update_classes(
+            {name: (limit, name) == reached for limit, name in self.VERTICAL_BREAKPOINTS}
+        )
         if self.plan.require_reason:
             # The reason is the first thing to give: start there, not three tabs away.
             self.set_focus(self.query_one("#confirm-reason", Input))

