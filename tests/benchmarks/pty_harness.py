@@ -56,8 +56,9 @@ def matches(pattern: str) -> Condition:
 
 
 def all_shown(noun: str = "passwords") -> Condition:
-    """The console's status line says every row is shown: ``N of N passwords shown``."""
-    return matches(rf"\b(\d+) of \1 {noun} shown")
+    """The console's status line says every row is shown, and there are rows:
+    ``N of N passwords shown`` with N > 0 (not the ``0 of 0`` of a list still coming)."""
+    return matches(rf"\b([1-9]\d*) of \1 {noun} shown")
 
 
 def screen_environment(

@@ -257,8 +257,16 @@ def console_batch() -> float:
         return program.wait_for(ended, "the batch's end drawn", 120) - sent
 
 
-def cli_batch() -> float:
-    """``mysafe-tui deactivate passwords --ids-file F --yes``: exec to exit."""
+#: The CLI's batch as its journal records it (first record to last): the batch without
+#: the process's start-up, token and list, as the console's figure is.
+CLI_BATCH = "CLI, its batch"
+
+
+def cli_batch(spans: list[float]) -> float:
+    """``mysafe-tui deactivate passwords --ids-file F --yes``: exec to exit (and its
+    batch's span, from the journal, appended to ``spans``)."""
+    from bench_cli import journal_span
+
     with (
         ServerProcess(BATCH_ITEMS, LATENCY_MS) as server,
         tempfile.TemporaryDirectory(prefix="bench-cli-") as folder,
@@ -282,6 +290,7 @@ def cli_batch() -> float:
         changed = (Path(folder) / "out.jsonl").read_text().count('"outcome": "changed"')
         if child.returncode != 0 or changed != BATCH_ITEMS:
             raise RuntimeError(f"the CLI: exit {child.returncode}, {changed} changed: {err!r}")
+        spans.append(journal_span(Path(folder)))
         return took
 
 
@@ -299,9 +308,10 @@ def anchored(run: Callable[[str, str, Sequence[str], int], object]) -> Callable[
 
 
 def batch(rounds: int, harness: bool) -> list[Row]:
+    spans: list[float] = []
     runs: dict[str, Callable[[], float]] = {
         "console": console_batch,
-        "CLI": cli_batch,
+        "CLI": lambda: cli_batch(spans),
         "bare httpx": anchored(httpx_batch),
         "raw asyncio": anchored(raw_batch),
         "curl --parallel": anchored(curl_batch),
@@ -313,25 +323,30 @@ def batch(rounds: int, harness: bool) -> list[Row]:
         for name in turn:
             samples[name].append(runs[name]())
         say(f"  batch round {r + 1}: " + ", ".join(f"{n} {samples[n][-1]:.2f}" for n in names))
+    samples[CLI_BATCH] = spans
     ideal = BATCH_ITEMS / CONCURRENCY * LATENCY_MS / 1000
     median = {name: statistics.median(values) for name, values in samples.items()}
     console_over_cli = statistics.median(
-        c / k for c, k in zip(samples["console"], samples["CLI"], strict=True)
+        c / k for c, k in zip(samples["console"], spans, strict=True)
     )
     what = f"{BATCH_ITEMS} deactivations, {LATENCY_MS:g} ms, concurrency {CONCURRENCY}"
     rows = [
         Row(
             f"batch ({what}): the console, `y` to the result drawn",
             seconds(median["console"]),
-            f"the CLI: {seconds(median['CLI'])}",
+            f"the CLI's batch (journal): {seconds(median[CLI_BATCH])}",
             f"{console_over_cli:.2f}x",
             "≤ 1.1x the CLI",
             verdict(console_over_cli, 1.1),
         )
     ]
-    targets = {"CLI": 1.2}
-    labels = {"CLI": "the CLI, exec to exit", "curl --parallel": "`curl --parallel`, exec to exit"}
-    for name in names[1:]:
+    targets = {CLI_BATCH: 1.2}
+    labels = {
+        CLI_BATCH: "the CLI, its batch as the journal records it (first record to last)",
+        "CLI": "the CLI, exec to exit (start-up, token and list included)",
+        "curl --parallel": "`curl --parallel`, exec to exit",
+    }
+    for name in [CLI_BATCH, *names[1:]]:
         ratio = median[name] / ideal
         limit = targets.get(name)
         rows.append(
@@ -497,8 +512,8 @@ def thinlink(rounds: int, harness: bool) -> list[Row]:
             kb(stepped.figure),
             f"htop (Down): {kb(stepped.anchor)}",
             f"{stepped.ratio:.2f}x",
-            "-",
-            "-",
+            "≤ 1.3x",
+            verdict(stepped.ratio, 1.3),
         ),
         Row(
             "thin link: 100 rows with `j` held (30/s), bytes",
