@@ -95,7 +95,9 @@ def test_runs_of_one_style_send_it_once() -> None:
     value, label = (style_sequence(style) for style in (VALUE, LABEL))
     assert lean.count(value) == 1 and label not in lean
     assert "\x1b[1m" in lean and "\x1b[22m" in lean, "bold on and off, not the colours again"
-    assert "\n" not in lean, "a newline before a position is dropped"
+    # Textual's newline before a position is dropped; a "\r\n" is a move of its own
+    # (the next line's start from the end of the line before).
+    assert "\n" not in lean.replace("\r\n", ""), "a newline before a position is dropped"
     assert sent < sum(len(write.encode()) for write in writes)
     text = len("7Azure portal prodUsernamekaren.silva    https://portal.azure.com")
     assert len(lean) - text < (len(update) - text) / 2, "less than half the sequences"
@@ -141,7 +143,7 @@ def test_what_it_does_not_know_passes_as_it_came() -> None:
 def test_a_newline_not_followed_by_a_position_is_kept() -> None:
     output = LeanOutput()
     output.shorten("\x1b[0m")
-    written = "\x1b[1;1Hab\x1b[1m\ncd\x1b[0m"
+    written = "\x1b[2;3Hab\x1b[1m\ncd\x1b[0m"  # a position already as short as it goes
     assert output.shorten(written) == written
     assert same_screens(["\x1b[0m", "\x1b[1;1H\x1b[1mab\x1b[0m\ncd\x1b[1mef\x1b[0m"]) > 0
 
