@@ -276,6 +276,9 @@ class LeanOutput:
     def shorten(self, data: str) -> str:
         """``data`` as fewer bytes that leave the terminal the same."""
         out: list[str] = []
+        # Each write's first position is sent whole: between two writes the cursor
+        # may have moved without a word here (a resize, a suspend and resume).
+        self._at = None
         for token in _TOKEN.finditer(data):
             kind, raw = token.lastgroup, token.group()
             if kind == "csi" and not token["between"] and token["final"] in "Hm":
