@@ -16,7 +16,8 @@ colours (here, before Textual is imported, through Textual's documented
 repainted at most twice a second, jump scrolling in the tables (their scrollbar's
 track in the table's background), no style or position sequence written that
 changes nothing on the screen and each position as the shortest move from the
-cursor (tui/console/terminal/output.py), and "SLOW LINK" in the header. This module imports neither Textual nor Rich.
+cursor (tui/console/terminal/output.py), and "SLOW LINK" in the header. This module
+imports neither Textual nor Rich.
 """
 
 from __future__ import annotations
