@@ -20,7 +20,21 @@ if TYPE_CHECKING:
     from textual.app import App
 
 if sys.platform != "win32":
+    import termios
+
     from textual.drivers.linux_driver import LinuxDriver
+
+    def next_line() -> str:
+        """What takes the cursor to the next line's start on the terminal Textual's
+        driver writes to (its standard error): "\\n" where the terminal adds the
+        carriage return itself (onlcr, the usual), else "\\r\\n" (a "\\r\\n" would
+        cost three bytes where it does)."""
+        try:
+            flags = termios.tcgetattr(sys.__stderr__.fileno())[1]  # type: ignore[union-attr]
+        except (termios.error, OSError, ValueError, AttributeError):
+            return "\r\n"
+        adds_return = flags & termios.OPOST and flags & termios.ONLCR
+        return "\n" if adds_return else "\r\n"
 
     class LeanLinuxDriver(LinuxDriver):
         """Textual's driver for Linux and macOS, writing fewer bytes for the same screen."""
@@ -34,7 +48,7 @@ if sys.platform != "win32":
             size: tuple[int, int] | None = None,
         ) -> None:
             super().__init__(app, debug=debug, mouse=mouse, size=size)
-            self.lean = LeanOutput()
+            self.lean = LeanOutput(newline=next_line())
             # The output remembers what the terminal has: one write at a time, and
             # queued in the order it was shortened.
             self.lean_lock = threading.Lock()

@@ -13,9 +13,11 @@ otherwise; ``tests/console/test_link_mode.py`` checks the rule against Textual's
 What the mode changes in the console (tui/console/app.py and the widgets): at most 256
 colours (here, before Textual is imported, through Textual's documented
 ``TEXTUAL_COLOR_SYSTEM``), no animations, no blinking cursors, the batch progress
-repainted at most twice a second, jump scrolling in the tables, no style or
-position sequence written that changes nothing on the screen (tui/console/terminal/output.py),
-and "SLOW LINK" in the header. This module imports neither Textual nor Rich.
+repainted at most twice a second, jump scrolling in the tables (their scrollbar's
+track in the table's background), no style or position sequence written that
+changes nothing on the screen and each position as the shortest move from the
+cursor (tui/console/terminal/output.py), and "SLOW LINK" in the header. This module
+imports neither Textual nor Rich.
 """
 
 from __future__ import annotations

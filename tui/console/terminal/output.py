@@ -11,9 +11,15 @@ when a position is followed by another position.
 keeps the style the terminal has and the style asked for, and sends the difference
 only when text is about to be drawn (nothing, the few attributes that differ, or a
 full reset when that is shorter); a position or newline followed by another
-position is dropped. Anything it does not know passes through as it came, after
-what is pending; at the end of each write the terminal is where the write would
-have left it (style and cursor), so the screen is the same cell for cell.
+position is dropped. It also keeps where the cursor is, after text whose width it
+is sure of, and sends a position as the shortest move from there: nothing when the
+cursor is there already (the table's scrollbar after its row), a carriage return
+and line feed to the start of the next line, a move right or to a column on the
+same line (issue 23: 100 rows with ``j`` over a thin link, each position is 6 to 8
+bytes, mostly in the table's half-page redraws). Anything it does not know passes
+through as it came, after what is pending; at the end of each write the terminal
+is where the write would have left it (style and cursor), so the screen is the
+same cell for cell.
 
 This module imports neither Textual nor Rich (``tui/console/terminal/driver.py`` plugs it in).
 """
@@ -21,6 +27,7 @@ This module imports neither Textual nor Rich (``tui/console/terminal/driver.py``
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -48,6 +55,11 @@ _RESTORES = re.compile(r"\x1b8|\x1b\[u|\x1b\[\?104[789][hl]")
 #: (or a lone escape, cut off) makes it not known.
 _HARMLESS = frozenset({"\x1b7", "\x1b=", "\x1b>"})
 _CLEARS = {off: frozenset(on for on, code in _OFF.items() if code == off) for off in _OFF.values()}
+#: Sequences that leave the cursor where it is: showing or hiding it, synchronized
+#: output (any other may move it, and the cursor is not known until a position).
+_STILL = frozenset({"\x1b[?25l", "\x1b[?25h", "\x1b[?2026h", "\x1b[?2026l"})
+#: Text this plain takes one cell a character on every terminal.
+_PLAIN = re.compile(r"[ -~]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +76,76 @@ class Pen:
 
 
 DEFAULT = Pen()
+
+#: A cursor position: row and column, from 1, as a position sequence says them.
+At = tuple[int, int]
+
+
+@lru_cache(maxsize=4096)
+def cells(text: str) -> int | None:
+    """Columns ``text`` advances the cursor; None unless sure on every terminal.
+
+    Sure: printable characters of one cell, as Rich counts them (narrow, and the
+    East Asian ambiguous ones: Textual lays them out as one cell). Wide ones, combining
+    marks, controls, anything unassigned: not sure, and the next position is sent whole.
+    """
+    if _PLAIN.fullmatch(text):
+        return len(text)
+    for char in text:
+        if unicodedata.east_asian_width(char) not in ("Na", "N", "H", "A"):
+            return None
+        if unicodedata.category(char)[0] in "MCZ" and char != " ":
+            return None
+    return len(text)
+
+
+def _position(params: str) -> At | None:
+    """The row and column of ``ESC[<params>H`` (1 where left out); None if odd."""
+    parts = params.split(";") if params else []
+    if len(parts) > 2 or not all(part.isdigit() or not part for part in parts):
+        return None
+    row, column = [*(int(part or 1) or 1 for part in parts), 1, 1][:2]
+    return row, column
+
+
+@lru_cache(maxsize=4096)
+def move(at: At | None, to: At, newline: str) -> str:
+    """The shortest sequence that takes the cursor from ``at`` (None: not known) to ``to``.
+
+    Only moves that are right from where the cursor may really be: after text up to
+    the last column the terminal holds the cursor on it (a pending wrap), so the
+    column kept here can be one past the screen; a move right or a "stay" then
+    never applies (no position is past the screen), and nothing moves left relative.
+    ``newline`` is what takes the cursor to the next line's start on this terminal.
+    """
+    row, column = to
+    whole = f"\x1b[{row}H" if column == 1 else f"\x1b[{row};{column}H"
+    if at is None:
+        return whole
+    if at == to:
+        return ""
+    was_row, was_column = at
+
+    def across(start: int) -> str:
+        """From column ``start`` of the target row to the target column."""
+        if column == start:
+            return ""
+        if column == 1:
+            return "\r"
+        forward = f"\x1b[{column - start}C" if column - start > 1 else "\x1b[C"
+        absolute = f"\x1b[{column}G"
+        return forward if column > start and len(forward) <= len(absolute) else absolute
+
+    candidates = [whole]
+    if row == was_row:
+        candidates.append(across(was_column))
+    elif row == was_row + 1:
+        candidates.append(newline + across(1))
+    if row != was_row:
+        lines = abs(row - was_row)
+        vertical = f"\x1b[{lines if lines > 1 else ''}{'B' if row > was_row else 'A'}"
+        candidates.append(vertical + across(was_column))
+    return min(candidates, key=len)
 
 
 def _colour(params: list[str], at: int) -> tuple[str, int] | None:
@@ -137,20 +219,38 @@ def change(have: Pen, want: Pen) -> str:
 class LeanOutput:
     """Rewrites what is written to one terminal, write by write (see the module)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, newline: str = "\r\n") -> None:
+        """``newline``: what takes the cursor to the start of the next line ("\\n"
+        where the terminal's output adds the carriage return, onlcr)."""
         #: The terminal's style, and the one the writes asked for; None: not known
         #: (before the first reset, or after a sequence that may restore a style).
         self._have: Pen | None = None
         self._want: Pen | None = None
         #: The position, and any newlines after it, not sent yet.
         self._moves: list[str] = []
+        #: Where the cursor is (None: not known, until the next position).
+        self._at: At | None = None
+        self._newline = newline
 
     def _flush(self, out: list[str]) -> None:
         if self._have is not None and self._want is not None:
             out.append(change(self._have, self._want))
             self._have = self._want
-        out.extend(self._moves)
+        for raw in self._moves:
+            if raw == "\n":
+                out.append(raw)  # kept: where it leaves the cursor depends on onlcr
+                self._at = None
+                continue
+            to = _position(raw[2:-1])
+            out.append(raw if to is None else move(self._at, to, self._newline))
+            self._at = to
         self._moves.clear()
+
+    def _drew(self, text: str) -> None:
+        """The cursor after ``text`` drawn where it was."""
+        if self._at is not None:
+            width = cells(text)
+            self._at = None if width is None else (self._at[0], self._at[1] + width)
 
     def _style(self, params: str, raw: str, out: list[str]) -> None:
         if "\n" in self._moves:
@@ -176,6 +276,9 @@ class LeanOutput:
     def shorten(self, data: str) -> str:
         """``data`` as fewer bytes that leave the terminal the same."""
         out: list[str] = []
+        # Each write's first position is sent whole: between two writes the cursor
+        # may have moved without a word here (a resize, a suspend and resume).
+        self._at = None
         for token in _TOKEN.finditer(data):
             kind, raw = token.lastgroup, token.group()
             if kind == "csi" and not token["between"] and token["final"] in "Hm":
@@ -190,6 +293,10 @@ class LeanOutput:
             else:
                 self._flush(out)
                 out.append(raw)
+                if kind == "text":
+                    self._drew(raw)
+                elif raw not in _STILL:
+                    self._at = None
                 if kind in ("escape", "csi"):
                     self._after_control(raw)
         self._flush(out)

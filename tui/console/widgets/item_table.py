@@ -118,7 +118,8 @@ class ItemTable(ScrollView, can_focus=True):
         jump_scroll: bool = False,
     ) -> None:
         super().__init__(id=id)
-        #: The view moves by half a page when the cursor leaves it (table_scroll).
+        #: The view jumps when the cursor leaves it (table_scroll); the thin link's
+        #: scrollbar track is drawn in the table's background (item_table.tcss).
         self.jump_scroll = jump_scroll
         self.model = model
         self.columns = list(columns)
@@ -133,6 +134,7 @@ class ItemTable(ScrollView, can_focus=True):
         #: Not Textual's ``loading``: that takes the focus away, and keys typed
         #: while a list loads must still reach the table.
         self.waiting_for = ""
+        self.set_class(jump_scroll, "-thin-link")
         model.watch(self)
 
     def set_waiting(self, message: str) -> None:
