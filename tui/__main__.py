@@ -18,8 +18,6 @@ import click
 from tui.cli.errors import one_line, report
 from tui.cli.main import DefaultGroup, make_cli
 from tui.cli.options import Connection, connection_options
-from tui.simulator.cli import simulate
-from tui.web.command import serve
 
 if TYPE_CHECKING:
     from tui.ops.leaks import Reports
@@ -157,10 +155,15 @@ def triage(reports: tuple[str, ...], sample: bool, slow_link: bool | None, **val
     return run_console(connection, slow_link, triage=read)
 
 
+#: The other front ends' commands, imported only when named: the console's start
+#: never loads the socket simulator (nor h11) or the browser demo.
+OTHERS = {"simulate": "tui.simulator.cli:simulate", "serve": "tui.web.command:serve"}
+
+
 def build_cli() -> DefaultGroup:
     """Every front end's commands in one group. ``simulate`` imports neither Textual
     nor Rich; ``serve`` loads textual-serve only when it runs."""
-    return make_cli(console, (triage, simulate, serve))
+    return make_cli(console, (triage,), OTHERS)
 
 
 cli = build_cli()
