@@ -20,6 +20,7 @@ from tui.cli.main import DefaultGroup, make_cli
 from tui.cli.options import Connection, connection_options
 
 if TYPE_CHECKING:
+    from tui.console.terminal.link_mode import LinkMode
     from tui.ops.leaks import Reports
     from tui.settings.launch import LaunchOptions
 
@@ -57,7 +58,18 @@ def run_console(
     except UsageError as exc:
         print(f"mysafe-tui: error: {one_line(str(exc))}", file=sys.stderr)
         return 2
-    link = decide(options.slow_link, os.environ)
+    from tui.base.gc_pause import pause_for_start, start_ended
+
+    # No garbage collection until the main screen's first answers, or the end.
+    pause_for_start()
+    try:
+        return open_console(options, decide(options.slow_link, os.environ), triage)
+    finally:
+        start_ended()
+
+
+def open_console(options: LaunchOptions, link: LinkMode, triage: Reports | str | None) -> int:
+    """The console on resolved options: its app log, its app, run to the end."""
     from tui.console.applog import open_app_log
     from tui.settings.paths import app_log_path
 

@@ -16,7 +16,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from tui.api import Action, ItemSummary, Kind, MySafeError
-from tui.base.gc_pause import paused_gc
+from tui.base.gc_pause import paused_gc, start_ended
 from tui.console.models import TableModel
 from tui.console.screens.main.batch_controller import BatchController
 from tui.console.screens.main.batch_events import (
@@ -79,6 +79,8 @@ class MainScreen(Screen[None]):
         self.loaded: dict[Kind, bool] = {Kind.PASSWORD: False, Kind.API_SECRET: False}
         #: Why a list is not loaded (its load failed or was cancelled); None: loading.
         self.not_loaded: dict[Kind, str | None] = {Kind.PASSWORD: None, Kind.API_SECRET: None}
+        #: The kinds whose first load has not ended yet.
+        self._first_loads = set(Kind)
         self.filter_mode = FilterMode(self)
 
     @property
@@ -161,6 +163,16 @@ class MainScreen(Screen[None]):
 
     @work(group="load", exit_on_error=False)
     async def load(self, kind: Kind) -> None:
+        try:
+            await self._load(kind)
+        finally:
+            # The program's start ends with its first answer of each kind, whatever
+            # it was: garbage collection comes back (``tui.base.gc_pause``).
+            self._first_loads.discard(kind)
+            if not self._first_loads:
+                start_ended()
+
+    async def _load(self, kind: Kind) -> None:
         filters = self.server_filters[kind]
         table = self.table(kind)
         if not self.loaded[kind]:
