@@ -8,7 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from tui.api import Kind
 from tui.base.gc_pause import pause_for_start, start_ended
+from tui.console.widgets import ItemTable
 from tui.simulator import FaultConfig, Simulator, SimulatorConfig
 
 from support.console import idle, make_app
@@ -49,3 +51,41 @@ async def test_a_failed_first_load_ends_it_too() -> None:
         await idle(app)
         assert not any(app.main.loaded.values())
         assert gc.isenabled()
+
+
+def list_requests(sim: Simulator) -> list[str]:
+    return [path for method, path, _status in sim.request_log if method == "GET"]
+
+
+async def test_the_first_lists_are_asked_for_before_the_screen_and_shown_in_its_first_frame(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waiting: list[str] = []
+    original = ItemTable.set_waiting
+
+    def noted(table: ItemTable, text: str) -> None:
+        waiting.append(text)
+        original(table, text)
+
+    monkeypatch.setattr(ItemTable, "set_waiting", noted)
+    app = make_app(sim)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await idle(app)
+        await pilot.pause()
+        assert all(app.main.loaded.values())
+        # One request a list, asked for at the start (on_load), none again at mount.
+        assert sorted(list_requests(sim)) == ["/api/mysafe/password", "/api/mysafe/secretapi"]
+        assert app.early_list(Kind.PASSWORD) is None
+        assert waiting == []
+
+
+async def test_a_list_still_on_its_way_at_mount_is_awaited_not_asked_again() -> None:
+    sim = Simulator(SimulatorConfig(passwords=5, api_secrets=3))
+    sim.faults.latency = 0.3  # the lists are still on their way at mount
+    app = make_app(sim)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await idle(app)
+        await pilot.pause()
+        assert all(app.main.loaded.values())
+        assert app.main.model(Kind.PASSWORD).row_count == 5
+        assert sorted(list_requests(sim)) == ["/api/mysafe/password", "/api/mysafe/secretapi"]
