@@ -81,7 +81,9 @@ def summaries(kind: Kind, entries: list[Any]) -> tuple[list[ItemSummary], int]:
                 if item is not None:
                     items[index] = item
             skipping = {index for index, item in own.items() if item is None}
-            kept = [item for index, item in enumerate(items) if index not in skipping]
+            if skipping:
+                items = [item for index, item in enumerate(items) if index not in skipping]
+            kept = items
     return kept, len(entries) - len(kept)
 
 
