@@ -18,10 +18,9 @@ import click
 from tui.cli.errors import one_line, report
 from tui.cli.main import DefaultGroup, make_cli
 from tui.cli.options import Connection, connection_options
-from tui.simulator.cli import simulate
-from tui.web.command import serve
 
 if TYPE_CHECKING:
+    from tui.console.terminal.link_mode import LinkMode
     from tui.ops.leaks import Reports
     from tui.settings.launch import LaunchOptions
 
@@ -59,7 +58,18 @@ def run_console(
     except UsageError as exc:
         print(f"mysafe-tui: error: {one_line(str(exc))}", file=sys.stderr)
         return 2
-    link = decide(options.slow_link, os.environ)
+    from tui.base.gc_pause import pause_for_start, start_ended
+
+    # No garbage collection until the main screen's first answers, or the end.
+    pause_for_start()
+    try:
+        return open_console(options, decide(options.slow_link, os.environ), triage)
+    finally:
+        start_ended()
+
+
+def open_console(options: LaunchOptions, link: LinkMode, triage: Reports | str | None) -> int:
+    """The console on resolved options: its app log, its app, run to the end."""
     from tui.console.applog import open_app_log
     from tui.settings.paths import app_log_path
 
@@ -157,10 +167,15 @@ def triage(reports: tuple[str, ...], sample: bool, slow_link: bool | None, **val
     return run_console(connection, slow_link, triage=read)
 
 
+#: The other front ends' commands, imported only when named: the console's start
+#: never loads the socket simulator (nor h11) or the browser demo.
+OTHERS = {"simulate": "tui.simulator.cli:simulate", "serve": "tui.web.command:serve"}
+
+
 def build_cli() -> DefaultGroup:
     """Every front end's commands in one group. ``simulate`` imports neither Textual
     nor Rich; ``serve`` loads textual-serve only when it runs."""
-    return make_cli(console, (triage, simulate, serve))
+    return make_cli(console, (triage,), OTHERS)
 
 
 cli = build_cli()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ssl
 import traceback
 from pathlib import Path
 
@@ -452,6 +453,30 @@ def test_tls_is_verified_by_default_and_insecure_is_explicit(tmp_path: Path) -> 
     bad.write_text("not a certificate")
     with pytest.raises(ConfigurationError, match="could not be loaded"):
         TLSSettings(ca_bundle=bad).verify()
+
+
+def test_plain_http_loads_no_certificate_authorities_and_trusts_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # http:// never checks a certificate of the server: the system's CAs (30-40 ms)
+    # are not loaded, and a TLS connection made with the context by mistake fails.
+    context = TLSSettings().verify(plain_http=True)
+    assert isinstance(context, ssl.SSLContext)
+    assert context.verify_mode is ssl.CERT_REQUIRED and context.check_hostname
+    assert context.cert_store_stats()["x509_ca"] == 0
+    # A CA bundle and insecure mean what they mean for https://, at the same moment.
+    assert TLSSettings(insecure=True).verify(plain_http=True) is False
+    with pytest.raises(ConfigurationError, match="does not exist"):
+        TLSSettings(ca_bundle=tmp_path / "missing.pem").verify(plain_http=True)
+    with pytest.raises(ConfigurationError, match="does not exist"):
+        TLSSettings(ca_bundle=tmp_path / "missing.pem").check()
+    TLSSettings().check()  # nothing to check, nothing built
+
+    def no_default_context(*args: object, **kwargs: object) -> ssl.SSLContext:
+        raise AssertionError("the system's CAs were loaded for http://")
+
+    monkeypatch.setattr(ssl, "create_default_context", no_default_context)
+    MySafeClient(ClientSettings("http://127.0.0.1:9", "cid", SecretStr(SECRET)))
 
 
 def test_settings_are_validated() -> None:

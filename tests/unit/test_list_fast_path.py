@@ -15,7 +15,7 @@ import pytest
 
 from tui.api.details import ListEntry, validated_summary
 from tui.api.models import ItemSummary, Kind, summary_from_entry
-from tui.api.responses import summaries
+from tui.api.responses import one_summary, summaries
 from tui.base.safe_text import is_clean
 from tui.console.widgets import Row
 from tui.simulator import Simulator, SimulatorConfig
@@ -131,3 +131,64 @@ def test_rows_from_quick_items_are_clean_tuples() -> None:
     item = summary_from_entry(Kind.PASSWORD, entry)
     assert item is not None
     assert row_for(item) == Row("3", ("3", "n␛]52;c;ZXZpbA==␇", "", "h.example/x", "t", "yes", ""))
+
+
+def each_on_its_own(kind: Kind, entries: list[Any]) -> tuple[list[ItemSummary], int]:
+    """What reading every entry on its own gives (the way before the whole-list read)."""
+    items = [item for entry in entries if (item := one_summary(kind, entry)) is not None]
+    return items, len(entries) - len(items)
+
+
+ODD_AND_BROKEN: list[Any] = [
+    {"identifier": 7, "name": "numeric id"},
+    {"identifier": " 8 ", "name": "padded id"},
+    {"identifier": "9", "name": None, "url": None, "tags": 12},
+    {"identifier": "10", "name": "flags", "can_write": "true", "need_justify": ""},
+    {"identifier": "11", "name": "int flags", "can_write": 1, "need_approval": 1.0},
+    {"identifier": "x12", "name": "not digits"},
+    {"identifier": "13", "can_view": ["a", "list"]},
+    {"identifier": "14", "name": f"n{OSC52}", "tags": "t\u202e"},
+    {"identifier": "15", "name": "\ud800 alone"},
+    {"name": "no id"},
+    {"identifier": "", "name": "empty id"},
+    {"identifier": True, "name": "a bool is no id"},
+    {"identifier": "16", "need_justify": "maybe"},
+]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_whole_list_read_at_once_equals_each_entry_read_on_its_own(seed: int) -> None:
+    import random
+
+    chosen = random.Random(seed)
+    cases = well_formed()
+    decoded = json.loads(json.dumps([entry for _kind, entry in cases]))
+    for kind in Kind:
+        entries: list[Any] = [e for (k, _), e in zip(cases, decoded, strict=True) if k is kind]
+        # Odd, broken and hostile entries here and there (none for seed 0, all from 4).
+        for entry in chosen.sample(ODD_AND_BROKEN, k=min(seed * 4, len(ODD_AND_BROKEN))):
+            entries.insert(chosen.randrange(len(entries) + 1), dict(entry))
+        if seed == 5:
+            entries.insert(3, "not an entry")
+        got = summaries(kind, entries)
+        assert got == each_on_its_own(kind, entries)
+        assert all(type(item) is ItemSummary for item in got[0])
+        assert all(type(item.can_write) is bool for item in got[0])
+        assert got[1] == 0 or seed > 0
+
+
+def test_an_empty_list_and_flags_spelled_every_way() -> None:
+    assert summaries(Kind.PASSWORD, []) == ([], 0)
+    entries: list[Any] = [
+        {"identifier": str(n), "need_justify": flag, "can_write": flag}
+        for n, flag in enumerate([True, False, "1", "0"])
+    ]
+    items, skipped = summaries(Kind.PASSWORD, entries)
+    assert skipped == 0
+    assert [(i.need_justify, i.can_write) for i in items] == [
+        (True, True),
+        (False, False),
+        (True, True),
+        (False, False),
+    ]
+    assert items == each_on_its_own(Kind.PASSWORD, entries)[0]

@@ -15,6 +15,7 @@ from tui.console.widgets import KeyFooter
 from tui.ops import ProfileView
 from tui.simulator import Simulator
 
+from support.cli import process_env
 from support.console import idle, make_app, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,6 +69,49 @@ def test_the_demo_starts_without_pydantic_or_httpx_command_line(tmp_path: Path) 
         assert absent not in loaded
     assert "tui.console.screens.first_run" not in loaded and "tui.simulator.server" not in loaded
     assert "h11" not in loaded
+
+
+# The program's own way in: ``mysafe-tui --demo`` through the command group, up to
+# the app's run (replaced here by a print of what got imported).
+PROGRAM = """
+import sys
+import tui.console.app
+
+def run(self, *args, **kwargs):
+    print(" ".join(sorted(sys.modules)))
+
+tui.console.app.MySafeApp.run = run
+from tui.__main__ import main
+sys.exit(main(["--demo"]))
+"""
+
+
+def test_the_program_starts_the_console_without_the_command_line_or_the_socket_server(
+    tmp_path: Path,
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", PROGRAM],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=process_env(tmp_path),
+        timeout=120,
+        check=True,
+    )
+    loaded = done.stdout.split()
+    assert "tui.console.app" in loaded and "tui.wiring.demo" in loaded
+    # The command group and the options it shares with the console parse the
+    # command line; no command of it is imported (they are by name, when named).
+    assert [m for m in loaded if m.startswith("tui.cli.")] == [
+        "tui.cli.errors",
+        "tui.cli.main",
+        "tui.cli.options",
+    ]
+    for absent in ("tui.simulator.cli", "tui.simulator.server", "h11", "tui.web.command"):
+        assert absent not in loaded
+    # pydantic's models wait for a fetched item (or a malformed list entry).
+    assert [m for m in loaded if m.split(".")[0] == "pydantic"] == []
+    assert "tui.api.details" not in loaded
 
 
 def test_what_is_imported_lazily_is_still_there() -> None:

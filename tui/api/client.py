@@ -104,7 +104,10 @@ class MySafeClient:
         #: settings and is cleared only by an explicit unlock (production profiles).
         self.read_only = settings.read_only
         self.base_url = normalise_base_url(settings.base_url, insecure=settings.tls.insecure)
-        verify: ssl.SSLContext | bool = True if transport is not None else settings.tls.verify()
+        plain_http = self.base_url.startswith("http://")
+        verify: ssl.SSLContext | bool = (
+            True if transport is not None else settings.tls.verify(plain_http=plain_http)
+        )
         self._clock = clock
         self._sleep = sleep
         self._rng = rng

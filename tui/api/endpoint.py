@@ -216,7 +216,15 @@ class TLSSettings:
     ca_bundle: Path | None = None
     insecure: bool = False
 
-    def verify(self) -> ssl.SSLContext | bool:
+    def verify(self, *, plain_http: bool = False) -> ssl.SSLContext | bool:
+        """What the HTTP client verifies the server's certificate with; a CA bundle
+        that cannot be used is a ConfigurationError here, whatever the URL.
+
+        ``plain_http``: the server is reached over ``http://`` (loopback, or with
+        ``insecure``), so no certificate of it is ever checked: instead of the
+        system's CAs (30-40 ms to load at every start), a context that verifies and
+        trusts nothing, so that a TLS connection made with it by mistake fails closed.
+        A proxy's own TLS never uses it (httpcore gives a proxy its own context)."""
         if self.insecure:
             return False
         if self.ca_bundle is not None:
@@ -227,7 +235,15 @@ class TLSSettings:
                 raise ConfigurationError(
                     f"the CA bundle {shown(path)} could not be loaded: {exc}"
                 ) from None
+        if plain_http:
+            return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         return ssl.create_default_context()
+
+    def check(self) -> None:
+        """The CA bundle's problems, as :meth:`verify` would raise them; nothing is
+        built without a bundle (the system's CAs are loaded when the client is)."""
+        if self.ca_bundle is not None and not self.insecure:
+            self.verify()
 
 
 #: A PEM bundle of every public CA is about 200 KB; more than this is not one.

@@ -13,7 +13,13 @@ import httpx
 
 from tui.api.auth import DEFAULT_LIFETIME
 from tui.api.errors import AuthenticationError, UnexpectedResponseError
-from tui.api.models import ItemList, ItemSummary, Kind, summary_from_entry
+from tui.api.models import (
+    ItemList,
+    ItemSummary,
+    Kind,
+    plain_summaries,
+    summary_from_entry,
+)
 from tui.api.parsing import (
     decode_json,
     error_from_response,
@@ -53,28 +59,45 @@ def parse_list(kind: Kind, response: httpx.Response) -> ItemList:
 def summaries(kind: Kind, entries: list[Any]) -> tuple[list[ItemSummary], int]:
     """The items of a list's entries, and how many entries were too malformed to use.
 
-    Each entry is read straight from the decoded JSON (``summary_from_entry``); one
-    that is not plainly well formed is validated by the lenient model, which
-    normalises it or refuses it (counted, never fatal).
+    The entries are read field by field over the whole list (``plain_summaries``);
+    one that is not plainly well formed with clean text is read on its own
+    (``summary_from_entry``, which makes its text safe) or, failing that, validated
+    by the lenient model, which normalises it or refuses it (counted, never fatal).
     """
-    items: list[ItemSummary] = []
-    skipped = 0
     with paused_gc():
-        for entry in entries:
-            if not isinstance(entry, dict):
-                skipped += 1
-                continue
-            item = summary_from_entry(kind, entry)
-            if item is None:
-                # Rare: the models are built on first use.
-                from tui.api.details import validated_summary
+        if set(map(type, entries)) <= {dict}:
+            items, odd = plain_summaries(kind, entries)
+        else:  # a broken answer: every entry on its own
+            items, odd = [], set(range(len(entries)))
+        if not odd:
+            return items, 0
+        own: dict[int, ItemSummary | None] = {}
+        for index in sorted(odd):
+            own[index] = one_summary(kind, entries[index])
+        if not items:
+            kept = [item for item in own.values() if item is not None]
+        else:
+            for index, item in own.items():
+                if item is not None:
+                    items[index] = item
+            skipping = {index for index, item in own.items() if item is None}
+            if skipping:
+                items = [item for index, item in enumerate(items) if index not in skipping]
+            kept = items
+    return kept, len(entries) - len(kept)
 
-                item = validated_summary(kind, entry)
-                if item is None:
-                    skipped += 1
-                    continue
-            items.append(item)
-    return items, skipped
+
+def one_summary(kind: Kind, entry: Any) -> ItemSummary | None:
+    """The item of one entry read on its own, or None when it is too malformed."""
+    if not isinstance(entry, dict):
+        return None
+    item = summary_from_entry(kind, entry)
+    if item is None:
+        # Rare: the models are built on first use.
+        from tui.api.details import validated_summary
+
+        item = validated_summary(kind, entry)
+    return item
 
 
 #: RFC 7235's token68: what a bearer token may be (a JWT is).

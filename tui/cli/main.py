@@ -12,15 +12,12 @@ This package never imports Textual or Rich: the console command is passed in by
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 
 import click
 
 from tui import __version__
-from tui.cli.audit import audit
-from tui.cli.changing import activate, deactivate, resume, undo
-from tui.cli.completion import completion
 from tui.cli.errors import (
     EXIT_CODES_HELP,
     PROG,
@@ -30,8 +27,6 @@ from tui.cli.errors import (
     output_closed,
     report,
 )
-from tui.cli.listing import list_command
-from tui.cli.matching import match_command
 from tui.cli.options import ENVIRONMENT_HELP
 
 DEFAULT = "console"
@@ -50,8 +45,46 @@ def _takes_value(command: click.Command, word: str) -> bool:
     return False
 
 
+#: The commands of the command line, each as ``module:attribute``: imported when
+#: named (or listed, for help and completion), never for the console, which
+#: would otherwise wait for all of them, pydantic's models included (about 0.2 s).
+COMMANDS: dict[str, str] = {
+    "list": "tui.cli.listing:list_command",
+    "match": "tui.cli.matching:match_command",
+    "deactivate": "tui.cli.changing:deactivate",
+    "activate": "tui.cli.changing:activate",
+    "undo": "tui.cli.changing:undo",
+    "resume": "tui.cli.changing:resume",
+    "audit": "tui.cli.audit:audit",
+    "completion": "tui.cli.completion:completion",
+}
+
+
 class DefaultGroup(click.Group):
-    """A group that runs ``DEFAULT`` when no command is named, with one-line errors."""
+    """A group that runs ``DEFAULT`` when no command is named, with one-line errors.
+
+    ``lazy`` names commands by where they are (``module:attribute``), imported the
+    first time click asks for them (:meth:`get_command`)."""
+
+    def __init__(self, *args: Any, lazy: Mapping[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def names(self) -> set[str]:
+        """Every command's name, imported or not."""
+        return {*self.commands, *self.lazy}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self.names())
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            module, attribute = self.lazy[cmd_name].split(":")
+            # The import statement's way (not importlib's), so that ``-X importtime``
+            # names the command's module as it would a plain import.
+            loaded = __import__(module, fromlist=[attribute])
+            self.add_command(getattr(loaded, attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # Completing (click parses resiliently, with the words before the cursor):
@@ -76,7 +109,7 @@ class DefaultGroup(click.Group):
                 skip = False
             elif word.startswith("-"):
                 skip = _takes_value(console, word)
-            elif word in self.commands:
+            elif word in self.names():
                 reordered = " ".join([*args[index:], *args[:index]])
                 raise click.UsageError(
                     f"options go after the command and its arguments: mysafe-tui {reordered}"
@@ -146,14 +179,18 @@ HELP = (
 
 
 def make_cli(
-    console: click.Command | None = None, others: Sequence[click.Command] = ()
+    console: click.Command | None = None,
+    others: Sequence[click.Command] = (),
+    lazy_others: Mapping[str, str] | None = None,
 ) -> DefaultGroup:
     """The command group, with ``console`` as the default command when given.
 
-    ``others`` are the commands of the other front ends (the simulator's ``simulate``,
+    ``others`` and ``lazy_others`` (by name, ``module:attribute``, imported when
+    named) are the commands of the other front ends (the simulator's ``simulate``,
     the browser demo's ``serve``): ``tui.__main__`` joins them, this package never
     imports them."""
     group = DefaultGroup(
+        lazy={**COMMANDS, **(lazy_others or {})},
         name=PROG,
         help=HELP,
         epilog=f"{EXIT_CODES_HELP}\n\n{ENVIRONMENT_HELP}",
@@ -164,7 +201,6 @@ def make_cli(
     )
     if console is not None:
         group.add_command(console, DEFAULT)
-    commands = (list_command, match_command, deactivate, activate, undo, resume, audit, completion)
-    for command in (*commands, *others):
+    for command in others:
         group.add_command(command)
     return group

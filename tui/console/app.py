@@ -20,7 +20,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Input
 
-from tui.api import MySafeClient, MySafeError
+from tui.api import ItemList, Kind, MySafeClient, MySafeError
 from tui.base import hangup
 from tui.base.safe_text import safe_text
 from tui.console.applog import LOGGER_NAME
@@ -135,6 +135,8 @@ class MySafeApp(App[None]):
         self._signals_seen: set[str] = set()
         #: The thin-link mode (terminal/link_mode.py): nothing moves or blinks by itself.
         self.link = link or LinkMode()
+        #: The lists asked for at the start (``on_load``), until the main screen takes them.
+        self._early_lists: dict[Kind, asyncio.Future[ItemList]] = {}
         if self.link.slow:
             self.animation_level = "none"
             # Fewer bytes for the same screen (tui/console/terminal/output.py).
@@ -145,6 +147,18 @@ class MySafeApp(App[None]):
     @property
     def slow_link(self) -> bool:
         return self.link.slow
+
+    def on_load(self) -> None:
+        # The first lists are asked for before anything is built or drawn: a server's
+        # answers travel while the screen is composed, and the demo's are in before
+        # the first frame, which then has rows (no "Loading…" frame drawn for nothing).
+        self._early_lists = {
+            kind: asyncio.ensure_future(self.client.list_items(kind)) for kind in Kind
+        }
+
+    def early_list(self, kind: Kind) -> asyncio.Future[ItemList] | None:
+        """The first list of ``kind``, asked for at the start: once (then None)."""
+        return self._early_lists.pop(kind, None)
 
     # -- what the screens read -------------------------------------------------------
 
@@ -266,6 +280,8 @@ class MySafeApp(App[None]):
         with contextlib.suppress(ValueError):
             signal.signal(signal.SIGHUP, signal.SIG_DFL)
         await self.session.shutdown("exit")
+        for untaken in self._early_lists.values():  # the app ended before its screen
+            untaken.cancel()
         await self.client.aclose()
         if self.terminal_lost:
             hangup.end_if_exit_hangs(logging.getLogger(LOGGER_NAME))

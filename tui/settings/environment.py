@@ -138,7 +138,7 @@ def checked_connection(
         raise UsageError(f"{url_from}: {exc.detail}") from None
     tls = TLSSettings(ca_bundle=ca_bundle, insecure=insecure)
     try:
-        tls.verify()
+        tls.check()
     except ConfigurationError as exc:
         raise UsageError(f"{ca_from}: {exc.detail}") from None
     try:

@@ -10,6 +10,7 @@ graph points one way: app over screens over these ports.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -20,7 +21,7 @@ from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widget import Widget
 
-from tui.api import ItemSummary, Kind, MySafeClient
+from tui.api import ItemList, ItemSummary, Kind, MySafeClient
 from tui.console.models import TableModel
 from tui.console.widgets import ItemTable
 from tui.ops import Session
@@ -64,6 +65,8 @@ class ConsoleApp(Protocol):
     def record_error(self, context: str, message: str) -> None: ...
 
     def opening_time(self) -> float: ...
+
+    def early_list(self, kind: Kind) -> asyncio.Future[ItemList] | None: ...
 
     def quit_safely(self, reason: str = "quit") -> object: ...
 

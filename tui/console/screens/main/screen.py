@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Iterable, Mapping
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
@@ -15,8 +15,8 @@ from textual.screen import Screen
 from textual.widgets import Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
-from tui.api import Action, ItemSummary, Kind, MySafeError
-from tui.base.gc_pause import paused_gc
+from tui.api import Action, ItemList, ItemSummary, Kind, MySafeError
+from tui.base.gc_pause import paused_gc, start_ended
 from tui.console.models import TableModel
 from tui.console.screens.main.batch_controller import BatchController
 from tui.console.screens.main.batch_events import (
@@ -79,6 +79,8 @@ class MainScreen(Screen[None]):
         self.loaded: dict[Kind, bool] = {Kind.PASSWORD: False, Kind.API_SECRET: False}
         #: Why a list is not loaded (its load failed or was cancelled); None: loading.
         self.not_loaded: dict[Kind, str | None] = {Kind.PASSWORD: None, Kind.API_SECRET: None}
+        #: The kinds whose first load has not ended yet.
+        self._first_loads = set(Kind)
         self.filter_mode = FilterMode(self)
 
     @property
@@ -117,8 +119,15 @@ class MainScreen(Screen[None]):
         for kind in Kind:
             self.detail(kind).show_nothing("Loading…")
         self.table(Kind.PASSWORD).focus()
-        self.load(Kind.PASSWORD)
-        self.load(Kind.API_SECRET)
+        for kind in Kind:
+            early = self.mysafe.early_list(kind)
+            answered = early is not None and early.done() and not early.cancelled()
+            if early is not None and answered and early.exception() is None:
+                # In before the first frame (the demo's, nearly always): shown in it.
+                self._show_list(kind, early.result())
+                self._first_load_ended(kind)
+            else:
+                self.load(kind, early)
         self.batches.look_for_interrupted()
         self.refresh_bindings()
 
@@ -160,7 +169,21 @@ class MainScreen(Screen[None]):
     # -- loading --------------------------------------------------------------------
 
     @work(group="load", exit_on_error=False)
-    async def load(self, kind: Kind) -> None:
+    async def load(self, kind: Kind, early: Awaitable[ItemList] | None = None) -> None:
+        """Load the list of ``kind`` (``early``: the one asked for at the start)."""
+        try:
+            await self._load(kind, early)
+        finally:
+            self._first_load_ended(kind)
+
+    def _first_load_ended(self, kind: Kind) -> None:
+        # The program's start ends with its first answer of each kind, whatever it
+        # was: garbage collection comes back (``tui.base.gc_pause``).
+        self._first_loads.discard(kind)
+        if not self._first_loads:
+            start_ended()
+
+    async def _load(self, kind: Kind, early: Awaitable[ItemList] | None) -> None:
         filters = self.server_filters[kind]
         table = self.table(kind)
         if not self.loaded[kind]:
@@ -168,7 +191,7 @@ class MainScreen(Screen[None]):
             self.not_loaded[kind] = None
             self.update_status()
         try:
-            result = await self.mysafe.client.list_items(kind, **filters)
+            result = await (early or self.mysafe.client.list_items(kind, **filters))
         except MySafeError as exc:
             self.mysafe.report(exc, f"Loading {kind.noun}s")
             if not self.loaded[kind]:
@@ -178,6 +201,10 @@ class MainScreen(Screen[None]):
                 self.not_loaded[kind] = f"could not load the {kind.noun}s (r tries again): {exc}"
                 self.update_status()
             return
+        self._show_list(kind, result)
+
+    def _show_list(self, kind: Kind, result: ItemList) -> None:
+        filters = self.server_filters[kind]
         with paused_gc():  # 100 000 rows at once: see ``tui.base.gc_pause``
             keys = [item.identifier for item in result.items]
             self.loaded[kind] = True
