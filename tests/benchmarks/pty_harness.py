@@ -72,7 +72,9 @@ def screen_environment(
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("MYSAFE_", "TEXTUAL", "XDG_"))
-        and k not in ("COLORTERM", "NO_COLOR", "HTOPRC")
+        # PYTHONDONTWRITEBYTECODE (set in some shells) would have every start compile
+        # the project's sources again: 0.2 s an installed program never pays.
+        and k not in ("COLORTERM", "NO_COLOR", "HTOPRC", "PYTHONDONTWRITEBYTECODE")
     }
     for name in ("CONFIG", "STATE", "DATA", "CACHE"):
         path = folder / name.lower()
