@@ -56,15 +56,18 @@ def test_the_demo_starts_without_pydantic_or_httpx_command_line(tmp_path: Path) 
     assert [m for m in loaded if m.split(".")[0] == "pydantic"] == []
     assert "tui.settings.config" not in loaded
     assert httpx_main == "None"
-    # Nothing shown at start is imported for it: no dialog but the confirmation
-    # (its arming delay is the app's default), no other screen, no socket server.
-    assert [m for m in loaded if m.startswith("tui.console.dialogs.")] == [
-        "tui.console.dialogs.confirm_batch"
-    ]
+    # Nothing shown at start is imported for it: no dialog (the confirmation comes
+    # with its first plan), no other screen, no socket server, nothing of the core
+    # that only a dry run or an export uses.
+    assert [m for m in loaded if m.startswith("tui.console.dialogs.")] == []
     for absent in (
+        "tui.console.widgets.name_list",
         "tui.console.screens.help",
         "tui.console.screens.errors",
         "tui.console.screens.audit_view",
+        "tui.ops.dry_run",
+        "tui.ops.export",
+        "tui.ops.receipts",
     ):
         assert absent not in loaded
     assert "tui.console.screens.first_run" not in loaded and "tui.simulator.server" not in loaded

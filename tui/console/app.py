@@ -8,10 +8,11 @@ import contextvars
 import logging
 import os
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -24,7 +25,7 @@ from tui.api import ItemList, Kind, MySafeClient, MySafeError
 from tui.base import hangup
 from tui.base.safe_text import safe_text
 from tui.console.applog import LOGGER_NAME
-from tui.console.dialogs.confirm_batch import ARMING_DELAY, ConfirmBatch
+from tui.console.dialogs import ARMING_DELAY
 from tui.console.screens.main.screen import MainScreen
 from tui.console.terminal.link_mode import LinkMode
 from tui.ops import ProfileView, Session
@@ -32,6 +33,7 @@ from tui.settings.environment import IN_BROWSER
 from tui.settings.paths import stylesheets
 
 if TYPE_CHECKING:
+    from tui.console.dialogs.confirm_batch import ConfirmBatch
     from tui.console.screens.errors import ErrorEntry
     from tui.ops.leaks import Reports
 
@@ -47,6 +49,16 @@ def utc_now() -> datetime:
 #: handler of its own, which runs first: see ``_on_hangup``). SIGINT is a key
 #: (ctrl+c) in a raw terminal; SIGPIPE is ignored by Python.
 QUIT_SIGNALS = (signal.SIGTERM, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2, signal.SIGALRM)
+
+
+def confirmation_shown(screen: Screen[Any]) -> ConfirmBatch | None:
+    """``screen`` when it is the confirmation dialog. Until the dialog's module is
+    imported (when the first confirmation opens) no screen can be one, so keys do
+    not wait for that import and the start does not import it at all."""
+    confirm_batch = sys.modules.get("tui.console.dialogs.confirm_batch")
+    if confirm_batch is not None and isinstance(screen, confirm_batch.ConfirmBatch):
+        return cast("ConfirmBatch", screen)
+    return None
 
 
 class MySafeApp(App[None]):
@@ -246,10 +258,10 @@ class MySafeApp(App[None]):
             if not event.is_forwarded:
                 if self.monotonic is not None:
                     event.time = self.monotonic()  # tests move time by hand
-                if isinstance(self.screen, ConfirmBatch):
+                if (dialog := confirmation_shown(self.screen)) is not None:
                     # Before it is handed to the focused widget: typed text lands
                     # in the dialog's text fields, in order.
-                    self.screen.route_key(event)
+                    dialog.route_key(event)
             self.input_time = event.time
         elif isinstance(event, (events.MouseDown, events.MouseUp)) and not event.is_forwarded:
             self.input_time = event.time if self.monotonic is None else self.monotonic()

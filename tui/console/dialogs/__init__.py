@@ -6,6 +6,12 @@ from typing import TYPE_CHECKING
 from tui.console.lazy import lazy_names
 from tui.ops import BatchPlan
 
+#: Keys pressed this soon after the key that opened the confirmation dialog are
+#: ignored (key auto-repeat, type-ahead), by their own time stamps however late they
+#: are handled. Here, not in ``confirm_batch``, so that the app defaults to it
+#: without importing the dialog before its first frame.
+ARMING_DELAY = 0.35
+
 if TYPE_CHECKING:
     from tui.console.dialogs.confirm_batch import TYPED_THRESHOLD, ConfirmBatch
     from tui.console.dialogs.confirm_fetch import ConfirmFetch
@@ -32,6 +38,7 @@ __getattr__ = lazy_names(__name__, _WHERE)
 
 
 __all__ = [
+    "ARMING_DELAY",
     "TYPED_THRESHOLD",
     "BatchPlan",
     "ConfirmBatch",

@@ -30,15 +30,13 @@ from textual.widgets import Button, Checkbox, Input, Static
 
 from tui.api import Action
 from tui.base.safe_text import safe_text
+from tui.console.dialogs import ARMING_DELAY as ARMING_DELAY
 from tui.console.widgets.name_list import NameList
 from tui.ops import BatchPlan
 from tui.ops.guards import reason_given
 
 #: Above this many items the count must be typed.
 TYPED_THRESHOLD = 10
-#: Keys pressed this soon after the key that opened the dialog are ignored (key
-#: auto-repeat, type-ahead), by their own time stamps however late they are handled.
-ARMING_DELAY = 0.35
 #: Uncertain items named in the dialog; the rest are counted.
 UNCERTAIN_SHOWN = 5
 

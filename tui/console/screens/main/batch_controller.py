@@ -9,25 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.notifications import SeverityLevel
 
 from tui.api import Action, ItemRef, Kind
 from tui.base.safe_text import safe_text
-from tui.console.dialogs.confirm_batch import Confirmation, ConfirmBatch
 from tui.console.screens.main.batch_events import PostingListener
 from tui.console.screens.main.outcome_feed import OutcomeFeed
 from tui.console.screens.main.ports import ConsoleApp, MainView
 from tui.console.screens.main.status import refusal_words
 from tui.console.widgets import BottomLine
 from tui.ops import BatchPlan, BatchRecord, BatchRun, ItemOutcome, Refusal, Refused
-from tui.ops.dry_run import write_dry_run
-from tui.ops.export import export_items
 from tui.ops.plans import KeyedRefs, ListWritability
 from tui.ops.target import Target
 from tui.ops.wording import plural
 from tui.settings.paths import dry_run_dir
+
+if TYPE_CHECKING:
+    from tui.console.dialogs.confirm_batch import Confirmation
 
 #: Requests of a dry run shown in the log panel; the written file has them all.
 DRY_RUN_SHOWN = 20
@@ -132,6 +132,9 @@ class BatchController:
             else:
                 self.start(chosen, answer.reason)
 
+        # Imported when first asked for: the console's first frame does not wait for it.
+        from tui.console.dialogs.confirm_batch import ConfirmBatch
+
         if opened_at is None:
             opened_at = self.app.opening_time()
         dialog = ConfirmBatch(
@@ -150,6 +153,8 @@ class BatchController:
             self.say_refusal(exc.refusal)
 
     def _dry_run(self, plan: BatchPlan, reason: str) -> None:
+        from tui.ops.dry_run import write_dry_run
+
         result = write_dry_run(
             self.session.client.base_url,
             plan,
@@ -250,6 +255,8 @@ class BatchController:
         if not items:
             self.app.say("Nothing to export: the table is empty.", severity="warning")
             return
+        from tui.ops.export import export_items
+
         stem = f"{kind.value}-{self.session.new_batch_id()}"
         try:
             jsonl, csv_path = export_items(items, dry_run_dir().parent / "exports", stem)
