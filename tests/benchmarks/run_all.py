@@ -123,28 +123,41 @@ def alternate(round_: int, first: Callable[[], T], second: Callable[[], T]) -> t
 
 
 def exec_to_rows(argv: Sequence[str], shown: Callable[[Sequence[str]], bool], **env: str) -> float:
+    return exec_to_rows_cpu(argv, shown, **env)[0]
+
+
+def exec_to_rows_cpu(
+    argv: Sequence[str], shown: Callable[[Sequence[str]], bool], **env: str
+) -> tuple[float, float]:
+    """Seconds from exec to the first frame with rows, and the program's CPU seconds
+    by then."""
     with on_screen(argv, extra_env=env) as program:
-        return program.wait_for(shown, "the first frame with rows", limit=120) - program.spawned
+        wall = program.wait_for(shown, "the first frame with rows", limit=120) - program.spawned
+        return wall, program.cpu_seconds()
 
 
 def startup(rounds: int, harness: bool) -> list[Row]:
     pairs = Pairs()
+    cpu = Pairs()
     probes = Pairs()
     for r in range(rounds):
-        pairs.add(
-            *alternate(
-                r,
-                lambda: exec_to_rows([*CONSOLE, "--demo"], all_shown()),
-                lambda: exec_to_rows(
-                    [PYTHON, str(HERE / "startup_anchor.py")], contains("anchor row 30")
-                ),
-            )
+        ours, theirs = alternate(
+            r,
+            lambda: exec_to_rows_cpu([*CONSOLE, "--demo"], all_shown()),
+            lambda: exec_to_rows_cpu(
+                [PYTHON, str(HERE / "startup_anchor.py")], contains("anchor row 30")
+            ),
         )
+        pairs.add(ours[0], theirs[0])
+        cpu.add(ours[1], theirs[1])
         if harness:
             from bench_console import probe
 
             probes.add(probe("demo", 40, 30)[0], probe("bare", 38)[0])
-        say(f"  startup round {r + 1}: {pairs.figures[-1]:.3f} s vs {pairs.anchors[-1]:.3f} s")
+        say(
+            f"  startup round {r + 1}: {pairs.figures[-1]:.3f} s vs {pairs.anchors[-1]:.3f} s, "
+            f"CPU {cpu.figures[-1]:.2f} s vs {cpu.anchors[-1]:.2f} s"
+        )
     return [
         Row(
             "start-up, `--demo`: exec to the first frame with rows",
@@ -154,7 +167,16 @@ def startup(rounds: int, harness: bool) -> list[Row]:
             "≤ 1.3x",
             verdict(pairs.ratio, 1.3),
             f"{probes.ratio:.2f}x (scale_probes, headless)" if probes.figures else "-",
-        )
+        ),
+        Row(
+            "start-up, `--demo`: CPU time by the first frame with rows (/proc, user + system)",
+            seconds(cpu.figure),
+            f"bare Textual app: {seconds(cpu.anchor)}",
+            f"{cpu.ratio:.2f}x",
+            "-",
+            "-",
+            "-",
+        ),
     ]
 
 
