@@ -447,9 +447,7 @@ class MySafeClient:
         to ``held``); every failure is a typed error."""
         headers = {"Authorization": f"Bearer {token}"} if token else None
         where = f"{method} {path}"
-        request = self._pools.first.build_request(
-            method, path, params=params, data=data, headers=headers
-        )
+        request = self._pools.build_request(method, path, params=params, data=data, headers=headers)
         throttle = self.throttle
         ticket = await throttle.enter(held)
         try:

@@ -19,7 +19,7 @@ so every request goes through ``send`` there.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 
 import httpx
 
@@ -62,11 +62,58 @@ class Pools:
         sizes = [POOL_SIZE] * full + ([rest] if rest else [])
         self._lanes = [make(size) for size in sizes]
         self._busy = [0] * len(sizes)
+        #: The base URL as httpx merges a path onto it, its default headers and
+        #: timeouts: what every request gets, worked out once (see build_request).
+        self._prefix: str | None = None
+        self._defaults: list[tuple[str, str]] = []
+        self._default_names: set[str] = set()
+        self._timeouts: dict[str, float | None] = {}
 
     @property
     def first(self) -> httpx.AsyncClient:
         """Any of them builds requests alike (same base URL, headers and timeouts)."""
         return self._lanes[0].client
+
+    def build_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        data: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Request:
+        """The request ``AsyncClient.build_request`` would build, for half its CPU.
+
+        httpx parses the path as a URL, then the base URL merged with it again,
+        and merges the headers, cookies and timeouts anew each time. A request
+        with no query, no form and no cookie to send is the base URL's text with
+        the path after it (parsed once), and headers and timeouts from a copy
+        made at the first request. Anything else is httpx's own work.
+        """
+        client = self.first
+        prefix = self._prefix
+        if prefix is None:
+            # httpx's own merge of "/" onto the base URL: the base with one final "/".
+            prefix = self._prefix = str(client.build_request("GET", "/").url)
+            self._defaults = list(client.headers.multi_items())
+            self._default_names = {name.lower() for name, _ in self._defaults}
+            self._timeouts = client.timeout.as_dict()
+        if (
+            params
+            or data is not None
+            or client.cookies
+            # A default header replaced, not added: httpx's merge does that.
+            or (headers and not self._default_names.isdisjoint(n.lower() for n in headers))
+        ):
+            return client.build_request(method, path, params=params, data=data, headers=headers)
+        fields = [*self._defaults, *headers.items()] if headers else self._defaults
+        return httpx.Request(
+            method,
+            prefix + path.lstrip("/"),
+            headers=fields,
+            extensions={"timeout": dict(self._timeouts)},
+        )
 
     @contextlib.asynccontextmanager
     async def lease(self) -> AsyncIterator[Lane]:
