@@ -123,7 +123,11 @@ class MySafeClient:
             # httpx would build it, so requests can go to it straight (Lane.send).
             own = transport
             if own is None and not proxied:
-                own = httpx.AsyncHTTPTransport(verify=verify, limits=limits)
+                # Imported here: httpcore and h11 load only for a real network (the
+                # demo's simulator in process never needs them; httpx defers them too).
+                from tui.api.network import AsyncioTransport
+
+                own = AsyncioTransport(ssl_context=tls_context(), limits=limits)
             client = httpx.AsyncClient(
                 base_url=self.base_url,
                 transport=own,
@@ -134,6 +138,14 @@ class MySafeClient:
                 headers=headers,
             )
             return Lane(client, own)
+
+        def tls_context() -> ssl.SSLContext | None:
+            # The client talks to its base URL only (no redirects): plain http needs none.
+            if not self.base_url.startswith("https:"):
+                return None
+            if isinstance(verify, ssl.SSLContext):
+                return verify
+            return httpx.create_ssl_context(verify=verify)
 
         #: Said after the server in a connection error: a proxy variable may be why.
         self._proxy_note = ""
