@@ -250,9 +250,11 @@ class _Body(httpx.AsyncByteStream):
         try:
             async for part in self._stream:
                 yield part
-        except httpcore.TimeoutException as exc:  # subclasses of Exception, below too
-            raise _as_httpx(exc) from exc
-        except (httpcore.NetworkError, httpcore.ProtocolError) as exc:
+        except (
+            httpcore.TimeoutException,
+            httpcore.NetworkError,
+            httpcore.ProtocolError,
+        ) as exc:
             raise _as_httpx(exc) from exc
 
     async def aclose(self) -> None:
