@@ -5,6 +5,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from hypothesis import example, given
+from hypothesis import strategies as st
+
 from tui.console.applog import LOGGER_NAME, Redactor, open_app_log
 from tui.console.widgets import LogPanel
 from tui.ops import Journal, JournalContext
@@ -88,3 +91,51 @@ def test_the_log_filter_scrubs_tokens_and_secret_fields() -> None:
     for secret in ("eyJ0eXAi.abc-123", "my-client-secret", "tok-987", "hunter2"):
         assert secret not in scrubbed
     assert "Bearer [redacted]" in scrubbed
+
+
+_FRAGMENTS = st.sampled_from(
+    [
+        "password",
+        "PassWord",
+        "pa\u017fsword",
+        "token",
+        "to\u212aen",
+        "secret",
+        "SECRET",
+        "client_secret",
+        "access_token",
+        "refresh_token",
+        "secret_key",
+        "bearer",
+        "Bearer",
+        "Authorization: ",
+        "=",
+        ": ",
+        '"',
+        "'",
+        " ",
+        "&",
+        ",",
+        "}",
+        "x",
+        "7",
+        "abc123XYZ.~+/=-",
+        "deactivated password 12 'db': changed",
+        "HTTP 200",
+    ]
+)
+
+
+@given(st.lists(_FRAGMENTS, max_size=12).map("".join))
+@example("pa\u017fsword=x")
+@example("'to\u212aen': 'abc'")
+@example("Authorization: BEARER abc123XYZ.~+/=-")
+@example("CLIENT_SECRET : abc")
+def test_the_quick_look_for_keywords_skips_no_line_the_patterns_change(text: str) -> None:
+    """scrub looks for the patterns' words before running them: it must come out
+    as the patterns alone would have it, on any mix of their words and casings."""
+    from tui.console.applog import _BEARER, _SECRET_FIELDS, _redact_field
+
+    full = _BEARER.sub(lambda m: f"{m.group(1) or m.group(2)}[redacted]", text)
+    full = _SECRET_FIELDS.sub(_redact_field, full)
+    assert Redactor().scrub(text) == full

@@ -42,7 +42,7 @@ from tui.api.parsing import (
     retry_after,
     write_message,
 )
-from tui.api.pools import Pools
+from tui.api.pools import Lane, Pools
 from tui.api.proxies import check_proxy_environment, proxy_variables
 from tui.api.responses import parse_list, parse_token, refused_token, response_parts
 from tui.api.sending import checked_identifier, transport_error, with_retries
@@ -118,22 +118,41 @@ class MySafeClient:
         )
         headers = {"Accept": "application/json", "User-Agent": f"mysafe-tui/{__version__}"}
 
-        def make(size: int) -> httpx.AsyncClient:
+        def make(size: int) -> Lane:
             # One connection per concurrent request: fewer makes requests queue
             # inside httpx, which costs far more CPU per request than it saves.
             limits = httpx.Limits(max_connections=size, max_keepalive_connections=size)
-            return httpx.AsyncClient(
+            # Without a proxy in the environment the transport is built here, as
+            # httpx would build it, so requests can go to it straight (Lane.send).
+            own = transport
+            if own is None and not proxied:
+                # Imported here: httpcore and h11 load only for a real network (the
+                # demo's simulator in process never needs them; httpx defers them too).
+                from tui.api.network import AsyncioTransport
+
+                own = AsyncioTransport(ssl_context=tls_context(), limits=limits)
+            client = httpx.AsyncClient(
                 base_url=self.base_url,
-                transport=transport,
+                transport=own,
                 verify=verify,
                 timeout=timeout,
                 limits=limits,
                 follow_redirects=False,
                 headers=headers,
             )
+            return Lane(client, own)
+
+        def tls_context() -> ssl.SSLContext | None:
+            # The client talks to its base URL only (no redirects): plain http needs none.
+            if not self.base_url.startswith("https:"):
+                return None
+            if isinstance(verify, ssl.SSLContext):
+                return verify
+            return httpx.create_ssl_context(verify=verify)
 
         #: Said after the server in a connection error: a proxy variable may be why.
         self._proxy_note = ""
+        proxied = any(n.lower() != "no_proxy" for n in proxy_variables(os.environ))
         if transport is not None:
             # An injected transport (the simulator in process) has no connections to
             # pool, and httpx reads no proxy variables for it.
@@ -443,9 +462,7 @@ class MySafeClient:
         to ``held``); every failure is a typed error."""
         headers = {"Authorization": f"Bearer {token}"} if token else None
         where = f"{method} {path}"
-        request = self._pools.first.build_request(
-            method, path, params=params, data=data, headers=headers
-        )
+        request = self._pools.build_request(method, path, params=params, data=data, headers=headers)
         throttle = self.throttle
         ticket = await throttle.enter(held)
         try:

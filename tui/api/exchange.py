@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import httpx
 
 from tui.api.errors import AnswerTooLargeError, DeadlineExceededError
 from tui.api.parsing import request_id_of
+
+if TYPE_CHECKING:
+    from tui.api.pools import Lane
 
 #: Headers that describe the body as it came over the wire, not as it was read.
 _WIRE_HEADERS = ("content-encoding", "content-length", "transfer-encoding")
@@ -42,7 +46,7 @@ def size_text(size: int) -> str:
 
 
 async def bounded_exchange(
-    http: httpx.AsyncClient,
+    http: Lane,
     request: httpx.Request,
     *,
     auth: tuple[str, str] | None,
@@ -55,7 +59,7 @@ async def bounded_exchange(
     timer = asyncio.timeout(bounds.deadline)
     try:
         async with timer:
-            streamed = await http.send(request, auth=auth, stream=True)
+            streamed = await http.send(request, auth)
             try:
                 content = await read_capped(streamed, bounds, where)
             finally:
