@@ -51,7 +51,7 @@ def test_the_contract_that_the_cli_never_reaches_the_console(tmp_path: Path) -> 
         "[importlinter:contract:cli]\nname = The command line does not reach the console\n"
         "type = forbidden\nsource_modules =\n    tui.cli\nforbidden_modules =\n"
         "    textual\n    rich\n    tui.console.app\n    tui.console.screens\n    tui.console.widgets\n    tui.console.dialogs\n"
-        "ignore_imports =\n    tui.console.factory -> tui.console.app\n    tui.console.factory -> tui.console.dialogs.confirm_batch\n"
+        "ignore_imports =\n    tui.console.factory -> tui.console.app\n"
     )
     lint = Path(sys.executable).with_name("lint-imports")
     if not lint.exists():
