@@ -25,7 +25,7 @@ from tui.api import ItemList, Kind, MySafeClient, MySafeError
 from tui.base import hangup
 from tui.base.safe_text import safe_text
 from tui.console.applog import LOGGER_NAME
-from tui.console.dialogs import ARMING_DELAY
+from tui.console.dialogs.arming import ARMING_DELAY
 from tui.console.screens.main.screen import MainScreen
 from tui.console.terminal.link_mode import LinkMode
 from tui.ops import ProfileView, Session

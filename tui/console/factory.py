@@ -34,7 +34,7 @@ def build_app(
     triage: Reports | str | None = None,
 ) -> MySafeApp:
     from tui.console.app import MySafeApp, utc_now
-    from tui.console.dialogs import ARMING_DELAY
+    from tui.console.dialogs.arming import ARMING_DELAY
     from tui.wiring.demo import CONNECT_HINT
 
     session = build_session(

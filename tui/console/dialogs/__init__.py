@@ -3,14 +3,9 @@ start, and the console's first frame should not wait for them."""
 
 from typing import TYPE_CHECKING
 
+from tui.console.dialogs.arming import ARMING_DELAY
 from tui.console.lazy import lazy_names
 from tui.ops import BatchPlan
-
-#: Keys pressed this soon after the key that opened the confirmation dialog are
-#: ignored (key auto-repeat, type-ahead), by their own time stamps however late they
-#: are handled. Here, not in ``confirm_batch``, so that the app defaults to it
-#: without importing the dialog before its first frame.
-ARMING_DELAY = 0.35
 
 if TYPE_CHECKING:
     from tui.console.dialogs.confirm_batch import TYPED_THRESHOLD, ConfirmBatch

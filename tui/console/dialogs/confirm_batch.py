@@ -30,7 +30,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 
 from tui.api import Action
 from tui.base.safe_text import safe_text
-from tui.console.dialogs import ARMING_DELAY as ARMING_DELAY
+from tui.console.dialogs.arming import ARMING_DELAY as ARMING_DELAY
 from tui.console.widgets.name_list import NameList
 from tui.ops import BatchPlan
 from tui.ops.guards import reason_given
