@@ -233,7 +233,7 @@ async def app_batch(
     last answers looks idle), sometimes after its result is drawn; and the
     worker completes before that frame. Kept for comparison."""
     from tui.console.app import MySafeApp
-    from tui.console.widgets.batch_bar import BatchBar
+    from tui.console.widgets.batch_bar import BottomLine
     from tui.ops import Journal, JournalContext, Session
 
     settings = ClientSettings(url, DEMO_CLIENT_ID, SecretStr(DEMO_CLIENT_SECRET))
@@ -254,14 +254,15 @@ async def app_batch(
         # The count and enter move on to the button; the enter timed below sends.
         await pilot.press("d", *str(len(refs)), "enter")
         drawn: list[float] = []
-        bar = app.main.query_one(BatchBar)
+        bottom = app.main.query_one(BottomLine)
         post_display = app.post_display_hook
 
         def frame_drawn() -> None:
             post_display()
             # The batch has ended and told the screen (outcomes, marks, its bar gone).
             finished = app.session.last_finished() is not None
-            if not drawn and finished and not bar.display:
+            # (The bar is built when the first batch begins.)
+            if not drawn and finished and bottom.bar is not None and not bottom.bar.display:
                 drawn.append(time.perf_counter())
 
         app.post_display_hook = frame_drawn  # type: ignore[method-assign]

@@ -88,11 +88,13 @@ async def test_a_running_batch_shows_in_the_status_lines_place_and_resizes_nothi
     sim, app = slow_batch_app()
     async with running(app, size=(100, 30)) as pilot:
         status = app.main.query_one(StatusLine)
-        bar = app.main.query_one(BatchBar)
         table = app.main.query_one("#table-password", ItemTable)
         row, table_size = status.region.y, table.size
-        assert status.display and not bar.display
+        # No bar until a batch begins (it is built then: the first frame does not pay it).
+        assert status.display and not app.main.query(BatchBar)
         await start_slow_batch(app, sim, pilot)
+        await wait_until(pilot, lambda: bool(app.main.query(BatchBar)))
+        bar = app.main.query_one(BatchBar)
         await wait_until(pilot, lambda: bar.display and bar.region.height == 1)
         assert not status.display
         assert bar.region.y == row, "the bar takes the status line's row"

@@ -19,7 +19,7 @@ from tui.api import ClientSettings, ItemSummary, MySafeClient, RetryPolicy
 from tui.console.app import MySafeApp
 from tui.console.models import TableModel
 from tui.console.terminal.link_mode import LinkMode
-from tui.console.widgets import ItemTable
+from tui.console.widgets import BottomLine, ItemTable
 from tui.ops import BatchRun, Journal, ProfileView, Session, counter_ids
 from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig
 from tui.wiring.demo import CONNECT_HINT
@@ -158,14 +158,32 @@ def label_counts(run: BatchRun) -> Counter[str]:
 
 
 def record_progress(app: MySafeApp) -> list[float]:
-    """Every progress value the batch bar is given from now on (each a repaint)."""
-    bar = app.main.query_one("#batch-progress", ProgressBar)
+    """Every progress value the batch bar is given from now on (each a repaint).
+
+    The bar is built when the first batch begins: its progress is watched from then,
+    before the batch's first outcome can reach it."""
+    bottom = app.main.query_one(BottomLine)
     shown: list[float] = []
 
     def progress_shown(value: float) -> None:  # Textual's watch wants a function
         shown.append(value)
 
-    app.main.watch(bar, "progress", progress_shown, init=False)
+    def watch(bar: ProgressBar) -> None:
+        app.main.watch(bar, "progress", progress_shown, init=False)
+
+    if bottom.bar is not None:
+        watch(bottom.bar.progress)
+        return shown
+    begin = bottom.begin
+
+    def begin_watched(run: BatchRun) -> None:
+        begin(run)
+        assert bottom.bar is not None
+        # Its parts exist from its constructor on, mounted or not.
+        watch(bottom.bar.progress)
+        bottom.begin = begin  # type: ignore[method-assign]
+
+    bottom.begin = begin_watched  # type: ignore[method-assign]
     return shown
 
 

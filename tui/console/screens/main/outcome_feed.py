@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from textual.timer import Timer
 
-from tui.console.widgets import BatchBar
+from tui.console.widgets import BottomLine
 from tui.ops import BatchRun, ItemOutcome, Result
 
 if TYPE_CHECKING:
@@ -61,5 +61,5 @@ class OutcomeFeed:
                 what = f"{outcome.action.value} {ref.kind.noun} {ref.identifier}"
                 screen.mysafe.record_error(what, line)
         if not run.finished:
-            screen.query_one(BatchBar).advance(run)
+            screen.query_one(BottomLine).advance(run)
             self.progress_shown += 1

@@ -37,7 +37,6 @@ from tui.console.screens.main.layout import (
 from tui.console.screens.main.palette import palette_commands
 from tui.console.screens.main.status import dropped_marks, refusal, status_parts
 from tui.console.widgets import (
-    BatchBar,
     BottomLine,
     ContextBar,
     DetailPane,
@@ -389,7 +388,7 @@ class MainScreen(Screen[None]):
         run = session.running
         if run is not None and not run.stop_event.is_set():
             session.stop("operator")
-            self.query_one(BatchBar).advance(run)
+            self.query_one(BottomLine).advance(run)
             self.mysafe.say(
                 f"Stopping: {len(run.in_flight)} requests in flight get {session.stop_grace:g} s "
                 "to answer, then are recorded in doubt; the rest are not sent.",
