@@ -164,3 +164,30 @@ async def test_the_wheel_over_the_labels_scrolls_the_pane() -> None:
         wheel(events.MouseScrollUp)
         await pilot.pause()
         assert pane.values.scroll_offset.y == 0
+
+
+async def test_a_wrapped_value_keeps_its_lines_so_the_labels_stay_put(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A name that wraps takes two lines; the next, shorter one keeps them (a blank
+    line under it), so no label moves from row to row (issue 23: each label pushed
+    down and back up was repainted, with every value under it)."""
+    app = Pane()
+    async with app.run_test(size=(40, 24)) as pilot:
+        pane = app.query_one(DetailPane)
+        pane.show_summary(item("1", "GitHub prod admin " * 3))  # wraps
+        await pilot.pause()
+        wrapped = [pane.labels.render_line(y).text.strip() for y in range(8)]
+        labels: list[Region] = []
+
+        def labels_spy(*changed: Region, **kwargs: Any) -> DetailLabels:
+            labels.extend(changed)
+            return pane.labels
+
+        monkeypatch.setattr(pane.labels, "refresh", labels_spy)
+        pane.show_summary(item("2", "GitHub"))
+        await pilot.pause()
+        assert labels == []
+        assert [pane.labels.render_line(y).text.strip() for y in range(8)] == wrapped
+        assert wrapped[:3] == ["ID", "Name", ""]
+        assert "GitHub" in pane.text()

@@ -226,19 +226,22 @@ async def test_no_input_blinks_in_the_mode(sim: Simulator) -> None:
 # -- jump scrolling -----------------------------------------------------------------
 
 
-def test_the_view_jumps_by_half_a_page() -> None:
-    # 20 rows show, of 1 000: off the bottom the view moves 10, off the top 10 back.
-    assert view_top(20, 0, 20, 1000, jump=True) == 10
+def test_the_view_turns_a_page_less_two_lines() -> None:
+    # 20 rows show, of 1 000: off the bottom the view moves 18 (the two rows the
+    # cursor left stay in sight above it, as in less), off the top 18 back.
+    assert view_top(20, 0, 20, 1000, jump=True) == 18
     assert view_top(20, 0, 20, 1000, jump=False) == 1
     assert view_top(19, 0, 20, 1000, jump=True) is None  # still shown: no move
-    assert view_top(49, 40, 20, 1000, jump=True) is None
-    assert view_top(39, 40, 20, 1000, jump=True) == 30
+    assert view_top(59, 40, 20, 1000, jump=True) is None
+    assert view_top(39, 40, 20, 1000, jump=True) == 22
     assert view_top(39, 40, 20, 1000, jump=False) == 39
     # A page down moves as far as it must; never past the end or the start.
     assert view_top(100, 0, 20, 1000, jump=True) == 81
     assert view_top(995, 980, 20, 1000, jump=True) is None
     assert view_top(999, 975, 20, 1000, jump=True) == 980
     assert view_top(3, 8, 20, 1000, jump=True) == 0
+    # A view of two lines or fewer still moves a line at least.
+    assert view_top(2, 0, 2, 1000, jump=True) == 1
 
 
 class OneTable(App[None]):
@@ -259,26 +262,26 @@ class OneTable(App[None]):
 
 
 @pytest.mark.parametrize("jump", [True, False])
-async def test_j_past_the_last_row_shown_moves_the_view_by_half_a_page(jump: bool) -> None:
+async def test_j_past_the_last_row_shown_turns_a_page_less_two_lines(jump: bool) -> None:
     app = OneTable(jump)
     async with app.run_test(size=(60, 21)) as pilot:
         await pilot.pause()
         table = app.query_one(ItemTable)
         shown = table.scrollable_content_region.height - 1  # rows under the header
-        half = shown // 2
+        step = shown - 2
         await pilot.press(*["j"] * (shown - 1))
         assert table.scroll_offset.y == 0
         await pilot.press("j")  # off the bottom
         await pilot.pause()
         assert table.model.cursor_key == str(shown)
-        assert table.scroll_offset.y == (half if jump else 1)
-        await pilot.press(*["j"] * (half - 1))
+        assert table.scroll_offset.y == (step if jump else 1)
+        await pilot.press(*["j"] * (step - 1))
         await pilot.pause()
-        assert table.scroll_offset.y == half  # jumped there at once, or crept there
+        assert table.scroll_offset.y == step  # jumped there at once, or crept there
         await pilot.press(*["k"] * shown)  # back off the top
         await pilot.pause()
-        assert table.model.cursor_key == str(half - 1)
-        assert table.scroll_offset.y == (0 if jump else half - 1)
+        assert table.model.cursor_key == str(step - 1)
+        assert table.scroll_offset.y == (0 if jump else step - 1)
 
 
 # -- the batch progress in the mode -------------------------------------------------

@@ -153,6 +153,10 @@ class DetailPane(Widget, can_focus=True):
         self._rows: Rows = []
         self._footer_text = ""
         self._label_width = -1
+        #: The lines each label's value has taken since the values' width last
+        #: changed: a shorter value keeps them (see ``_wrap``).
+        self._slots: dict[str, int] = {}
+        self._slots_width = -1
         #: The item whose summary is shown, and the fields it was matched through.
         self._summary: tuple[ItemSummary, tuple[Field, ...]] | None = None
         self.labels = DetailLabels(lambda: int(self.values.scroll_offset.y))
@@ -187,6 +191,11 @@ class DetailPane(Widget, can_focus=True):
         if width <= 0:
             return
         labels, values = self._wrap(width)
+        if len(values) > height and self._slots:
+            # Kept lines that would not fit: a pane too short for all its rows
+            # shows them close together.
+            self._slots.clear()
+            labels, values = self._wrap(width)
         if len(values) > height:
             # The scrollbar will take its columns; the one shown now may be about
             # to go, so the width is worked out here, not read off the column.
@@ -196,12 +205,26 @@ class DetailPane(Widget, can_focus=True):
         self.labels.show_lines(labels)
 
     def _wrap(self, width: int) -> tuple[list[Strip], list[Strip]]:
-        """The label and value lines, the values wrapped at ``width``."""
+        """The label and value lines, the values wrapped at ``width``.
+
+        A labelled value keeps the lines the longest one under that label has taken
+        since the width changed (blank lines under a shorter one), so a long name
+        does not push the labels below it down a line for one row and back up for
+        the next: from item to item the labels stay where they are, and a cursor
+        move repaints the values that changed, not every line under a wrapped one
+        (issue 23: 100 rows with ``j`` over a thin link)."""
         console = self.app.console
+        if width != self._slots_width:
+            self._slots.clear()
+            self._slots_width = width
         labels: list[Strip] = []
         values: list[Strip] = []
         for label, value in self._rows:
             lines = Text(safe_text(value)).wrap(console, max(width, 1)) or [Text("")]
+            if label:
+                kept = self._slots.get(label, 1)
+                lines.extend(Text("") for _ in range(kept - len(lines)))
+                self._slots[label] = len(lines)
             values.extend(_strip(line, console) for line in lines)
             labels.append(_strip(Text.assemble((label, "bold")), console))
             labels.extend(Strip([]) for _ in lines[1:])
