@@ -240,6 +240,10 @@ def _as_httpx(exc: Exception) -> Exception:
     return exc
 
 
+#: What httpcore raises while a body is read or closed, raised as httpx's.
+_BODY_ERRORS = (httpcore.TimeoutException, httpcore.NetworkError, httpcore.ProtocolError)
+
+
 class _Body(httpx.AsyncByteStream):
     """httpcore's answer body, its errors raised as httpx's."""
 
@@ -250,21 +254,13 @@ class _Body(httpx.AsyncByteStream):
         try:
             async for part in self._stream:
                 yield part
-        except (
-            httpcore.TimeoutException,
-            httpcore.NetworkError,
-            httpcore.ProtocolError,
-        ) as exc:
+        except _BODY_ERRORS as exc:
             raise _as_httpx(exc) from exc
 
     async def aclose(self) -> None:
         try:
             await self._stream.aclose()
-        except (
-            httpcore.TimeoutException,
-            httpcore.NetworkError,
-            httpcore.ProtocolError,
-        ) as exc:
+        except _BODY_ERRORS as exc:
             raise _as_httpx(exc) from exc
 
 
