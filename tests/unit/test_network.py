@@ -6,8 +6,6 @@ context."""
 from __future__ import annotations
 
 import asyncio
-import datetime
-import ipaddress
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -17,6 +15,8 @@ import httpx
 import pytest
 
 from tui.api.network import AsyncioTransport
+
+from support.servers import private_ca
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 LIMITS = httpx.Limits(max_connections=2, max_keepalive_connections=2)
@@ -158,48 +158,9 @@ async def test_errors_are_httpx_errors_with_their_cause() -> None:
         await transport.aclose()
 
 
-def certificate(folder: Path) -> tuple[Path, Path]:
-    """A self-signed certificate for 127.0.0.1 and its key, as PEM files."""
-    pytest.importorskip("cryptography")
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_file, key_file
-
-
 async def test_tls_with_the_clients_context(tmp_path: Path) -> None:
-    cert_file, key_file = certificate(tmp_path)
-    server_side = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    server_side.load_cert_chain(cert_file, key_file)
+    # The suite's private CA (openssl, as every TLS test here makes it).
+    ca_file, server_side = private_ca(tmp_path / "ca")
 
     async def secret(reader: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
         await read_request(reader)
@@ -208,7 +169,7 @@ async def test_tls_with_the_clients_context(tmp_path: Path) -> None:
 
     async with serving(secret, server_side) as (port, _):
         trusting = AsyncioTransport(
-            ssl_context=ssl.create_default_context(cafile=str(cert_file)), limits=LIMITS
+            ssl_context=ssl.create_default_context(cafile=str(ca_file)), limits=LIMITS
         )
         try:
             assert await fetch(trusting, f"https://127.0.0.1:{port}/") == (200, b"over TLS")
