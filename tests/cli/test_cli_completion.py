@@ -51,6 +51,20 @@ def test_completion_offers_commands_options_and_choices(shell: str) -> None:
     assert answers(shell, "mysafe-tui --demo --slow") == ["--slow-link"]
 
 
+def test_a_fresh_program_answers_fish_in_its_scripts_form(tmp_path: Path) -> None:
+    # The script's call back in a new process, where no command is imported yet (they
+    # are lazy): the answer must still be the three lines the script reads, not the
+    # form of whichever click is installed (8.5's ``plain,deactivate<TAB>...``).
+    env = {COMPLETE: "fish_complete", "COMP_WORDS": "mysafe-tui de", "COMP_CWORD": "de"}
+    done = run_tui([], process_env(tmp_path, env))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "plain",
+        "deactivate",
+        "deactivate passwords or API secrets by id",
+    ]
+
+
 def test_a_bare_command_still_opens_the_console_not_the_completion() -> None:
     # Completion changes nothing outside it: the console stays the default command
     # (here refused: an option of no command).

@@ -11,6 +11,7 @@ This package never imports Textual or Rich: the console command is passed in by
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
@@ -136,6 +137,11 @@ class DefaultGroup(click.Group):
     ) -> Any:
         """Run; every failure becomes one line and an exit code (returned or exited)."""
         words = list(args) if args is not None else sys.argv[1:]
+        if any(name.startswith("_") and name.endswith("_COMPLETE") for name in os.environ):
+            # A completion script calls back: the completion module registers the
+            # fish answers its script reads. The command is lazy (COMMANDS) and not
+            # named here, so without this click 8.5 answers in its own fish form.
+            import tui.cli.completion  # noqa: F401
         try:
             code = super().main(
                 words, prog_name or PROG, complete_var, standalone_mode=False, **extra
