@@ -140,9 +140,9 @@ class DetailPane(Widget, can_focus=True):
     #: The thin-link mode's settle time: a cursor held down moves many rows a second,
     #: and the pane follows the row it rests on, not every row it passes. 0.3 s: keys
     #: tapped up to three a second are a run too (issue 23: at 0.15 s each tap
-    #: repainted the pane, some 200 bytes of the 0.49 KB a move costs; 100 rows with
-    #: j 69.7 KB against htop's 41.8, now 42.4). The first move after a rest still
-    #: shows at once, and the row the run ends on 0.3 s after the last key.
+    #: repainted the pane, about 200 bytes of the 0.49 KB a move cost; the figures
+    #: are in docs/benchmarks.md). The first move after a rest still shows at once,
+    #: and the row the run ends on 0.3 s after the last key.
     SLOW_LINK_SETTLE = 0.3
 
     def __init__(self, *, id: str | None = None, follow_settle: float = 0.0) -> None:

@@ -6,11 +6,12 @@ written before the feed hears of an outcome, so nothing of record waits here:
 only what the screen shows catches up, within a quarter of a second (half a
 second in the thin-link mode).
 
-A quarter, not a tenth (issue 23): each showing is a frame, and in a real
-terminal the frames of a 1 000-item batch at a tenth of a second kept the
-console at 1.19-1.20x the command line's batch; at a quarter, 1.12-1.14x
-(the pty harness, `run_all.py --only batch`, two runs of 3 rounds each).
-Progress four times a second still reads as moving.
+A quarter, not a tenth (issue 23): each showing is a frame, drawn in the thread
+the client's requests run in. In a real terminal (`run_all.py --only batch`) a
+1 000-item batch through the console went from 1.19-1.20x the command line's
+batch to 1.12-1.14x in the runs that compared the two; later runs of the whole
+table gave 1.17-1.22x (docs/benchmarks.md). Progress four times a second still
+reads as moving.
 """
 
 from __future__ import annotations
