@@ -47,6 +47,15 @@ from tui.settings.paths import audit_path
 MARKDOWN = "markdown"
 
 
+def unreadable(journal: Path, exc: OSError) -> CliError:
+    """The one line for a journal that cannot be read (exit code: failed)."""
+    return CliError(
+        f"cannot read the audit journal {journal}: {exc.strerror or exc}",
+        exit_code=ExitCode.FAILED,
+        kind="journal",
+    )
+
+
 def parse_since(text: str | None) -> datetime | None:
     if text is None:
         return None
@@ -248,11 +257,7 @@ def audit(
             reading = read_journal(journal)
             rows, hosts = rows_and_hosts(journal)
         except OSError as exc:
-            raise CliError(
-                f"cannot read the audit journal {journal}: {exc.strerror or exc}",
-                exit_code=ExitCode.FAILED,
-                kind="journal",
-            ) from None
+            raise unreadable(journal, exc) from None
         chosen = select(reading.batches, batch_id, since_time, profile, journal)
     except CliError as error:
         return report(error, as_json=wants_json(fmt))
@@ -302,11 +307,7 @@ def verify_command(
         try:
             verdict = verify(journal, wanted)
         except OSError as exc:
-            raise CliError(
-                f"cannot read the audit journal {journal}: {exc.strerror or exc}",
-                exit_code=ExitCode.FAILED,
-                kind="journal",
-            ) from None
+            raise unreadable(journal, exc) from None
     except CliError as error:
         return report(error, as_json=wants_json(fmt))
     if wants_json(fmt):
