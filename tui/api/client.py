@@ -126,8 +126,8 @@ class MySafeClient:
             # httpx would build it, so requests can go to it straight (Lane.send).
             own = transport
             if own is None and not proxied:
-                # Imported here: httpcore and h11 load only for a real network (the
-                # demo's simulator in process never needs them; httpx defers them too).
+                # Imported here: h11 loads only for a real network (the demo's
+                # simulator in process never needs it; httpx defers httpcore too).
                 from tui.api.network import AsyncioTransport
 
                 own = AsyncioTransport(ssl_context=tls_context(), limits=limits)

@@ -4,7 +4,10 @@ httpcore's connection pool matches every request it holds against every one of
 its connections each time a request starts or ends: work per request that grows
 with the square of the pool's size. At concurrency 16 that was a third of the
 client's CPU in a batch. Pools of four, each request given to the least busy,
-serve the same concurrency for a small part of that work.
+serve the same concurrency for a small part of that work. The client's own
+transport (:mod:`tui.api.network`) takes an idle connection in constant time, so
+there the split neither costs nor gains; through a proxy, httpx's transport is
+httpcore's pool, and there it still counts.
 
 When the client knows the transport its httpx client sends through (its own, or
 one injected), a request goes straight to that transport: ``AsyncClient.send``
