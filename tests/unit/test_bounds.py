@@ -7,12 +7,14 @@ memory the client used measured (tracemalloc's peak) against the caps.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import time
 import tracemalloc
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 from pydantic import SecretStr
 
@@ -26,6 +28,7 @@ from tui.api import (
     Result,
     RetryPolicy,
 )
+from tui.api.exchange import Bounds, read_capped
 from tui.ops.outcomes import from_client
 from tui.settings.launch import UsageError, resolve
 from tui.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Simulator, SimulatorConfig, serve
@@ -270,3 +273,19 @@ def test_the_profile_sets_the_deadline_and_the_list_cap(tmp_path: Path) -> None:
     config.write_text(config.read_text().replace("12.5", "0"))
     with pytest.raises(UsageError, match="request_deadline"):
         settings_of("big")
+
+
+async def test_an_encoded_answer_is_decoded_and_capped_by_what_it_decodes_to() -> None:
+    def streamed(body: bytes, headers: dict[str, str]) -> httpx.Response:
+        return httpx.Response(200, headers=headers, stream=httpx.ByteStream(body))
+
+    text = b'{"status": 200, "items": []}' * 10
+    bounds = Bounds(deadline=5, limit=len(text))
+    plain = streamed(text, {})
+    assert await read_capped(plain, bounds, "GET /plain") == text
+    zipped = streamed(gzip.compress(text), {"content-encoding": "gzip"})
+    assert await read_capped(zipped, bounds, "GET /gzip") == text
+    # Small on the wire, past the cap once decoded: refused, as a bomb must be.
+    bomb = streamed(gzip.compress(text + b" "), {"content-encoding": "gzip"})
+    with pytest.raises(AnswerTooLargeError, match="went past that"):
+        await read_capped(bomb, bounds, "GET /bomb")
