@@ -3,6 +3,7 @@ uncertain items are listed apart and sent only on purpose."""
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Button, Checkbox, Input, Static
 
 from tui.api import Action, ItemRef, Kind
@@ -168,10 +169,26 @@ async def test_the_arming_delay_judges_each_key_by_its_own_time(sim: Simulator) 
         await pilot.press("y")
         assert isinstance(app.screen, ConfirmBatch), "0.3 s after the key: ignored"
         assert dialog_of(app)._armed_at == opened + 0.35
+        said = str(dialog_of(app).query_one("#confirm-keys", Static).render())
+        assert said == "y ignored: keys count from 0.35 s after the dialog opens · press it again"
         clock.advance(0.1)
         await pilot.press("y")
         await settle(app, pilot)
     assert len(posts(sim)) == 1
+
+
+@pytest.mark.parametrize("key", ["escape", "n"])
+async def test_cancelling_is_never_too_soon(sim: Simulator, key: str) -> None:
+    clock = ManualClock()
+    app = make_app(sim, arming_delay=0.35, monotonic=clock)
+    async with running(app) as pilot:
+        await go_to(app, pilot, writable(sim)[0])
+        await pilot.press("d")
+        clock.advance(0.05)
+        await pilot.press(key)
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmBatch)
+    assert posts(sim) == []
 
 
 async def test_m_adds_the_failed_items_to_the_marks(sim: Simulator) -> None:

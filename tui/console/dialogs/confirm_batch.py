@@ -119,6 +119,7 @@ class ConfirmBatch(ModalScreen[Confirmation | None]):
         start = self._clock() if opened_at is None else opened_at
         #: Keys stamped earlier than this are ignored.
         self._armed_at = start + arming_delay
+        self._arming_delay = arming_delay
         self.typed = len(plan.refs) + len(plan.uncertain) > TYPED_THRESHOLD
         #: The operator asked for the uncertain items to be sent too.
         self.include_uncertain = False
@@ -309,6 +310,12 @@ class ConfirmBatch(ModalScreen[Confirmation | None]):
     def _armed(self) -> bool:
         return self._clock() >= self._armed_at
 
+    def _cancels(self, key: str) -> bool:
+        """Whether ``key`` is bound to cancelling here (escape and n, or the
+        operator's own keys for them)."""
+        active = self.active_bindings.get(key)
+        return active is not None and active.binding.action == "cancel"
+
     def on_key(self, event: Key) -> None:
         field = self._text_field_for(event)
         if field is not None and event.character is not None:
@@ -319,11 +326,16 @@ class ConfirmBatch(ModalScreen[Confirmation | None]):
             self.set_focus(field)
             field.insert_text_at_cursor(event.character)
             return
-        if event.time < self._armed_at:
+        if event.time < self._armed_at and not self._cancels(event.key):
             # Pressed before the dialog armed (held down, or typed ahead of it):
-            # swallowed, however late the app got round to it.
+            # swallowed, however late the app got round to it. Said, so a key
+            # typed ahead is not lost in silence. Cancelling is never too soon.
             event.prevent_default()
             event.stop()
+            self._hint(
+                f"{event.key} ignored: keys count from {self._arming_delay:g} s after "
+                "the dialog opens · press it again"
+            )
             return
         focused = self.focused
         if event.key == "space" and isinstance(focused, Button):
