@@ -240,11 +240,13 @@ async def test_cancelling_a_list_load_ends_it_promptly(connect: Connect, fault: 
 # -- the profile keys -------------------------------------------------------------------
 
 
-def test_the_profile_sets_the_deadline_and_the_list_cap(tmp_path: Path) -> None:
+def test_the_profile_sets_the_deadline_the_list_cap_and_the_rate_limit_patience(
+    tmp_path: Path,
+) -> None:
     config = tmp_path / "config.toml"
     config.write_text(
         '[profiles.big]\nurl = "https://vault.example.com"\nclient_id = "id"\n'
-        "request_deadline = 12.5\nmax_list_mb = 256\n"
+        "request_deadline = 12.5\nmax_list_mb = 256\nrate_limit_patience = 7\n"
         '[profiles.plain]\nurl = "https://other.example.com"\nclient_id = "id"\n'
     )
     config.chmod(0o600)
@@ -270,7 +272,11 @@ def test_the_profile_sets_the_deadline_and_the_list_cap(tmp_path: Path) -> None:
     assert (big.request_deadline, big.max_list_bytes) == (12.5, 256 * MB)
     assert (plain.request_deadline, plain.max_list_bytes) == (30.0, 64 * MB)
     assert plain.max_answer_bytes == 1 * MB
-    config.write_text(config.read_text().replace("12.5", "0"))
+    assert (big.retry.rate_limit_patience, plain.retry.rate_limit_patience) == (7, 120)
+    config.write_text(config.read_text().replace("= 7", "= -1"))
+    with pytest.raises(UsageError, match="rate_limit_patience"):
+        settings_of("big")
+    config.write_text(config.read_text().replace("= -1", "= 7").replace("12.5", "0"))
     with pytest.raises(UsageError, match="request_deadline"):
         settings_of("big")
 

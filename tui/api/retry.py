@@ -46,3 +46,5 @@ class RetryPolicy:
 
 
 NO_RETRY = RetryPolicy(attempts=1, rate_limit_patience=0.0)
+#: Seconds of waiting a rate limit may ask of one request unless a profile says.
+DEFAULT_RATE_LIMIT_PATIENCE = RetryPolicy().rate_limit_patience

@@ -20,6 +20,7 @@ Example (``$XDG_CONFIG_HOME/mysafe-tui/config.toml``)::
     color = "red"
     request_deadline = 30    # seconds for a whole request, every byte of the answer
     max_list_mb = 64         # list answers bigger than this are refused
+    rate_limit_patience = 120   # seconds a request may wait out a gateway's 429s
     slow_link = true         # the thin-link mode (see the docs); false: never
     audit_syslog = "tcp://logs.example.com:514"   # a copy of every journal record
 
@@ -39,6 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from tui.api.client import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
 from tui.api.endpoint import normalise_base_url
 from tui.api.errors import ConfigurationError
+from tui.api.retry import DEFAULT_RATE_LIMIT_PATIENCE
 from tui.api.settings import DEFAULT_MAX_LIST_BYTES, DEFAULT_REQUEST_DEADLINE, MB
 
 Colour = Literal["red", "yellow", "green", "blue", "magenta", "cyan"]
@@ -72,6 +74,9 @@ class Profile(BaseModel):
     #: Seconds a request may take from start to the last byte of its answer; past
     #: it the request fails ("no complete answer within N s"), in doubt if an action.
     request_deadline: float = Field(default=DEFAULT_REQUEST_DEADLINE, gt=0, le=3600)
+    #: Seconds of waiting a gateway's rate limit (429) may ask of one request, in
+    #: all, before the request fails; 0 fails it at the first 429.
+    rate_limit_patience: float = Field(default=DEFAULT_RATE_LIMIT_PATIENCE, ge=0, le=86400)
     #: List answers bigger than this many MB are refused.
     max_list_mb: int = Field(default=DEFAULT_MAX_LIST_BYTES // MB, ge=1, le=4096)
     theme: str = "textual-dark"

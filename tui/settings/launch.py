@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, cast
 
 import httpx
 
-from tui.api import DEFAULT_CONCURRENCY, ClientSettings, Secret
+from tui.api import DEFAULT_CONCURRENCY, ClientSettings, RetryPolicy, Secret
 from tui.api.client import MAX_CONCURRENCY
 from tui.api.identity import ServerSpelling, same_server
 from tui.api.settings import DEFAULT_MAX_LIST_BYTES, DEFAULT_REQUEST_DEADLINE, MB
@@ -363,6 +363,9 @@ def _server_options(
         read_timeout=chosen.read_timeout if chosen else 20.0,
         request_deadline=chosen.request_deadline if chosen else DEFAULT_REQUEST_DEADLINE,
         max_list_bytes=chosen.max_list_mb * MB if chosen else DEFAULT_MAX_LIST_BYTES,
+        retry=RetryPolicy(rate_limit_patience=chosen.rate_limit_patience)
+        if chosen
+        else RetryPolicy(),
     )
     return LaunchOptions(
         settings,
