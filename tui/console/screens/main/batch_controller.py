@@ -15,6 +15,7 @@ from textual.notifications import SeverityLevel
 
 from tui.api import Action, ItemRef, Kind
 from tui.base.safe_text import safe_text
+from tui.console.applog import flush_app_log
 from tui.console.screens.main.batch_events import PostingListener
 from tui.console.screens.main.outcome_feed import OutcomeFeed
 from tui.console.screens.main.ports import ConsoleApp, MainView
@@ -430,6 +431,9 @@ class BatchController:
             self.screen.log_line(
                 f"Journal head after batch {run.batch_id}: {run.journal_head.words()}"
             )
+        # The batch's lines are on disk when it is over (the app log holds lines for
+        # up to half a second otherwise).
+        flush_app_log()
         if self.session.has_copy:
             self.copy_failures()
             # The copy sends from its own thread: what failed at the end shows soon after.
