@@ -113,6 +113,31 @@ async def test_a_running_batch_shows_in_the_status_lines_place_and_resizes_nothi
         assert "marked" in str(status.render())
 
 
+async def test_the_bar_is_built_while_the_confirmation_is_read_and_stays_hidden() -> None:
+    sim, app = slow_batch_app()
+    async with running(app, size=(100, 30)) as pilot:
+        status = app.main.query_one(StatusLine)
+        await pilot.press("asterisk", "d")
+        assert isinstance(app.screen, ConfirmBatch)
+        # Built behind the dialog: the batch's start only shows it (no mount, no
+        # second layout pass then).
+        await wait_until(pilot, lambda: bool(app.main.query(BatchBar)))
+        await pilot.press("escape")  # cancelled: nothing sent, the status line stays
+        await idle(app)
+        assert not isinstance(app.screen, ConfirmBatch)
+        bar = app.main.query_one(BatchBar)
+        assert not bar.display and status.display and status.region.height == 1
+        sim.faults.latency = 0.25
+        await pilot.press("d")  # the rows are still marked
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmBatch)
+        await pilot.press(*str(len(dialog.plan.refs)), "enter", "enter")
+        await wait_until(pilot, lambda: bar.display and bar.region.height == 1)
+        assert app.main.query_one(BatchBar) is bar, "the same bar, shown"
+        await pilot.press("escape")  # the batch stopped
+        await idle(app)
+
+
 async def test_a_finished_batch_is_in_the_app_log_without_waiting_for_its_flush(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

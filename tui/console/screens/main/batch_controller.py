@@ -34,6 +34,10 @@ if TYPE_CHECKING:
 DRY_RUN_SHOWN = 20
 
 
+#: Seconds after a confirmation opens to build the batch bar (BottomLine.prepare):
+#: after the dialog's first frame, before its arming delay lets a batch start.
+PREPARE_BAR_AFTER = 0.1
+
 #: Seconds after a batch's end to look again at what the syslog copy could not send.
 COPY_CHECK_AFTER = 2.0
 
@@ -145,6 +149,9 @@ class BatchController:
             clock=self.app.monotonic,
         )
         self.screen.app.push_screen(dialog, confirmed)
+        # The batch bar is built while the operator reads the dialog, once it is
+        # drawn: when the batch starts, the bar is only shown.
+        self.screen.set_timer(PREPARE_BAR_AFTER, self.screen.query_one(BottomLine).prepare)
 
     def start(self, plan: BatchPlan, reason: str) -> None:
         try:
