@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
@@ -15,6 +17,7 @@ from tui.console.widgets.log_panel import LogPanel
 from tui.simulator import Simulator, SimulatorConfig
 
 from support.console import (
+    app_log_at,
     idle,
     make_app,
     record_progress,
@@ -108,3 +111,60 @@ async def test_a_running_batch_shows_in_the_status_lines_place_and_resizes_nothi
         )
         assert status.region.y == row and table.size == table_size
         assert "marked" in str(status.render())
+
+
+async def test_the_bar_is_built_while_the_confirmation_is_read_and_stays_hidden() -> None:
+    sim, app = slow_batch_app()
+    async with running(app, size=(100, 30)) as pilot:
+        status = app.main.query_one(StatusLine)
+        await pilot.press("asterisk", "d")
+        assert isinstance(app.screen, ConfirmBatch)
+        # Built behind the dialog: the batch's start only shows it (no mount, no
+        # second layout pass then).
+        await wait_until(pilot, lambda: bool(app.main.query(BatchBar)))
+        await pilot.press("escape")  # cancelled: nothing sent, the status line stays
+        await idle(app)
+        assert not isinstance(app.screen, ConfirmBatch)
+        bar = app.main.query_one(BatchBar)
+        assert not bar.display and status.display and status.region.height == 1
+        sim.faults.latency = 0.25
+        await pilot.press("d")  # the rows are still marked
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmBatch)
+        await pilot.press(*str(len(dialog.plan.refs)), "enter", "enter")
+        await wait_until(pilot, lambda: bar.display and bar.region.height == 1)
+        assert app.main.query_one(BatchBar) is bar, "the same bar, shown"
+        await pilot.press("escape")  # the batch stopped
+        await idle(app)
+
+
+async def test_a_finished_batch_is_in_the_app_log_without_waiting_for_its_flush(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The panel's flush never comes in this test: only the batch's end can write.
+    monkeypatch.setattr(LogPanel, "FLUSH_EVERY", 3600.0)
+    with app_log_at(tmp_path / "app.log") as path:
+        sim = Simulator(SimulatorConfig(seed=5, passwords=60, api_secrets=1))
+        app = make_app(sim, concurrency=4)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await idle(app)
+            await pilot.pause()
+            await pilot.press("asterisk", "d")
+            dialog = app.screen
+            assert isinstance(dialog, ConfirmBatch)
+            total = len(dialog.plan.refs)
+            if dialog.typed:
+                await pilot.press(*str(total), "enter", "enter")
+            else:
+                await pilot.press("y")
+            await idle(app)
+            await pilot.pause()
+            run = app.session.last_finished()
+            assert run is not None and run.done == total
+            written = path.read_text()
+            panel = app.main.query_one("#log", LogPanel).all_lines()
+    # Every line of the panel, in its order: the outcomes and the batch's summary.
+    told = [line.split(" INFO ", 1)[1] for line in written.splitlines()]
+    assert told == [line.split(" ", 1)[1] for line in panel]
+    assert sum("deactivated" in line for line in told) >= total
+    assert any(line.startswith(f"Batch {run.batch_id}: ") for line in told)

@@ -119,3 +119,28 @@ async def test_the_console_says_rate_limited_once_in_a_toast_and_the_log() -> No
         assert warnings[0][1].startswith("Rate limited, waiting 0 s as the gateway asked")
         lines = app.main.query_one("#log", LogPanel).all_lines()
         assert sum("rate limited, waiting 0 s" in line for line in lines) == 1
+
+
+async def test_the_screen_hears_a_batch_and_the_app_does_not() -> None:
+    heard: list[type[Message]] = []
+    sim = Simulator(SimulatorConfig(seed=3, passwords=6, api_secrets=0))
+    app = make_app(sim)
+    batch_messages = (BatchStarted, ItemsSettled, BatchFinished)
+    async with running(app) as pilot:
+        original = app.post_message
+
+        def spy(message: Message) -> bool:  # a message bubbles up by being posted
+            if isinstance(message, batch_messages):
+                heard.append(type(message))
+            return original(message)
+
+        app.post_message = spy  # type: ignore[method-assign]
+        await pilot.press("d")
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmBatch)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: app.session.last_finished() is not None)
+        await settle(app, pilot)
+        log = app.main.query_one("#log", LogPanel).all_lines()
+    assert any("Batch " in line for line in log), "the screen heard the batch"
+    assert heard == [], "nothing bubbled up to the app"

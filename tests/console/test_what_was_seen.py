@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,16 @@ from tui.ops.target import Target
 from tui.simulator import DEMO_CLIENT_ID, Simulator, SimulatorConfig
 from tui.simulator.core import NOMINAL_BASE_URL
 
-from support.console import go_to, make_app, model, running, settle, spy_toasts, wait_until
+from support.console import (
+    app_log_at,
+    go_to,
+    make_app,
+    model,
+    running,
+    settle,
+    spy_toasts,
+    wait_until,
+)
 from support.sims import posts, writable
 
 
@@ -341,25 +351,34 @@ class Boom(Exception):
     """A bug in a key handler."""
 
 
-async def test_an_unexpected_exception_mid_batch_still_ends_it_truthfully(tmp_path: Path) -> None:
+async def test_an_unexpected_exception_mid_batch_still_ends_it_truthfully(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     sim = Simulator(SimulatorConfig(passwords=40, api_secrets=0))
     path = tmp_path / "audit.jsonl"
     app = make_app(sim, audit=journal(path), concurrency=4)
+    # The app log's lines wait for the panel's flush, which never comes here: the
+    # way out must write them.
+    monkeypatch.setattr(LogPanel, "FLUSH_EVERY", 3600.0)
 
     def broken() -> None:
         raise Boom("a bug")
 
-    with pytest.raises(Boom):
-        async with running(app) as pilot:
-            sim.faults.latency = 0.3
-            await pilot.press("asterisk", "d")
-            dialog = app.screen
-            assert isinstance(dialog, ConfirmBatch)
-            await pilot.press(*str(len(dialog.plan.refs)), "enter", "enter")
-            await wait_until(pilot, lambda: len(posts(sim)) >= 6)
-            app.main.action_sort = broken  # type: ignore[method-assign]
-            await pilot.press("s")
-            await pilot.pause()
+    with app_log_at(tmp_path / "app.log") as app_log:
+        with pytest.raises(Boom):
+            async with running(app) as pilot:
+                sim.faults.latency = 0.3
+                await pilot.press("asterisk", "d")
+                dialog = app.screen
+                assert isinstance(dialog, ConfirmBatch)
+                await pilot.press(*str(len(dialog.plan.refs)), "enter", "enter")
+                await wait_until(pilot, lambda: len(posts(sim)) >= 6)
+                app.main.action_sort = broken  # type: ignore[method-assign]
+                await pilot.press("s")
+                await pilot.pause()
+        # Read before the handler is closed (closing writes what it holds).
+        written = app_log.read_text()
+    assert re.search(r" INFO Batch \S+: deactivate \d+ items", written)
     records = list(read_records(path))
     intents = {r["identifier"] for r in records if r["phase"] == "intent"}
     answered = {

@@ -139,3 +139,10 @@ def test_quitting_mid_batch_records_every_request_and_leaves_a_resume(
         i for i, r in results.items() if r.value == "failed"
     }
     assert interrupted_batches(trail), "the next start offers to resume it"
+    # The app log holds its lines until a flush (tui/console/applog.py): every way
+    # out writes them, the batch's start, the quitting and the signal's line too.
+    log = (state / "mysafe-tui" / "log" / "mysafe-tui.log").read_text()
+    assert f" INFO Batch {batch.batch_id}: deactivate {len(planned)} items" in log, log
+    assert f" INFO Quitting: stopping batch {batch.batch_id}" in log, log
+    if ending != "ctrl+q":
+        assert f" INFO {ending} received: quitting safely." in log, log

@@ -5,9 +5,11 @@ raised, the table, a slow batch to watch)."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
@@ -17,6 +19,7 @@ from textual.widgets import ProgressBar
 
 from tui.api import ClientSettings, ItemSummary, MySafeClient, RetryPolicy
 from tui.console.app import MySafeApp
+from tui.console.applog import LOGGER_NAME, open_app_log
 from tui.console.models import TableModel
 from tui.console.terminal.link_mode import LinkMode
 from tui.console.widgets import BottomLine, ItemTable
@@ -45,6 +48,20 @@ class ManualClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+@contextmanager
+def app_log_at(path: Path) -> Iterator[Path]:
+    """The app log (``open_app_log``, a process-wide logger) written to ``path``
+    while the block runs; its handler closed and removed after it."""
+    open_app_log(path)
+    try:
+        yield path
+    finally:
+        logger = logging.getLogger(LOGGER_NAME)
+        for handler in list(logger.handlers):
+            logger.removeHandler(handler)
+            handler.close()
 
 
 def make_app(

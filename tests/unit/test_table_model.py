@@ -3,6 +3,7 @@ statuses, the selection a batch is planned from, and what it tells its widget.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from hypothesis import given
@@ -44,8 +45,8 @@ class Recording:
     def row_changed(self, key: str) -> None:
         self.told.append(("row", key))
 
-    def status_changed(self, key: str) -> None:
-        self.told.append(("status", key))
+    def statuses_changed(self, keys: Sequence[str]) -> None:
+        self.told.append(("statuses", *keys))
 
     def cursor_moved(self, old: int) -> None:
         self.told.append(("cursor", old))
@@ -139,6 +140,8 @@ def test_the_watcher_is_told_every_change_whoever_makes_it() -> None:
     model.mark(["0"])  # marked already: nothing told
     model.unmark(["2"])  # not marked: nothing told
     model.set_status("0", "deactivated")
+    model.set_statuses([("1", "failed", False), ("2", "deactivated", True)])
+    model.set_statuses([])  # nothing set: nothing told
     model.update_row("2", ("2", "renamed"))
     model.move_cursor(1)
     model.move_cursor(1)  # already there: nothing told
@@ -148,7 +151,8 @@ def test_the_watcher_is_told_every_change_whoever_makes_it() -> None:
     assert watcher.told == [
         ("marks", "1"),
         ("marks", None),
-        ("status", "0"),
+        ("statuses", "0"),
+        ("statuses", "1", "2"),
         ("row", "2"),
         ("cursor", 0),
         ("view",),

@@ -24,7 +24,7 @@ from textual.widgets import Input
 from tui.api import ItemList, Kind, MySafeClient, MySafeError
 from tui.base import hangup
 from tui.base.safe_text import safe_text
-from tui.console.applog import LOGGER_NAME
+from tui.console.applog import LOGGER_NAME, flush_app_log
 from tui.console.dialogs.arming import ARMING_DELAY
 from tui.console.screens.main.screen import MainScreen
 from tui.console.terminal.link_mode import LinkMode
@@ -247,6 +247,7 @@ class MySafeApp(App[None]):
         # On record (log panel and app log): after a dropped SSH link, the log is
         # how anyone learns the session ended by SIGHUP and not by a keystroke.
         self.say(f"{name} received: quitting safely.", severity="warning", toast=False)
+        flush_app_log()  # on disk now, whatever becomes of the way out
         self.quit_safely(name)
 
     async def on_event(self, event: events.Event) -> None:
@@ -295,6 +296,9 @@ class MySafeApp(App[None]):
         for untaken in self._early_lists.values():  # the app ended before its screen
             untaken.cancel()
         await self.client.aclose()
+        # The app log's held lines (applog.AppLogHandler), the batch's end among them:
+        # logging writes them at exit too, but an exit can still hang or be killed.
+        flush_app_log()
         if self.terminal_lost:
             hangup.end_if_exit_hangs(logging.getLogger(LOGGER_NAME))
 

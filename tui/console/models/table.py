@@ -37,8 +37,8 @@ class TableWatcher(Protocol):
     def row_changed(self, key: str) -> None:
         """The cells of ``key`` changed."""
 
-    def status_changed(self, key: str) -> None:
-        """The status of ``key`` was set or cleared."""
+    def statuses_changed(self, keys: Sequence[str]) -> None:
+        """The statuses of ``keys`` were set or cleared (told once for a bunch)."""
 
     def cursor_moved(self, old: int) -> None:
         """The cursor moved from ``old`` (a place among the rows shown)."""
@@ -59,7 +59,7 @@ class Unwatched:
     def row_changed(self, key: str) -> None:
         pass
 
-    def status_changed(self, key: str) -> None:
+    def statuses_changed(self, keys: Sequence[str]) -> None:
         pass
 
     def cursor_moved(self, old: int) -> None:
@@ -281,8 +281,15 @@ class TableModel(Generic[T]):
 
     def set_status(self, key: str, label: str | None, *, ok: bool = True) -> None:
         """A short word at the end of the row: what became of the item (None clears)."""
-        self._statuses.set(key, label, ok)
-        self._watcher.status_changed(key)
+        self.set_statuses([(key, label, ok)])
+
+    def set_statuses(self, statuses: Sequence[tuple[str, str | None, bool]]) -> None:
+        """``set_status`` for each (key, label, ok), the watcher told once: a batch's
+        outcomes arrive in bunches, and each telling costs the widget a repaint."""
+        for key, label, ok in statuses:
+            self._statuses.set(key, label, ok)
+        if statuses:
+            self._watcher.statuses_changed([key for key, _, _ in statuses])
 
     def status(self, key: str) -> tuple[str, bool] | None:
         """(label, ok) of the row ``key``, or None."""

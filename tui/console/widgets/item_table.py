@@ -171,20 +171,32 @@ class ItemTable(ScrollView, can_focus=True):
     def row_changed(self, key: str) -> None:
         self._refresh_key(key)
 
-    def status_changed(self, key: str) -> None:
-        status = self.model.status(key)
-        if status is None:
-            width = max(map(cell_len, self.model.status_labels()), default=0)
+    def statuses_changed(self, keys: Sequence[str]) -> None:
+        model = self.model
+        labels = [status[0] for key in keys if (status := model.status(key)) is not None]
+        if len(labels) < len(keys):  # one was cleared: the column may narrow
+            width = max(map(cell_len, model.status_labels()), default=0)
         else:
             # Growing only: a batch of 100 000 outcomes must not rescan them all.
-            width = max(self._status_width, cell_len(status[0]))
+            width = max([self._status_width, *map(cell_len, labels)])
         if width != self._status_width:
             self._status_width = width
             self._laid_out_for = -1
             self._cache.clear()
             self.refresh()
-        else:
-            self._refresh_key(key)
+            return
+        # One repaint for the bunch: the rows of it on screen, top to bottom.
+        top, height = int(self.scroll_offset.y), self.size.height
+        shown = [
+            y
+            for key in keys
+            if (position := self._forget_row(key)) is not None
+            and 1 <= (y := position - top + 1) < height
+        ]
+        if shown:
+            first = min(shown)
+            width = self.scrollable_content_region.width
+            self.refresh(Region(0, first, width, max(shown) - first + 1))
 
     def cursor_moved(self, old: int) -> None:
         if not self._scroll_to_cursor():
@@ -280,12 +292,21 @@ class ItemTable(ScrollView, can_focus=True):
 
     def _refresh_key(self, key: str) -> None:
         """Repaint one row: only its own cached lines are forgotten, not the screenful."""
+        position = self._forget_row(key)
+        if position is not None:
+            self._refresh_position(position)
+
+    def _forget_row(self, key: str) -> int | None:
+        """Forget the cached lines of the row ``key``; its place among the rows shown
+        (None: not shown)."""
         position = self.model.visible_position(key)
         if position is not None:
             index, width = self.model.visible[position], self._laid_out_for
-            for cursor, marked in ((c, m) for c in (False, True) for m in (False, True)):
-                self._cache.discard((index, width, cursor, marked))
-            self._refresh_position(position)
+            cache = self._cache
+            for cursor in (False, True):
+                cache.discard((index, width, cursor, False))
+                cache.discard((index, width, cursor, True))
+        return position
 
     # -- layout and rendering -------------------------------------------------------
 

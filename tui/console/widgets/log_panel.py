@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from textual.widgets import Log
 
 from tui.base.safe_text import safe_text
-from tui.console.applog import LOGGER_NAME
+from tui.console.applog import flush_app_log, log_lines
 
 
 class LogPanel(Log):
@@ -32,24 +31,38 @@ class LogPanel(Log):
         super().__init__(max_lines=self.MAX_LINES, highlight=False, id=id)
         self._clock = clock
         self._pending: list[str] = []
+        #: The flush's one-shot timer is set (lines wait for the widget or the app log).
+        self._flush_set = False
         self.border_title = "Log (times UTC)"
 
     def add(self, line: str) -> None:
-        text = safe_text(line)
+        self.add_lines([line])
+
+    def add_lines(self, lines: Sequence[str]) -> None:
+        """Lines told at the same moment (a bunch of outcomes): one time stamp, and
+        handed to the app log together."""
+        if not lines:
+            return
+        texts = [safe_text(line) for line in lines]
         stamp = self._clock().strftime("%H:%M:%S")
-        if not self._pending:
+        if not self._flush_set:
             # A one-shot timer, only while lines wait: nothing ticks when idle.
+            self._flush_set = True
             self.set_timer(self.FLUSH_EVERY, self.flush)
-        self._pending.append(f"{stamp} {text}")
+        self._pending += [f"{stamp} {text}" for text in texts]
         if len(self._pending) > self.HIDDEN_HOLD:
             del self._pending[: -self.MAX_LINES]
-        # The same line goes to the rotating app log, when one is open.
-        logging.getLogger(LOGGER_NAME).info(text)
+        # The same lines go to the rotating app log, when one is open: written
+        # with the next flush (within FLUSH_EVERY), or at once at the program's end.
+        log_lines(texts)
 
     def flush(self) -> None:
-        """Hand the waiting lines to the widget; while the panel is hidden they wait
-        for ``on_show`` (a hand-over to a hidden log still costs a layout pass, 2 a
-        second through a batch, with the panel hidden as it is by default)."""
+        """Write the app log's waiting lines, and hand ours to the widget; while the
+        panel is hidden they wait for ``on_show`` (a hand-over to a hidden log still
+        costs a layout pass, 2 a second through a batch, with the panel hidden as it
+        is by default)."""
+        self._flush_set = False
+        flush_app_log()
         if self.display:
             self._hand_over()
 

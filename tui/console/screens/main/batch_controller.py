@@ -15,6 +15,7 @@ from textual.notifications import SeverityLevel
 
 from tui.api import Action, ItemRef, Kind
 from tui.base.safe_text import safe_text
+from tui.console.applog import flush_app_log
 from tui.console.screens.main.batch_events import PostingListener
 from tui.console.screens.main.outcome_feed import OutcomeFeed
 from tui.console.screens.main.ports import ConsoleApp, MainView
@@ -32,6 +33,10 @@ if TYPE_CHECKING:
 #: Requests of a dry run shown in the log panel; the written file has them all.
 DRY_RUN_SHOWN = 20
 
+
+#: Seconds after a confirmation opens to build the batch bar (BottomLine.prepare):
+#: after the dialog's first frame, before its arming delay lets a batch start.
+PREPARE_BAR_AFTER = 0.1
 
 #: Seconds after a batch's end to look again at what the syslog copy could not send.
 COPY_CHECK_AFTER = 2.0
@@ -144,6 +149,9 @@ class BatchController:
             clock=self.app.monotonic,
         )
         self.screen.app.push_screen(dialog, confirmed)
+        # The batch bar is built while the operator reads the dialog, once it is
+        # drawn: when the batch starts, the bar is only shown.
+        self.screen.set_timer(PREPARE_BAR_AFTER, self.screen.query_one(BottomLine).prepare)
 
     def start(self, plan: BatchPlan, reason: str) -> None:
         try:
@@ -430,6 +438,9 @@ class BatchController:
             self.screen.log_line(
                 f"Journal head after batch {run.batch_id}: {run.journal_head.words()}"
             )
+        # The batch's lines are on disk when it is over (the app log holds lines for
+        # up to half a second otherwise).
+        flush_app_log()
         if self.session.has_copy:
             self.copy_failures()
             # The copy sends from its own thread: what failed at the end shows soon after.

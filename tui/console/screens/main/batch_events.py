@@ -10,7 +10,9 @@ Items are told in bunches: the outcomes that arrive within ``BUNCH_SECONDS``
 travel in one :class:`ItemsSettled` (the screen shows outcomes no more often
 anyway), so a batch posts about twenty messages a second, not one per item: one
 per item cost the console 6 % of a 1 000-item batch's time
-(``tests/benchmarks/bench_deactivate.py``).
+(``tests/benchmarks/bench_deactivate.py``). They stop at the screen (``bubble``
+is off): the app has no handler for them, and each one passed up to it was a
+dispatch for nothing.
 """
 
 from __future__ import annotations
@@ -27,13 +29,13 @@ from tui.ops import BatchRun, ItemOutcome
 BUNCH_SECONDS = 0.05
 
 
-class BatchStarted(Message):
+class BatchStarted(Message, bubble=False):
     def __init__(self, run: BatchRun) -> None:
         super().__init__()
         self.run = run
 
 
-class ItemsSettled(Message):
+class ItemsSettled(Message, bubble=False):
     """Outcomes of ``run``, in the order they came."""
 
     def __init__(self, run: BatchRun, outcomes: list[ItemOutcome]) -> None:
@@ -42,19 +44,19 @@ class ItemsSettled(Message):
         self.outcomes = outcomes
 
 
-class BatchFinished(Message):
+class BatchFinished(Message, bubble=False):
     def __init__(self, run: BatchRun) -> None:
         super().__init__()
         self.run = run
 
 
-class JournalFailed(Message):
+class JournalFailed(Message, bubble=False):
     def __init__(self, message: str) -> None:
         super().__init__()
         self.message = message
 
 
-class RateLimited(Message):
+class RateLimited(Message, bubble=False):
     """The gateway limits the batch's rate; it waits (once per episode)."""
 
     def __init__(self, run: BatchRun, notice: RateLimitNotice) -> None:

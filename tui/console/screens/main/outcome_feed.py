@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from textual.timer import Timer
 
+from tui.api import Kind
 from tui.console.widgets import BottomLine
 from tui.ops import BatchRun, ItemOutcome, Result
 
@@ -53,14 +54,22 @@ class OutcomeFeed:
             self._timer = None
         unshown, self._unshown = self._unshown, []
         screen = self.screen
+        # Told together: each kind's table once, the log its lines in one hand-over.
+        statuses: dict[Kind, list[tuple[str, str | None, bool]]] = {}
+        lines: list[str] = []
         for outcome in unshown:
             ref = outcome.ref
-            screen.model(ref.kind).set_status(ref.identifier, outcome.row_label, ok=outcome.ok)
+            statuses.setdefault(ref.kind, []).append(
+                (ref.identifier, outcome.row_label, outcome.ok)
+            )
             line = outcome.line()
-            screen.log_line(line)
+            lines.append(line)
             if outcome.result in (Result.FAILED, Result.IN_DOUBT):
                 what = f"{outcome.action.value} {ref.kind.noun} {ref.identifier}"
                 screen.mysafe.record_error(what, line)
+        for kind, entries in statuses.items():
+            screen.model(kind).set_statuses(entries)
+        screen.log_lines(lines)
         if not run.finished:
             screen.query_one(BottomLine).advance(run)
             self.progress_shown += 1

@@ -11,7 +11,7 @@ graph points one way: app over screens over these ports.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -95,6 +95,8 @@ class MainView(Protocol):
     def table(self, kind: Kind | None = None) -> ItemTable: ...
 
     def log_line(self, line: str) -> None: ...
+
+    def log_lines(self, lines: Sequence[str]) -> None: ...
 
     def session_changed(self) -> None: ...
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Iterable, Mapping
+from collections.abc import Awaitable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
@@ -164,6 +164,10 @@ class MainScreen(Screen[None]):
 
     def log_line(self, line: str) -> None:
         self.query_one("#log", LogPanel).add(line)
+
+    def log_lines(self, lines: Sequence[str]) -> None:
+        """Lines told at the same moment (a bunch of a batch's outcomes)."""
+        self.query_one("#log", LogPanel).add_lines(lines)
 
     # -- loading --------------------------------------------------------------------
 
