@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections import deque
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 #: Faults of the answer's body (the status and headers come at once, the body
 #: misbehaves): one byte every ``FaultConfig.trickle`` seconds, a body that never
@@ -92,16 +93,14 @@ class FaultConfig:
             )
 
 
-@dataclass
-class ScriptedFault:
+class ScriptedFault(NamedTuple):
     name: str
     #: "api" (only /api/mysafe/*), "write" (only activate, deactivate and the other
     #: writes there), "token" (only the token endpoint) or "any".
     routes: str = "api"
 
 
-@dataclass
-class FaultPlan:
+class FaultPlan(NamedTuple):
     """What to do to one request."""
 
     #: None, or one of FAULT_NAMES.
