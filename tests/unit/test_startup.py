@@ -121,6 +121,28 @@ def test_the_program_starts_the_console_without_the_command_line_or_the_socket_s
     assert "tui.api.details" not in loaded
 
 
+# The program's modules load with garbage collection off, and it is on again after.
+IMPORT_GC = """
+import gc
+runs = []
+gc.callbacks.append(lambda phase, info: runs.append(phase))
+import tui.__main__
+print(len(runs), gc.isenabled())
+"""
+
+
+def test_the_program_loads_its_modules_without_garbage_collection() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORT_GC],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=True,
+    )
+    assert done.stdout.split() == ["0", "True"]
+
+
 def test_what_is_imported_lazily_is_still_there() -> None:
     import tui.console.dialogs
     import tui.console.screens
