@@ -175,8 +175,9 @@ class ChainBreak(NamedTuple):
     detail: str
 
 
-@dataclass(slots=True)
-class _Entry:
+class _Entry(NamedTuple):
+    """One chained line as read (never changed after)."""
+
     line: int
     seq: int | None
     prev: str | None
