@@ -70,6 +70,8 @@ def test_the_demo_starts_without_pydantic_or_httpx_command_line(tmp_path: Path) 
         "tui.ops.dry_run",
         "tui.ops.export",
         "tui.ops.receipts",
+        # The batch bar's progress bar comes with the first batch.
+        "textual.widgets._progress_bar",
     ):
         assert absent not in loaded
     assert "tui.console.screens.first_run" not in loaded and "tui.simulator.server" not in loaded
@@ -117,6 +119,28 @@ def test_the_program_starts_the_console_without_the_command_line_or_the_socket_s
     # pydantic's models wait for a fetched item (or a malformed list entry).
     assert [m for m in loaded if m.split(".")[0] == "pydantic"] == []
     assert "tui.api.details" not in loaded
+
+
+# The program's modules load with garbage collection off, and it is on again after.
+IMPORT_GC = """
+import gc
+runs = []
+gc.callbacks.append(lambda phase, info: runs.append(phase))
+import tui.__main__
+print(len(runs), gc.isenabled())
+"""
+
+
+def test_the_program_loads_its_modules_without_garbage_collection() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORT_GC],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=True,
+    )
+    assert done.stdout.split() == ["0", "True"]
 
 
 def test_what_is_imported_lazily_is_still_there() -> None:

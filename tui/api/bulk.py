@@ -6,9 +6,9 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Iterable
 from contextvars import ContextVar
-from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
+from typing import NamedTuple
 
 from tui.api.errors import MySafeError, NotSentError, UnexpectedResponseError
 from tui.api.models import Action, ActionResult, ItemRef, unique_refs
@@ -42,8 +42,7 @@ class Result(StrEnum):
 STOPPED_NOTE = "not sent: the batch was stopped"
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     ref: ItemRef
     action: Action
     result: Result

@@ -8,9 +8,8 @@ import random
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, Self, TypeVar
 
 import httpx
 
@@ -62,8 +61,7 @@ T = TypeVar("T")
 LARGE_BODY = 1_000_000
 
 
-@dataclass(slots=True)
-class _Reply:
+class _Reply(NamedTuple):
     response: httpx.Response
     attempts: int
     #: An earlier attempt may have been applied although its answer was lost.

@@ -7,8 +7,8 @@ import os
 import re
 import ssl
 import stat
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import httpx
 import idna
@@ -209,8 +209,7 @@ def normalise_base_url(raw: str, *, insecure: bool = False) -> str:
     return f"{url.scheme}://{host}{port}{path}"
 
 
-@dataclass(frozen=True, slots=True)
-class TLSSettings:
+class TLSSettings(NamedTuple):
     """Certificate verification: on by default, a CA bundle, or explicitly off."""
 
     ca_bundle: Path | None = None

@@ -11,8 +11,7 @@ exchange cleanly too: the connection is closed and nothing is left reading.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import httpx
 
@@ -26,8 +25,7 @@ if TYPE_CHECKING:
 _WIRE_HEADERS = ("content-encoding", "content-length", "transfer-encoding")
 
 
-@dataclass(frozen=True, slots=True)
-class Bounds:
+class Bounds(NamedTuple):
     #: Seconds from sending to the last byte of the answer.
     deadline: float
     #: The most the (decoded) body may hold, in bytes.

@@ -27,8 +27,8 @@ from __future__ import annotations
 import ipaddress
 import socket
 import threading
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import httpx
 
@@ -37,8 +37,7 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 RESOLVE_SECONDS = 2.0
 
 
-@dataclass(frozen=True, slots=True)
-class ServerSpelling:
+class ServerSpelling(NamedTuple):
     """A base URL taken apart: what the rule above compares."""
 
     scheme: str

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
 from itertools import compress, count, repeat
@@ -264,8 +263,7 @@ def plain_summaries(
 # -- plain results --------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ItemRef:
+class ItemRef(NamedTuple):
     """What a batch needs to know about an item: which it is and what to call it."""
 
     kind: Kind
@@ -290,8 +288,7 @@ def unique_refs(refs: Iterable[ItemRef]) -> list[ItemRef]:
     return unique
 
 
-@dataclass(frozen=True, slots=True)
-class ItemList:
+class ItemList(NamedTuple):
     """A list answer. ``skipped`` counts entries too malformed to show."""
 
     kind: Kind
@@ -299,8 +296,7 @@ class ItemList:
     skipped: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class ActionResult:
+class ActionResult(NamedTuple):
     """The server's answer to an activate or deactivate."""
 
     ref: ItemRef

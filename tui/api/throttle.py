@@ -21,14 +21,12 @@ import asyncio
 import contextlib
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from tui.api.errors import RateLimitedError
 
 
-@dataclass(frozen=True, slots=True)
-class RateLimitNotice:
+class RateLimitNotice(NamedTuple):
     """A gateway's rate limit, as the operator hears of it: once per episode."""
 
     #: Seconds until the gateway said it takes requests again (None: it did not say).

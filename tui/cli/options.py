@@ -12,9 +12,8 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import click
 
@@ -91,8 +90,7 @@ def connection_options(function: F) -> F:
     return function
 
 
-@dataclass(frozen=True, slots=True)
-class Connection:
+class Connection(NamedTuple):
     """The connection options as given (None: not given)."""
 
     demo: bool = False
@@ -112,8 +110,7 @@ class Connection:
     @classmethod
     def take(cls, values: dict[str, Any]) -> Connection:
         """The connection options out of a command's keyword arguments (removed there)."""
-        names = [field.name for field in fields(cls)]
-        return cls(**{name: values.pop(name) for name in names if name in values})
+        return cls(**{name: values.pop(name) for name in cls._fields if name in values})
 
     def launch_options(
         self,

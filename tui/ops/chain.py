@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 #: What the first record of a new journal names as the one before it.
 GENESIS = "0" * 64
@@ -87,8 +87,7 @@ def read_line(raw: bytes) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-@dataclass(frozen=True, slots=True)
-class ChainHead:
+class ChainHead(NamedTuple):
     """A record of the chain: its sequence number and the hash of its line."""
 
     seq: int
@@ -102,8 +101,7 @@ class ChainHead:
         return {"seq": self.seq, "hash": self.hash}
 
 
-@dataclass(frozen=True, slots=True)
-class Tail:
+class Tail(NamedTuple):
     """What a writer must know of the file's end: the last record, where lines start."""
 
     seq: int
@@ -169,8 +167,7 @@ def locked(fd: int, operation: int) -> Iterator[None]:
 # -- verifying ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ChainBreak:
+class ChainBreak(NamedTuple):
     """Where the chain breaks first, and what is wrong there."""
 
     line: int
@@ -178,8 +175,9 @@ class ChainBreak:
     detail: str
 
 
-@dataclass(slots=True)
-class _Entry:
+class _Entry(NamedTuple):
+    """One chained line as read (never changed after)."""
+
     line: int
     seq: int | None
     prev: str | None

@@ -24,7 +24,6 @@ import getpass
 import json
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
@@ -65,8 +64,7 @@ class RecordCopy(Protocol):
     def problem(self) -> str | None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class JournalContext:
+class JournalContext(NamedTuple):
     """Who acts, where: the same on every record of a session."""
 
     profile: str

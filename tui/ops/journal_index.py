@@ -22,9 +22,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 from tui.api import Action, ItemRef, Kind, Result
 from tui.ops.records import (
@@ -52,23 +51,34 @@ def index_path(journal: Path) -> Path:
     return journal.with_name(journal.name + ".index")
 
 
-@dataclass(slots=True)
-class OpenBatches:
+class OpenBatches(NamedTuple):
     """The batches that may still be resumed (oldest first), and the lines skipped."""
 
     batches: list[BatchRecord]
-    skipped: SkipReport = field(default_factory=SkipReport)
+    skipped: SkipReport
     #: True when the whole journal was read (no usable checkpoint).
     rebuilt: bool = False
 
 
-@dataclass(slots=True)
 class _State:
-    live: dict[str, BatchRecord] = field(default_factory=dict)
-    closed: dict[str, str] = field(default_factory=dict)
-    offset: int = 0
-    lines: int = 0
-    skipped: SkipReport = field(default_factory=SkipReport)
+    """What the checkpoint holds: the batches still open, those closed, how far the
+    journal was read (a plain class: no dataclass to build at every start)."""
+
+    __slots__ = ("closed", "lines", "live", "offset", "skipped")
+
+    def __init__(
+        self,
+        live: dict[str, BatchRecord] | None = None,
+        closed: dict[str, str] | None = None,
+        offset: int = 0,
+        lines: int = 0,
+        skipped: SkipReport | None = None,
+    ) -> None:
+        self.live: dict[str, BatchRecord] = {} if live is None else live
+        self.closed: dict[str, str] = {} if closed is None else closed
+        self.offset = offset
+        self.lines = lines
+        self.skipped = SkipReport() if skipped is None else skipped
 
     def add(self, record: dict[str, Any]) -> None:
         """Like :func:`tui.ops.records.add_record`, closed batches kept as ids only."""
@@ -124,7 +134,7 @@ def open_batches(journal: Path, *, save: bool = True) -> OpenBatches:
     the last call (the first call, or one after the journal changed under the
     checkpoint, reads it all). ``OSError`` if the journal cannot be read."""
     if not journal.is_file():
-        return OpenBatches([])
+        return OpenBatches([], SkipReport())
     side = index_path(journal)
     with journal.open("rb") as handle:
         stat = os.fstat(handle.fileno())

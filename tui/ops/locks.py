@@ -21,17 +21,16 @@ import json
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from tui.ops.target import Target, describe
 
 _PLAIN_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
-@dataclass(frozen=True, slots=True)
-class Holder:
+class Holder(NamedTuple):
     """Who holds a lock, as its file tells (fields empty when it could not be read)."""
 
     pid: int | None

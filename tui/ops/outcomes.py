@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tui.api import (
     Action,
@@ -87,8 +87,7 @@ LEGACY_LABELS: dict[str, Result] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class ItemOutcome:
+class ItemOutcome(NamedTuple):
     """One item's outcome in a batch, with everything the journal and exports keep."""
 
     ref: ItemRef

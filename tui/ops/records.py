@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 from tui.api import Action, ItemRef, Kind, Result
 from tui.ops.outcomes import LEGACY_LABELS, OLD_ANSWER_LOST, SETTLED, UNDOABLE
@@ -26,13 +26,18 @@ MAX_LINE = 64 * 1024 * 1024
 _CHUNK = 1024 * 1024
 
 
-@dataclass(slots=True)
 class SkipReport:
-    """Lines of the journal that were not records it can have: how many, the first."""
+    """Lines of the journal that were not records it can have: how many, the first.
 
-    count: int = 0
-    #: 1-based line number of the first skipped line (None: none skipped).
-    first_line: int | None = None
+    A plain class, not a dataclass (read at every start; nothing compares or prints
+    reports)."""
+
+    __slots__ = ("count", "first_line")
+
+    def __init__(self, count: int = 0, first_line: int | None = None) -> None:
+        self.count = count
+        #: 1-based line number of the first skipped line (None: none skipped).
+        self.first_line = first_line
 
     def add(self, line: int) -> None:
         self.count += 1
@@ -405,8 +410,7 @@ def add_record(batches: dict[str, BatchRecord], record: dict[str, Any]) -> None:
         fold(known, record)
 
 
-@dataclass(slots=True)
-class JournalReading:
+class JournalReading(NamedTuple):
     """The journal read back: its batches, and the lines that were skipped."""
 
     batches: list[BatchRecord]

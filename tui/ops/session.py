@@ -14,10 +14,10 @@ import contextlib
 import itertools
 import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tui.api import (
     Action,
@@ -63,8 +63,7 @@ JOURNAL_RETRY_EVERY = 0.25
 Writable = Mapping[tuple[str, str], bool]
 
 
-@dataclass(frozen=True, slots=True)
-class LookUp:
+class LookUp(NamedTuple):
     """Items as the list has them (:meth:`Session.look_up`)."""
 
     refs: list[ItemRef]

@@ -10,15 +10,13 @@ target. It never holds a secret: the access key's client id only.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from tui.api import ClientSettings
 from tui.api.identity import ServerSpelling
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     """Scheme, host, port, base path, tenant and access key: one vault, one identity."""
 
     scheme: str

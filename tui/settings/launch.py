@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 import httpx
 
@@ -53,8 +52,7 @@ if TYPE_CHECKING:
 KEYRING_SERVICE = "mysafe-tui"
 
 
-@dataclass(frozen=True, slots=True)
-class LaunchOptions:
+class LaunchOptions(NamedTuple):
     #: None means demo mode (the embedded simulator), unless ``choices`` is set.
     client: ClientSettings | None
     #: Writing refused from the start: --read-only, a read-only or a production profile.
@@ -73,11 +71,11 @@ class LaunchOptions:
     color: str = "blue"
     theme: str = "textual-dark"
     #: Several profiles and none chosen: the operator picks one of these.
-    choices: tuple[str, ...] = field(default=())
+    choices: tuple[str, ...] = ()
     #: Nothing is configured: the console says first that this is a demo.
     first_run: bool = False
     #: Told at start (console: a toast; command line: stderr), never fatal.
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = ()
     #: The thin-link mode as asked (flag over profile); None: the terminal decides.
     slow_link: bool | None = None
     #: Where a copy of every journal record goes ("udp://host:port", "tcp://...").
@@ -216,7 +214,7 @@ def resolve(
             )
         if not implicit_demo:
             raise UsageError(no_server_message(config_path))
-        return replace(demo_options, first_run=not config.profiles)
+        return demo_options._replace(first_run=not config.profiles)
     label = name or "default"
     reached = url or (chosen.url if chosen else None)
     if reached is not None:
@@ -260,7 +258,7 @@ def resolve(
         url_from=url_origin(url_flag, environ, f"the url of profile {name!r} in {config_path}"),
         ca_from="--ca-bundle" if ca_bundle else f"the ca_bundle of profile {name!r}",
     )
-    return replace(options, audit_syslog=syslog or (chosen.audit_syslog if chosen else None))
+    return options._replace(audit_syslog=syslog or (chosen.audit_syslog if chosen else None))
 
 
 def audit_syslog(environ: Mapping[str, str]) -> str | None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import replace
 
 from tui.simulator.faults import HUGE_LENGTH
 from tui.simulator.messages import SimResponse
@@ -29,7 +28,7 @@ def trickled(response: SimResponse, pause: float) -> SimResponse:
     """The same answer, one byte every ``pause`` seconds (its length declared as usual)."""
     body = response.body
     pieces = ((pause, body[index : index + 1]) for index in range(len(body)))
-    return replace(response, pieces=pieces)
+    return response._replace(pieces=pieces)
 
 
 def endless(response: SimResponse, *, declared: int | None) -> SimResponse:
@@ -41,7 +40,7 @@ def endless(response: SimResponse, *, declared: int | None) -> SimResponse:
     if declared is not None:
         headers["Content-Length"] = str(declared)
     block = filler * max(1, CHUNK // len(filler))
-    return replace(response, headers=headers, pieces=_forever(head, block))
+    return response._replace(headers=headers, pieces=_forever(head, block))
 
 
 def _forever(head: bytes, block: bytes) -> Iterator[tuple[float, bytes]]:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from types import MappingProxyType
+from typing import Any, NamedTuple, Protocol
 from urllib.parse import parse_qs
 
 
-@dataclass(frozen=True)
-class SimRequest:
+class SimRequest(NamedTuple):
     method: str
     path: str
-    query: Mapping[str, list[str]] = field(default_factory=dict)
-    headers: Mapping[str, str] = field(default_factory=dict)  # lower-case names
+    # Read-only empty mappings as defaults: one instance shared by every request.
+    query: Mapping[str, list[str]] = MappingProxyType({})
+    headers: Mapping[str, str] = MappingProxyType({})  # lower-case names
     body: bytes = b""
     host: str = ""
 
@@ -32,8 +32,7 @@ class SimRequest:
 Pieces = Iterable[tuple[float, bytes]]
 
 
-@dataclass(frozen=True)
-class SimResponse:
+class SimResponse(NamedTuple):
     status: int
     headers: dict[str, str]
     body: bytes
@@ -45,8 +44,7 @@ class SimResponse:
         return json.loads(self.body)
 
 
-@dataclass(frozen=True)
-class Reply:
+class Reply(NamedTuple):
     """Send ``response`` after ``delay`` seconds; None means drop the connection."""
 
     response: SimResponse | None

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tui.simulator.faults import FaultConfig
 
@@ -30,8 +30,7 @@ PERIODS = {"second": 1.0, "minute": 60.0, "hour": 3600.0, "day": 86400.0}
 MESSAGE = "API rate limit exceeded"
 
 
-@dataclass
-class Verdict:
+class Verdict(NamedTuple):
     """Whether a request is refused, and the headers its answer carries either way."""
 
     refused: bool

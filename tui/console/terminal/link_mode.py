@@ -23,7 +23,7 @@ imports neither Textual nor Rich.
 from __future__ import annotations
 
 from collections.abc import Mapping, MutableMapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: The colour systems of at most 256 colours (None: no colour at all), by Rich's names.
 FEW_COLOURS = frozenset({"256", "standard", "windows", None})
@@ -44,8 +44,7 @@ def terminal_colours(environ: Mapping[str, str]) -> str | None:
     return _TERM_SUFFIX_COLOURS.get(term.rpartition("-")[2], "standard")
 
 
-@dataclass(frozen=True, slots=True)
-class LinkMode:
+class LinkMode(NamedTuple):
     slow: bool = False
     #: Why, in words for the log ("" when off).
     why: str = ""

@@ -3,13 +3,18 @@ the status line's place (``BottomLine``)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import ProgressBar, Static
+from textual.widgets import Static
 
 from tui.api import Action
 from tui.ops import BatchRun
+
+if TYPE_CHECKING:
+    from textual.widgets import ProgressBar
 
 
 class BatchBar(Horizontal):
@@ -21,9 +26,13 @@ class BatchBar(Horizontal):
 
     def __init__(self) -> None:
         super().__init__(id="batch-bar")
+        # Textual's progress bar is imported with the first batch, not at the start
+        # (about 2 ms that the first frame would otherwise wait for).
+        from textual.widgets import ProgressBar
+
         self.label = Static("", id="batch-label", markup=False)
         # A total from the start: an indeterminate bar animates even while hidden.
-        self.progress = ProgressBar(total=1, id="batch-progress", show_eta=True)
+        self.progress: ProgressBar = ProgressBar(total=1, id="batch-progress", show_eta=True)
 
     def compose(self) -> ComposeResult:
         yield self.label

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import httpx
 from textual.reactive import var
@@ -43,8 +43,7 @@ def context_text(session: Session, slow_link: bool = False) -> str:
     return " │ ".join(parts)
 
 
-@dataclass(frozen=True, slots=True)
-class SessionLine:
+class SessionLine(NamedTuple):
     """What the header shows of a session: its words, and how it is coloured."""
 
     text: str

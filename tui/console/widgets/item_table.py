@@ -130,6 +130,8 @@ class ItemTable(ScrollView, can_focus=True):
         self._laid_out_for = -1
         self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
         self._last_posted: str | None = None
+        #: The styles of the render pass under way (``render_lines``), else None.
+        self._pass_styles: tuple[Style, dict[str, Style]] | None = None
         #: Said where the rows go while there are none yet ("Loading passwords…").
         #: Not Textual's ``loading``: that takes the focus away, and keys typed
         #: while a list loads must still reach the table.
@@ -322,15 +324,27 @@ class ItemTable(ScrollView, can_focus=True):
         )
 
     def _styles(self) -> dict[str, Style]:
+        if self._pass_styles is not None:
+            return self._pass_styles[1]
         return {
             name: self.get_component_rich_style(f"item-table--{name}")
             for name in ("header", "cursor", "marked", "status-ok", "status-error", "empty")
         }
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The styles are looked up once for the lines of a pass, not once a line
+        # (``rich_style`` walks every ancestor's styles each time it is read): about
+        # 1.5 ms of the first frame's 34 lines. Nothing restyles during a pass.
+        self._pass_styles = (self.rich_style, self._styles())
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass_styles = None
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         self._layout(width)
-        base = self.rich_style
+        base = self.rich_style if self._pass_styles is None else self._pass_styles[0]
         if y == 0:
             return self._header(width, base)
         model = self.model

@@ -8,15 +8,14 @@ read and tested apart from the widget.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.cells import cell_len
 
 from tui.console.models.rows import Row
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
+class Column(NamedTuple):
     key: str
     label: str
     #: A fixed width; None sizes the column from its content.
