@@ -62,7 +62,36 @@ def column_line(strips: list[Strip], index: int, style: Style, width: int) -> St
     return line.apply_style(style).adjust_cell_length(width, style).simplify()
 
 
-class DetailLabels(Widget):
+if TYPE_CHECKING:
+    _Column = Widget
+else:
+    # A plain mixin at run time: Textual follows a widget's first DOM base for its
+    # default CSS, so a Widget here would hide ScrollView's from DetailValues.
+    _Column = object
+
+
+class _OnePassStyle(_Column):
+    """A column whose lines share one style, read once a render pass: ``rich_style``
+    walks every ancestor's styles each time it is read (about 2.6 ms of the first
+    frame for both columns, 29 lines each). Nothing restyles during a pass."""
+
+    #: The style of the render pass under way (``render_lines``), else None.
+    _pass_style: Style | None = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._pass_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass_style = None
+
+    @property
+    def line_style(self) -> Style:
+        """The style of a line: the pass's, or read now (a line drawn alone)."""
+        return self.rich_style if self._pass_style is None else self._pass_style
+
+
+class DetailLabels(_OnePassStyle, Widget):
     """The labels column; it scrolls with the values (``top`` is theirs)."""
 
     def __init__(self, top: Callable[[], int]) -> None:
@@ -70,31 +99,17 @@ class DetailLabels(Widget):
         self._top = top
         self._strips: list[Strip] = []
         self._plain: list[str] = []
-        #: The style of the render pass under way (``render_lines``), else None.
-        self._pass_style: Style | None = None
 
     def show_lines(self, strips: list[Strip]) -> None:
         old, self._plain = self._plain, [strip.text for strip in strips]
         self._strips = strips
         repaint_changed(self, old, self._plain, self._top())
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        # The style is read once for the lines of a pass, not once a line:
-        # ``rich_style`` walks every ancestor's styles each time it is read (about
-        # 2.6 ms of the first frame for both columns, 29 lines each). Nothing
-        # restyles during a pass.
-        self._pass_style = self.rich_style
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._pass_style = None
-
     def render_line(self, y: int) -> Strip:
-        style = self.rich_style if self._pass_style is None else self._pass_style
-        return column_line(self._strips, self._top() + y, style, self.size.width)
+        return column_line(self._strips, self._top() + y, self.line_style, self.size.width)
 
 
-class DetailValues(ScrollView):
+class DetailValues(_OnePassStyle, ScrollView):
     """The values column: it owns the scrolling, and tells the labels when it moves."""
 
     def __init__(self, labels: DetailLabels, resized: Callable[[], None]) -> None:
@@ -103,8 +118,6 @@ class DetailValues(ScrollView):
         self._resized = resized
         self._strips: list[Strip] = []
         self._plain: list[str] = []
-        #: The style of the render pass under way (``render_lines``), else None.
-        self._pass_style: Style | None = None
 
     def show_lines(self, strips: list[Strip], width: int) -> None:
         """Show ``strips``, wrapped at ``width`` (the column's, less a scrollbar's
@@ -128,18 +141,9 @@ class DetailValues(ScrollView):
     def on_resize(self) -> None:
         self._resized()
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        # The style once a pass, as in ``DetailLabels.render_lines``.
-        self._pass_style = self.rich_style
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._pass_style = None
-
     def render_line(self, y: int) -> Strip:
         top, width = int(self.scroll_offset.y), self.scrollable_content_region.width
-        style = self.rich_style if self._pass_style is None else self._pass_style
-        return column_line(self._strips, top + y, style, width)
+        return column_line(self._strips, top + y, self.line_style, width)
 
 
 class DetailPane(Widget, can_focus=True):
