@@ -8,13 +8,18 @@ simulator's ``simulate``. The front ends never import each other.
 
 from __future__ import annotations
 
-from tui.base.gc_pause import paused_gc
+import gc
 
 # No garbage collection while the command line's modules load (the client and the
 # core with them, about 0.1 s): they build nothing to free, and the collector would
 # run about 45 times meanwhile (6.5 ms of every start, measured with gc.callbacks).
-# The console pauses it again for its own start (``run_console``).
-with paused_gc():
+# Off before the first import: ``tui.base.gc_pause``'s own (threading, contextlib)
+# ran four collections in a fresh virtual environment before it could pause
+# anything. Back on after the last, frozen first, as ``paused_gc`` leaves it. The
+# console pauses it again for its own start (``run_console``).
+_collecting = gc.isenabled()
+gc.disable()
+try:
     import os
     import sys
     from collections.abc import Sequence
@@ -25,6 +30,10 @@ with paused_gc():
     from tui.cli.errors import one_line, report
     from tui.cli.main import DefaultGroup, make_cli
     from tui.cli.options import Connection, connection_options
+finally:
+    if _collecting:
+        gc.freeze()
+        gc.enable()
 
 if TYPE_CHECKING:
     from tui.console.terminal.link_mode import LinkMode
