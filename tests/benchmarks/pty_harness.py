@@ -1,10 +1,16 @@
 """A program in a real pseudo-terminal, its output rendered on a pyte screen.
 
 What the operator waits for is decided on the rendered screen, not on raw bytes: the
-frame that shows the result is the first read after which a condition on the screen's
-text holds ("1000 of 1000 passwords shown" on the status line, a dialog's title). Times
-run from ``exec`` (the moment before the process is spawned) or from the write of a
-key, to that read. Every byte the program writes is counted too.
+frame that shows the result is the first chunk of output after which a condition on
+the screen's text holds ("1000 of 1000 passwords shown" on the status line, a dialog's
+title). Times run from ``exec`` (the moment before the process is spawned) or from the
+write of a key, to the moment that chunk was read. Every byte the program writes is
+counted too.
+
+Output is read as it comes and stamped, and only then parsed: pyte parses about 4 KB
+in 10 ms, so a harness that parsed between reads would hold the pty's 4 KB buffer
+full and have a 60 KB frame trickle in over 0.15 s, timing pyte, not the program (a
+real terminal draws such a frame in a millisecond or two).
 
 Used by ``run_all.py`` and its measures; nothing here imports the project, so the
 same harness drives htop and a bare Textual app exactly as it drives the console.
@@ -35,6 +41,13 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 #: The size every pty measure runs at unless told otherwise (columns, rows).
 SIZE = (120, 40)
+
+#: After a chunk, how long the reader waits for the next before it parses what it has:
+#: a frame larger than the pty's buffer comes in 4 KB chunks microseconds apart.
+DRAIN_GAP = 0.005
+#: At most this much is read before parsing, so a program that never stops writing
+#: is still parsed (and its conditions checked) as it goes.
+DRAIN_LIMIT = 1 << 20
 
 #: A condition on the screen: its lines of text (trailing blanks kept).
 Condition = Callable[[Sequence[str]], bool]
@@ -126,21 +139,35 @@ class PtyScreen:
 
     # -- reading ------------------------------------------------------------------------
 
+    def _drain(self, wait: float) -> list[tuple[float, bytes]]:
+        """What comes within ``wait`` s and whatever follows it without a pause,
+        each chunk with the time it was read; not yet parsed."""
+        chunks: list[tuple[float, bytes]] = []
+        size = 0
+        timeout = max(wait, 0)
+        while size < DRAIN_LIMIT:
+            ready, _, _ = select.select([self.master], [], [], timeout)
+            if not ready:
+                break
+            try:
+                chunk = os.read(self.master, 1 << 16)
+            except OSError:  # the program has gone and the terminal with it
+                break
+            if not chunk:
+                break
+            chunks.append((time.perf_counter(), chunk))
+            size += len(chunk)
+            timeout = DRAIN_GAP
+        self.bytes_read += size
+        return chunks
+
     def _read(self, wait: float) -> float | None:
-        """Read what is there within ``wait`` s into the screen; the time of the read."""
-        ready, _, _ = select.select([self.master], [], [], max(wait, 0))
-        if not ready:
-            return None
-        try:
-            chunk = os.read(self.master, 1 << 16)
-        except OSError:  # the program has gone and the terminal with it
-            return None
-        read_at = time.perf_counter()
-        if not chunk:
-            return None
-        self.bytes_read += len(chunk)
-        self.stream.feed(chunk)
-        return read_at
+        """Read what is there within ``wait`` s into the screen; the time of the last
+        chunk read (None: nothing came)."""
+        chunks = self._drain(wait)
+        for _, chunk in chunks:
+            self.stream.feed(chunk)
+        return chunks[-1][0] if chunks else None
 
     def cpu_seconds(self) -> float:
         """The program's CPU time so far (user and system, every thread), from
@@ -156,7 +183,8 @@ class PtyScreen:
         return "\n".join(line.rstrip() for line in self.screen.display)
 
     def wait_for(self, condition: Condition, what: str, limit: float = 60.0) -> float:
-        """The time of the first read after which ``condition`` holds on the screen.
+        """The time the chunk was read after which ``condition`` first holds on the
+        screen (what came with it or after it is parsed too).
 
         Holding already (before any read) is the time of asking: the caller decides
         whether that can be. Raises :class:`MeasureTimeout` after ``limit`` s."""
@@ -164,10 +192,15 @@ class PtyScreen:
             return time.perf_counter()
         deadline = time.perf_counter() + limit
         while (left := deadline - time.perf_counter()) > 0:
-            read_at = self._read(min(left, 0.05))
-            if read_at is not None and condition(self.screen.display):
-                return read_at
-            if read_at is None and self.process.poll() is not None:
+            chunks = self._drain(min(left, 0.05))
+            held_at: float | None = None
+            for read_at, chunk in chunks:
+                self.stream.feed(chunk)
+                if held_at is None and condition(self.screen.display):
+                    held_at = read_at
+            if held_at is not None:
+                return held_at
+            if not chunks and self.process.poll() is not None:
                 raise MeasureTimeout(
                     f"{self.argv[0]} exited ({self.process.returncode}) before {what}; "
                     f"the screen:\n{self.text()}"
