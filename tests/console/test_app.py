@@ -9,10 +9,12 @@ from rich.console import Console
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
+from tui.api import Kind
 from tui.api.retry import NO_RETRY
 from tui.console.app import MySafeApp
 from tui.console.dialogs import ConfirmBatch, ConfirmFetch
 from tui.console.screens.help import HelpScreen
+from tui.console.screens.main.screen import MainScreen
 from tui.console.widgets import DetailPane, LogPanel
 from tui.simulator import Simulator, SimulatorConfig
 
@@ -471,3 +473,78 @@ async def test_the_command_palette_offers_every_action_with_its_key(sim: Simulat
         "Keys · ?",
     ):
         assert title in titles, title
+
+
+@pytest.mark.parametrize(("size", "expected"), [((80, 24), "-narrow"), ((120, 40), "-wide")])
+async def test_the_width_class_is_set_before_the_first_frame(
+    sim: Simulator,
+    monkeypatch: pytest.MonkeyPatch,
+    size: tuple[int, int],
+    expected: str,
+) -> None:
+    """The main screen has its width class when it mounts, so the first frame is laid
+    out for the terminal's width and Textual's first resize restyles nothing."""
+    at_mount: list[set[str]] = []
+    restyled: list[int] = []
+    original_mount, original_update = MainScreen.on_mount, MainScreen.update_node_styles
+
+    def on_mount(self: MainScreen) -> None:
+        at_mount.append(set(self.classes))
+        original_mount(self)
+
+    def update_node_styles(self: MainScreen, animate: bool = True) -> None:
+        restyled.append(len(at_mount))
+        original_update(self, animate)
+
+    monkeypatch.setattr(MainScreen, "on_mount", on_mount)
+    monkeypatch.setattr(MainScreen, "update_node_styles", update_node_styles)
+    app = make_app(sim)
+    async with running(app, size=size):
+        assert at_mount == [{expected}]
+        assert app.main.has_class(expected)
+        # Once mounted, the screen is restyled once, as every screen is when it is
+        # shown (Textual's screen resume); not a second time for its width class.
+        assert restyled.count(1) == 1
+
+
+async def test_the_api_secrets_come_after_the_first_frame_or_when_asked_for(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The API secrets' table and pane are not in the first frame (they are not on
+    show); asked for before they were mounted, they are mounted then, with the rows
+    their model already holds, and take the focus."""
+    mounted_at_start: list[bool] = []
+    original_mount = MainScreen.on_mount
+
+    def on_mount(self: MainScreen) -> None:
+        original_mount(self)
+        mounted_at_start.append(self.table(Kind.API_SECRET).is_mounted)
+
+    async def not_yet(self: MainScreen) -> None:
+        """The mount after the first frame has not come yet."""
+
+    monkeypatch.setattr(MainScreen, "on_mount", on_mount)
+    monkeypatch.setattr(MainScreen, "_mount_the_rest", not_yet)
+    app = make_app(sim)
+    async with running(app) as pilot:
+        assert mounted_at_start == [False]
+        assert not app.main.table(Kind.API_SECRET).is_mounted
+        assert app.main.model(Kind.API_SECRET).row_count > 0  # the list is in, not drawn
+        await pilot.press("2")
+        await settle(app, pilot)
+        table_ = app.main.table(Kind.API_SECRET)
+        assert table_.is_mounted and app.focused is table_
+        first = app.main.model(Kind.API_SECRET).item(app.main.model(Kind.API_SECRET).cursor_key)
+        assert first is not None
+        assert first.name in app.main.detail(Kind.API_SECRET).text()
+        assert first.name in "\n".join(
+            line.text for line in table_.render_lines(table_.size.region)
+        )
+
+
+async def test_the_api_secrets_are_mounted_after_the_first_frame(sim: Simulator) -> None:
+    app = make_app(sim)
+    async with running(app):
+        assert app.main.table(Kind.API_SECRET).is_mounted
+        assert app.main.detail(Kind.API_SECRET).is_mounted
+        assert app.main.query_one("#table-api_secret") is app.main.table(Kind.API_SECRET)

@@ -34,6 +34,16 @@ COLUMNS = {
 
 TAB_IDS = {Kind.PASSWORD: "tab-passwords", Kind.API_SECRET: "tab-api-secrets"}
 
+#: The main screen's width classes (Textual's ``HORIZONTAL_BREAKPOINTS``): below 100
+#: columns the detail pane goes under the table (main.tcss).
+WIDTH_CLASSES = [(0, "-narrow"), (100, "-wide")]
+
+
+def width_class(width: int, breakpoints: Sequence[tuple[int, str]] = WIDTH_CLASSES) -> str:
+    """The class of the widest breakpoint ``width`` reaches, as Textual picks it."""
+    reached = [(least, name) for least, name in breakpoints if width >= least]
+    return max(reached)[1] if reached else ""
+
 
 #: The Needs column, by (need_justify, need_approval).
 NEEDS = {(True, True): "both", (True, False): "justify", (False, True): "approval"}

@@ -12,6 +12,7 @@ from textual.containers import Horizontal
 from textual.events import Key, Paste
 from textual.reactive import var
 from textual.screen import Screen
+from textual.widget import AwaitMount
 from textual.widgets import Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
@@ -31,8 +32,10 @@ from tui.console.screens.main.layout import (
     COLUMNS,
     MAIN_BINDINGS,
     TAB_IDS,
+    WIDTH_CLASSES,
     help_sections,
     row_for,
+    width_class,
 )
 from tui.console.screens.main.palette import palette_commands
 from tui.console.screens.main.status import dropped_marks, refusal, status_parts
@@ -58,7 +61,7 @@ if TYPE_CHECKING:
 class MainScreen(Screen[None]):
     """Shows the session's items and batches; keys route to the batch controller."""
 
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    HORIZONTAL_BREAKPOINTS = WIDTH_CLASSES
     BINDINGS = MAIN_BINDINGS
     #: esc is ours: it closes the full-screen detail view first (action_escape).
     ESCAPE_TO_MINIMIZE = False
@@ -80,6 +83,9 @@ class MainScreen(Screen[None]):
         self.not_loaded: dict[Kind, str | None] = {Kind.PASSWORD: None, Kind.API_SECRET: None}
         #: The kinds whose first load has not ended yet.
         self._first_loads = set(Kind)
+        #: The kinds whose table and pane are not mounted yet (``_mount_kind_view``).
+        self._unmounted = set(Kind)
+        self._mounting: dict[Kind, AwaitMount] = {}
         self.filter_mode = FilterMode(self)
 
     @property
@@ -89,6 +95,12 @@ class MainScreen(Screen[None]):
     # -- layout ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # The width class from the start. Textual sets it on the screen's first
+        # resize, after the first frame, and restyles every widget for it then
+        # (12-15 ms of CPU as the first key may come; on a narrow terminal, a first
+        # frame laid out wide). Set here, that resize finds nothing to change.
+        if name := width_class(self.app.size.width):
+            self.add_class(name)
         self.batches = BatchController(self, self.mysafe)
         slow = self.mysafe.slow_link
         session = self.mysafe.session
@@ -99,19 +111,48 @@ class MainScreen(Screen[None]):
         if self.mysafe.demo and self.mysafe.demo_hint:
             yield Static(self.mysafe.demo_hint, id="demo-hint", markup=False)
         yield FilterLine()
+        settle = DetailPane.SLOW_LINK_SETTLE if slow else 0.0
+        # Both kinds' table and pane exist from here on (the screen tells them what
+        # their models hold); the API secrets' are mounted after the first frame.
+        self._tables = {
+            kind: ItemTable(
+                self.models[kind], COLUMNS[kind], id=f"table-{kind.value}", jump_scroll=slow
+            )
+            for kind in Kind
+        }
+        self._details = {
+            kind: DetailPane(id=f"detail-{kind.value}", follow_settle=settle) for kind in Kind
+        }
         with TabbedContent(id="tabs", initial=TAB_IDS[Kind.PASSWORD]):
-            for kind, title in ((Kind.PASSWORD, "Passwords"), (Kind.API_SECRET, "API secrets")):
-                with TabPane(title, id=TAB_IDS[kind]), Horizontal(classes="kind-view"):
-                    yield ItemTable(
-                        self.models[kind], COLUMNS[kind], id=f"table-{kind.value}", jump_scroll=slow
-                    )
-                    settle = DetailPane.SLOW_LINK_SETTLE if slow else 0.0
-                    yield DetailPane(id=f"detail-{kind.value}", follow_settle=settle)
+            with TabPane("Passwords", id=TAB_IDS[Kind.PASSWORD]):
+                yield self._kind_view(Kind.PASSWORD)
+            yield TabPane("API secrets", id=TAB_IDS[Kind.API_SECRET])
         yield BottomLine(StatusLine().data_bind(parts=MainScreen.status))
         yield LogPanel(self.mysafe.clock, id="log")
         yield KeyFooter()
 
+    def _kind_view(self, kind: Kind) -> Horizontal:
+        self._unmounted.discard(kind)
+        return Horizontal(self._tables[kind], self._details[kind], classes="kind-view")
+
+    async def _mount_kind_view(self, kind: Kind) -> None:
+        """The table and pane of ``kind`` into its tab, if they are not there yet.
+
+        The API secrets' are not on show at the start: mounted after the first frame,
+        the start draws that frame without them (six widgets fewer to style, mount
+        and lay out: about 10 ms), or when their tab is asked for, if sooner."""
+        if kind in self._unmounted:
+            pane = self.query_one(f"#{TAB_IDS[kind]}", TabPane)
+            self._mounting[kind] = pane.mount(self._kind_view(kind))
+        if (mounting := self._mounting.get(kind)) is not None:
+            await mounting  # also when another caller began it
+
+    async def _mount_the_rest(self) -> None:
+        for kind in list(self._unmounted):
+            await self._mount_kind_view(kind)
+
     def on_mount(self) -> None:
+        self.call_after_refresh(self._mount_the_rest)
         self.session_changed()
         self.query_one(FilterLine).display = False
         self.query_one("#log", LogPanel).display = False
@@ -148,7 +189,7 @@ class MainScreen(Screen[None]):
         return Kind.API_SECRET if active == TAB_IDS[Kind.API_SECRET] else Kind.PASSWORD
 
     def table(self, kind: Kind | None = None) -> ItemTable:
-        return self.query_one(f"#table-{(kind or self.kind).value}", ItemTable)
+        return self._tables[kind or self.kind]
 
     def model(self, kind: Kind | None = None) -> TableModel[ItemSummary]:
         """The state of the table of ``kind`` (the tab on show by default)."""
@@ -160,7 +201,7 @@ class MainScreen(Screen[None]):
         return {kind: model.items for kind, model in self.models.items()}
 
     def detail(self, kind: Kind | None = None) -> DetailPane:
-        return self.query_one(f"#detail-{(kind or self.kind).value}", DetailPane)
+        return self._details[kind or self.kind]
 
     def log_line(self, line: str) -> None:
         self.query_one("#log", LogPanel).add(line)
@@ -330,8 +371,10 @@ class MainScreen(Screen[None]):
         self.status = tuple(status_parts(self))
 
     @on(TabbedContent.TabActivated)
-    def _tab_changed(self) -> None:
-        self.set_focus(self.table())
+    async def _tab_changed(self) -> None:
+        kind = self.kind
+        await self._mount_kind_view(kind)  # asked for before it was mounted
+        self.set_focus(self.table(kind))
         self.filter_mode.stop()
 
     # -- keys -------------------------------------------------------------------------
