@@ -20,15 +20,31 @@ import logging
 import logging.handlers
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 LOGGER_NAME = "mysafe_tui"
 
+
+class _LazyPattern:
+    """A regular expression compiled the first time a line needs it: the two below
+    take 2 ms to compile, at every start, and most runs never meet a line with
+    their words (see ``Redactor.scrub``)."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._compiled: re.Pattern[str] | None = None
+
+    def sub(self, replacement: Callable[[re.Match[str]], str], text: str) -> str:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern)
+        return self._compiled.sub(replacement, text)
+
+
 # A bearer token is what follows "Bearer " in an Authorization header, or any
 # token-shaped word after "Bearer" elsewhere: long, or with a digit or a symbol in
 # it. "a Bearer token", "not Bearer" are prose and stay.
-_BEARER = re.compile(
+_BEARER = _LazyPattern(
     r"(?i)(authorization\s*[:=]\s*bearer\s+)\S+"
     r"|(?<![A-Za-z0-9])(bearer\s+)"
     r"(?=[A-Za-z0-9._~+/=-]*[0-9._~+/=-]|[A-Za-z0-9._~+/=-]{20})[A-Za-z0-9._~+/=-]{6,}"
@@ -41,7 +57,7 @@ _KEYS = r"client_secret|access_token|refresh_token|secret_key|password"
 #: In quotes a key is a field for certain, so the item's TOTP ``token`` joins in.
 _QUOTED_KEYS = _KEYS + "|token"
 _QUOTED_VALUE = r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|[^"\'&\s,}\]]+'
-_SECRET_FIELDS = re.compile(
+_SECRET_FIELDS = _LazyPattern(
     rf"""(?ix)
     (?P<key>
         (?P<q>["'])(?:{_QUOTED_KEYS})(?P=q)\s*:\s*   # "password": / 'password':
