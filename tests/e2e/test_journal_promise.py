@@ -10,6 +10,7 @@ so that nothing stays in doubt.
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,7 +127,7 @@ async def test_every_way_a_batch_ends_keeps_the_promise(
     trail = tmp_path / "audit.jsonl"
     with ServedSimulator(sim) as served:
         config = FAULTS[faults]
-        sim.config.faults = FaultConfig(**vars(config))
+        sim.config.faults = copy.copy(config)
         sim.injector.config = sim.config.faults
         sim.injector.reseed(config.seed)
         if path.hangs:

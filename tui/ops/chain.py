@@ -29,9 +29,10 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
+
+from tui.base.records import SlotRecord
 
 #: What the first record of a new journal names as the one before it.
 GENESIS = "0" * 64
@@ -184,28 +185,56 @@ class _Entry(NamedTuple):
     hash: str
 
 
-@dataclass(slots=True)
-class Verdict:
+class Verdict(SlotRecord):
     """What :func:`verify` found."""
 
-    path: Path
-    #: Records of the chain read (with those after a break).
-    chained: int = 0
-    #: Records written before the chain began (by an older version), not covered.
-    pre_chain: int = 0
-    #: The last record of the chain that holds (None: no chained record, or none holds).
-    head: ChainHead | None = None
-    #: Line number of the head.
-    head_line: int | None = None
-    broken: ChainBreak | None = None
-    #: Lines that are no record (writes cut short and closed), outside the chain.
-    unreadable: list[int] = field(default_factory=list)
-    #: Records written twice (a write cut short just before its newline, then again).
-    repeated: list[int] = field(default_factory=list)
-    #: The head asked to prove (``--head``), and whether it was.
-    wanted: str | None = None
-    proven: ChainHead | None = None
-    proven_line: int | None = None
+    # In the order of the fields: the repr follows it.
+    __slots__ = (  # noqa: RUF023
+        "path",
+        "chained",
+        "pre_chain",
+        "head",
+        "head_line",
+        "broken",
+        "unreadable",
+        "repeated",
+        "wanted",
+        "proven",
+        "proven_line",
+    )
+
+    def __init__(
+        self,
+        path: Path,
+        chained: int = 0,
+        pre_chain: int = 0,
+        head: ChainHead | None = None,
+        head_line: int | None = None,
+        broken: ChainBreak | None = None,
+        unreadable: list[int] | None = None,
+        repeated: list[int] | None = None,
+        wanted: str | None = None,
+        proven: ChainHead | None = None,
+        proven_line: int | None = None,
+    ) -> None:
+        self.path = path
+        #: Records of the chain read (with those after a break).
+        self.chained = chained
+        #: Records written before the chain began (by an older version), not covered.
+        self.pre_chain = pre_chain
+        #: The last record of the chain that holds (None: no chained record, or none holds).
+        self.head = head
+        #: Line number of the head.
+        self.head_line = head_line
+        self.broken = broken
+        #: Lines that are no record (writes cut short and closed), outside the chain.
+        self.unreadable: list[int] = [] if unreadable is None else unreadable
+        #: Records written twice (a write cut short just before its newline, then again).
+        self.repeated: list[int] = [] if repeated is None else repeated
+        #: The head asked to prove (``--head``), and whether it was.
+        self.wanted = wanted
+        self.proven = proven
+        self.proven_line = proven_line
 
     @property
     def holds(self) -> bool:

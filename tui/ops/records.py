@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
 from tui.api import Action, ItemRef, Kind, Result
+from tui.base.records import SlotRecord
 from tui.ops.outcomes import LEGACY_LABELS, OLD_ANSWER_LOST, SETTLED, UNDOABLE
 from tui.ops.target import Target
 
@@ -247,37 +247,83 @@ def pid_alive(pid: object) -> bool:
     return True
 
 
-@dataclass(slots=True)
-class BatchRecord:
+class BatchRecord(SlotRecord):
     """One batch as the journal tells it."""
 
-    batch_id: str
-    action: Action
-    refs: list[ItemRef]
-    time: str = ""
-    reason: str = ""
-    operator: str = ""
-    profile: str = ""
-    host: str = ""
-    #: The vault it was made on; None for batches recorded before targets were kept.
-    target: Target | None = None
-    undoes: str | None = None
-    resumes: str | None = None
-    pid: object = None
-    #: None while no ``batch_end`` is on record.
-    state: str | None = None
-    summary: str = ""
-    #: The latest result of each item (outcome or later settlement).
-    results: dict[Key, Result] = field(default_factory=dict)
-    #: Items whose request was sent and has no outcome on record.
-    unanswered: set[Key] = field(default_factory=set)
-    #: Items a resume took over as in doubt, with every batch whose request for
-    #: the item is unanswered (a chain of kills leaves several).
-    inherited_doubt: dict[Key, list[str]] = field(default_factory=dict)
-    #: Later batches that resumed this one.
-    resumed_by: list[str] = field(default_factory=list)
-    #: Later batches that undid this one.
-    undone_by: list[str] = field(default_factory=list)
+    # In the order of the fields: the repr follows it.
+    __slots__ = (  # noqa: RUF023
+        "batch_id",
+        "action",
+        "refs",
+        "time",
+        "reason",
+        "operator",
+        "profile",
+        "host",
+        "target",
+        "undoes",
+        "resumes",
+        "pid",
+        "state",
+        "summary",
+        "results",
+        "unanswered",
+        "inherited_doubt",
+        "resumed_by",
+        "undone_by",
+    )
+
+    def __init__(
+        self,
+        batch_id: str,
+        action: Action,
+        refs: list[ItemRef],
+        time: str = "",
+        reason: str = "",
+        operator: str = "",
+        profile: str = "",
+        host: str = "",
+        target: Target | None = None,
+        undoes: str | None = None,
+        resumes: str | None = None,
+        pid: object = None,
+        state: str | None = None,
+        summary: str = "",
+        results: dict[Key, Result] | None = None,
+        unanswered: set[Key] | None = None,
+        inherited_doubt: dict[Key, list[str]] | None = None,
+        resumed_by: list[str] | None = None,
+        undone_by: list[str] | None = None,
+    ) -> None:
+        self.batch_id = batch_id
+        self.action = action
+        self.refs = refs
+        self.time = time
+        self.reason = reason
+        self.operator = operator
+        self.profile = profile
+        self.host = host
+        #: The vault it was made on; None for batches recorded before targets were kept.
+        self.target = target
+        self.undoes = undoes
+        self.resumes = resumes
+        self.pid = pid
+        #: None while no ``batch_end`` is on record.
+        self.state = state
+        self.summary = summary
+        #: The latest result of each item (outcome or later settlement).
+        self.results: dict[Key, Result] = {} if results is None else results
+        #: Items whose request was sent and has no outcome on record.
+        self.unanswered: set[Key] = set() if unanswered is None else unanswered
+        #: Items a resume took over as in doubt, with every batch whose request for
+        #: the item is unanswered (a chain of kills leaves several).
+        self.inherited_doubt: dict[Key, list[str]] = (
+            {} if inherited_doubt is None else inherited_doubt
+        )
+        #: Later batches that resumed this one.
+        self.resumed_by: list[str] = [] if resumed_by is None else resumed_by
+        #: Later batches that undid this one.
+        self.undone_by: list[str] = [] if undone_by is None else undone_by
 
     @property
     def ended(self) -> bool:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
@@ -60,35 +59,54 @@ class HearsRateLimits(Protocol):
     def rate_limited(self, run: BatchRun, notice: RateLimitNotice) -> None: ...
 
 
-@dataclass(eq=False)
 class BatchRun:
     """A batch being sent, and what became of each of its items."""
 
-    batch_id: str
-    plan: BatchPlan
-    reason: str
-    started_at: datetime
-    outcomes: dict[Key, ItemOutcome] = field(default_factory=dict)
-    #: Sent (intent on record) and not yet answered.
-    in_flight: dict[Key, ItemRef] = field(default_factory=dict)
-    stop_event: asyncio.Event = field(default_factory=asyncio.Event)
-    #: Why it was asked to stop: "operator", "quit", a signal's name; "" if not.
-    stop_reason: str = ""
-    #: Why its requests in flight were cancelled, when they were (a stop's grace
-    #: ran out): the in-doubt outcome of each says so.
-    cancel_note: str = ""
-    state: str = "running"
-    #: Outcome records the journal could not take (kept in memory and shown).
-    unjournalled: int = 0
-    #: Who hears of this batch as it runs (a front end), given when it is started.
-    listener: BatchListener | None = None
-    #: Every batch whose request for an item was in doubt when this one was planned.
-    doubt_origins: dict[Key, tuple[str, ...]] = field(default_factory=dict)
-    #: The gateway's rate limits the batch waited out (the first notice of each).
-    rate_limits: list[RateLimitNotice] = field(default_factory=list)
-    #: The journal's chain at the batch's end: its ``batch_end`` record (None: no
-    #: journal, or the record is not written yet).
-    journal_head: ChainHead | None = None
+    def __init__(
+        self,
+        batch_id: str,
+        plan: BatchPlan,
+        reason: str,
+        started_at: datetime,
+        outcomes: dict[Key, ItemOutcome] | None = None,
+        in_flight: dict[Key, ItemRef] | None = None,
+        stop_event: asyncio.Event | None = None,
+        stop_reason: str = "",
+        cancel_note: str = "",
+        state: str = "running",
+        unjournalled: int = 0,
+        listener: BatchListener | None = None,
+        doubt_origins: dict[Key, tuple[str, ...]] | None = None,
+        rate_limits: list[RateLimitNotice] | None = None,
+        journal_head: ChainHead | None = None,
+    ) -> None:
+        self.batch_id = batch_id
+        self.plan = plan
+        self.reason = reason
+        self.started_at = started_at
+        self.outcomes: dict[Key, ItemOutcome] = {} if outcomes is None else outcomes
+        #: Sent (intent on record) and not yet answered.
+        self.in_flight: dict[Key, ItemRef] = {} if in_flight is None else in_flight
+        self.stop_event: asyncio.Event = asyncio.Event() if stop_event is None else stop_event
+        #: Why it was asked to stop: "operator", "quit", a signal's name; "" if not.
+        self.stop_reason = stop_reason
+        #: Why its requests in flight were cancelled, when they were (a stop's grace
+        #: ran out): the in-doubt outcome of each says so.
+        self.cancel_note = cancel_note
+        self.state = state
+        #: Outcome records the journal could not take (kept in memory and shown).
+        self.unjournalled = unjournalled
+        #: Who hears of this batch as it runs (a front end), given when it is started.
+        self.listener = listener
+        #: Every batch whose request for an item was in doubt when this one was planned.
+        self.doubt_origins: dict[Key, tuple[str, ...]] = (
+            {} if doubt_origins is None else doubt_origins
+        )
+        #: The gateway's rate limits the batch waited out (the first notice of each).
+        self.rate_limits: list[RateLimitNotice] = [] if rate_limits is None else rate_limits
+        #: The journal's chain at the batch's end: its ``batch_end`` record (None: no
+        #: journal, or the record is not written yet).
+        self.journal_head = journal_head
 
     @property
     def action(self) -> Action:

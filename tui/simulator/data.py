@@ -12,9 +12,9 @@ from __future__ import annotations
 import functools
 import random
 import string
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from tui.base.records import SlotRecord
 from tui.simulator.draws import Draws, StreamDraws
 
 SERVICES = [
@@ -134,31 +134,79 @@ BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 STREAM_LIMIT = 10_000
 
 
-@dataclass(slots=True)
-class Item:
+class Item(SlotRecord):
     """One MySafe item as the simulator stores it (both kinds share the shape)."""
 
-    kind: str  # "password" or "api_secret"
-    identifier: str
-    name: str
-    url: str = ""
-    username: str = ""
-    password: str | None = None
-    secret_key: str | None = None
-    token: str | None = None
-    client_id: str = ""
-    client_secret: str | None = None
-    identifier_code: str = ""
-    method: str = ""
-    notes: str = ""
-    tags: str = ""
-    need_justify: bool = False
-    need_approval: bool = False
-    can_view: bool = True
-    can_write: bool = True
-    active: bool = True
-    users_allowed: list[dict[str, Any]] = field(default_factory=list)
-    groups_allowed: list[dict[str, Any]] = field(default_factory=list)
+    # In the order of the fields: the repr follows it.
+    __slots__ = (  # noqa: RUF023
+        "kind",
+        "identifier",
+        "name",
+        "url",
+        "username",
+        "password",
+        "secret_key",
+        "token",
+        "client_id",
+        "client_secret",
+        "identifier_code",
+        "method",
+        "notes",
+        "tags",
+        "need_justify",
+        "need_approval",
+        "can_view",
+        "can_write",
+        "active",
+        "users_allowed",
+        "groups_allowed",
+    )
+
+    def __init__(
+        self,
+        kind: str,
+        identifier: str,
+        name: str,
+        url: str = "",
+        username: str = "",
+        password: str | None = None,
+        secret_key: str | None = None,
+        token: str | None = None,
+        client_id: str = "",
+        client_secret: str | None = None,
+        identifier_code: str = "",
+        method: str = "",
+        notes: str = "",
+        tags: str = "",
+        need_justify: bool = False,
+        need_approval: bool = False,
+        can_view: bool = True,
+        can_write: bool = True,
+        active: bool = True,
+        users_allowed: list[dict[str, Any]] | None = None,
+        groups_allowed: list[dict[str, Any]] | None = None,
+    ) -> None:
+        self.kind = kind  # "password" or "api_secret"
+        self.identifier = identifier
+        self.name = name
+        self.url = url
+        self.username = username
+        self.password = password
+        self.secret_key = secret_key
+        self.token = token
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.identifier_code = identifier_code
+        self.method = method
+        self.notes = notes
+        self.tags = tags
+        self.need_justify = need_justify
+        self.need_approval = need_approval
+        self.can_view = can_view
+        self.can_write = can_write
+        self.active = active
+        self.users_allowed: list[dict[str, Any]] = [] if users_allowed is None else users_allowed
+        self.groups_allowed: list[dict[str, Any]] = [] if groups_allowed is None else groups_allowed
 
 
 def draw_tags(draws: Draws, index: int) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import random
 from collections import deque
-from dataclasses import dataclass
 from typing import NamedTuple
+
+from tui.base.records import SlotRecord
 
 #: Faults of the answer's body (the status and headers come at once, the body
 #: misbehaves): one byte every ``FaultConfig.trickle`` seconds, a body that never
@@ -35,41 +36,79 @@ HUGE_LENGTH = 3_000_000_000
 _RATES = ("error_rate", "drop_rate", "hang_rate", "trickle_rate", "endless_rate", "huge_rate")
 
 
-@dataclass
-class FaultConfig:
+class FaultConfig(SlotRecord):
     """Off by default. Rates are fractions of requests (0 to 1)."""
 
-    #: Seconds added to every answer.
-    latency: float = 0.0
-    #: Fraction of requests answered with one of ``error_statuses`` (real bodies).
-    error_rate: float = 0.0
-    error_statuses: tuple[int, ...] = (500, 502, 503, 504)
-    #: Fraction of requests whose connection is dropped without an answer. Half of
-    #: them are dropped after the server applied the request (the answer is lost).
-    drop_rate: float = 0.0
-    #: Fraction of requests that stall for ``hang`` seconds before answering.
-    hang_rate: float = 0.0
-    hang: float = 30.0
-    #: Fraction of answers trickled: one byte of the body every ``trickle`` seconds,
-    #: which never trips a per-read timeout longer than that.
-    trickle_rate: float = 0.0
-    trickle: float = 5.0
-    #: Fraction of answers whose body never ends (chunked, no length).
-    endless_rate: float = 0.0
-    #: Fraction of answers declaring ``HUGE_LENGTH`` bytes, whose body never ends.
-    huge_rate: float = 0.0
-    #: Seed for a reproducible fault sequence (None: a fresh one each run).
-    seed: int | None = None
-    #: Answer 500 with Kong's own body instead of the senhasegura envelope.
-    kong_500: bool = False
-    #: Kong's rate limit (:mod:`~tui.simulator.ratelimit`): at most this many API
-    #: requests per ``rate_limit_period`` ("second", "minute", "hour", "day"); 0: none.
-    rate_limit: int = 0
-    rate_limit_period: str = "second"
-    #: Every Nth API request refused with a 429 asking ``rate_limit_wait`` whole
-    #: seconds; 0: never.
-    rate_limit_every: int = 0
-    rate_limit_wait: int = 1
+    # In the order of the fields: the repr follows it.
+    __slots__ = (  # noqa: RUF023
+        "latency",
+        "error_rate",
+        "error_statuses",
+        "drop_rate",
+        "hang_rate",
+        "hang",
+        "trickle_rate",
+        "trickle",
+        "endless_rate",
+        "huge_rate",
+        "seed",
+        "kong_500",
+        "rate_limit",
+        "rate_limit_period",
+        "rate_limit_every",
+        "rate_limit_wait",
+    )
+
+    def __init__(
+        self,
+        latency: float = 0.0,
+        error_rate: float = 0.0,
+        error_statuses: tuple[int, ...] = (500, 502, 503, 504),
+        drop_rate: float = 0.0,
+        hang_rate: float = 0.0,
+        hang: float = 30.0,
+        trickle_rate: float = 0.0,
+        trickle: float = 5.0,
+        endless_rate: float = 0.0,
+        huge_rate: float = 0.0,
+        seed: int | None = None,
+        kong_500: bool = False,
+        rate_limit: int = 0,
+        rate_limit_period: str = "second",
+        rate_limit_every: int = 0,
+        rate_limit_wait: int = 1,
+    ) -> None:
+        #: Seconds added to every answer.
+        self.latency = latency
+        #: Fraction of requests answered with one of ``error_statuses`` (real bodies).
+        self.error_rate = error_rate
+        self.error_statuses = error_statuses
+        #: Fraction of requests whose connection is dropped without an answer. Half of
+        #: them are dropped after the server applied the request (the answer is lost).
+        self.drop_rate = drop_rate
+        #: Fraction of requests that stall for ``hang`` seconds before answering.
+        self.hang_rate = hang_rate
+        self.hang = hang
+        #: Fraction of answers trickled: one byte of the body every ``trickle`` seconds,
+        #: which never trips a per-read timeout longer than that.
+        self.trickle_rate = trickle_rate
+        self.trickle = trickle
+        #: Fraction of answers whose body never ends (chunked, no length).
+        self.endless_rate = endless_rate
+        #: Fraction of answers declaring ``HUGE_LENGTH`` bytes, whose body never ends.
+        self.huge_rate = huge_rate
+        #: Seed for a reproducible fault sequence (None: a fresh one each run).
+        self.seed = seed
+        #: Answer 500 with Kong's own body instead of the senhasegura envelope.
+        self.kong_500 = kong_500
+        #: Kong's rate limit (:mod:`~tui.simulator.ratelimit`): at most this many API
+        #: requests per ``rate_limit_period`` ("second", "minute", "hour", "day"); 0: none.
+        self.rate_limit = rate_limit
+        self.rate_limit_period = rate_limit_period
+        #: Every Nth API request refused with a 429 asking ``rate_limit_wait`` whole
+        #: seconds; 0: never.
+        self.rate_limit_every = rate_limit_every
+        self.rate_limit_wait = rate_limit_wait
 
     def validate(self) -> None:
         for name in _RATES:
