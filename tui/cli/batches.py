@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from tui.api import (
@@ -182,7 +182,7 @@ def _dry_run(session: Session, request: BatchRequest) -> int:
         planned = session.plan(request.action, request.refs, dry_run=True)
         if isinstance(planned, Refusal):
             raise refusal_error(planned)
-        plan = replace(planned, purpose="Dry run")
+        plan = planned._replace(purpose="Dry run")
     result = write_dry_run(
         session.client.base_url,
         plan,

@@ -14,7 +14,6 @@ import contextlib
 import itertools
 import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -320,11 +319,10 @@ class Session:
                 else sum(1 for ref in allowed if ref.identifier in hidden)
             )
         if follows is not None:
-            plan = replace(follows, refs=allowed, refused=kept, hidden=hidden_count)
+            plan = follows._replace(refs=allowed, refused=kept, hidden=hidden_count)
         else:
             plan = BatchPlan(action, allowed, hidden=hidden_count, refused=kept)
-        plan = replace(
-            plan,
+        plan = plan._replace(
             dry_run=dry_run,
             require_reason=self.profile.require_reason,
             findings=findings or plan.findings,
@@ -429,8 +427,8 @@ class Session:
             raise Refused(refused)
         if unlock is not None and not plan.dry_run:
             self.unlock(unlock)
-        plan = replace(
-            plan, refs=unique_refs(plan.refs), require_reason=self.profile.require_reason
+        plan = plan._replace(
+            refs=unique_refs(plan.refs), require_reason=self.profile.require_reason
         )
         run = BatchRun(self.new_batch_id(), plan, reason.strip(), self.clock(), listener=listener)
         self._claim(run)

@@ -8,7 +8,6 @@ as messages the screen handles (``tui/console/screens/main/batch_events.py``).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from textual.notifications import SeverityLevel
@@ -105,7 +104,7 @@ class BatchController:
         if isinstance(planned, Refusal):
             self.say_refusal(planned)
             return
-        self.confirm_and_run(replace(planned, proposed_reason=reason))
+        self.confirm_and_run(planned._replace(proposed_reason=reason))
 
     def say_refusal(self, refusal: Refusal, prefix: str = "") -> None:
         self.app.say(f"{prefix}{refusal_words(refusal)}", severity="warning")
@@ -125,7 +124,7 @@ class BatchController:
         of the key that asked for it (keys typed before it plus the arming delay are
         ignored); by default the newest key or click the app has seen, which is the
         one whose action runs."""
-        plan = replace(plan, require_reason=self.session.profile.require_reason)
+        plan = plan._replace(require_reason=self.session.profile.require_reason)
 
         def confirmed(answer: Confirmation | None) -> None:
             if answer is None:
@@ -196,7 +195,7 @@ class BatchController:
     def dry_run(self) -> None:
         plan = self.plan_for_selection(Action.DEACTIVATE, dry_run=True)
         if plan is not None:
-            self.confirm_and_run(replace(plan, purpose="Dry run, nothing is sent"))
+            self.confirm_and_run(plan._replace(purpose="Dry run, nothing is sent"))
 
     def undo(self) -> None:
         run = self.session.undo_candidate()
