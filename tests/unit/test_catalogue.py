@@ -44,10 +44,10 @@ def test_an_item_is_the_same_whenever_and_in_whatever_order_it_is_made() -> None
     alone = first["password"][passwords[777]]
     for identifier in reversed(passwords):
         second["password"][identifier]
-    assert repr(second["password"][passwords[777]]) == repr(alone)
+    assert second["password"][passwords[777]] == alone
     assert alone.password and alone.notes, "made whole, secrets included"
     other, _ = demo_catalogues(6, PASSWORDS, SECRETS)
-    assert repr(other["password"][list(other["password"])[777]]) != repr(alone)
+    assert other["password"][list(other["password"])[777]] != alone
 
 
 def test_the_kinds_share_one_counter_interleaved() -> None:

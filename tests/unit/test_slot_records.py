@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tui.base.records import SlotRecord
+from tui.simulator.config import SimulatorConfig
+from tui.simulator.data import Item
 from tui.simulator.faults import FaultConfig
 
 
@@ -46,3 +48,19 @@ def test_repr_names_every_field() -> None:
     shown = repr(FaultConfig(latency=0.5))
     assert shown.startswith("FaultConfig(") and "latency=0.5" in shown
     assert FaultConfig(latency=0.5) == FaultConfig(latency=0.5) != FaultConfig()
+
+
+def test_repr_withholds_the_secrets_a_record_names() -> None:
+    config = SimulatorConfig.from_env(
+        {"MYSAFE_CLIENT_ID": "ops", "MYSAFE_CLIENT_SECRET": "hunter2-from-env"}
+    )
+    assert "hunter2" not in repr(config) and "client_secret=<withheld>" in repr(config)
+    assert "client_id='ops'" in repr(config)
+    item = Item("password", "7", "db", password="pw-value", secret_key="JBSWY3DP", token="123456")
+    shown = repr(item)
+    for secret in ("pw-value", "JBSWY3DP", "123456"):
+        assert secret not in shown
+    assert "password=<withheld>" in shown and "client_secret=None" in shown
+    assert "name='db'" in shown
+    # Withheld from the repr only: equality still compares the values.
+    assert item != Item("password", "7", "db", password="other", secret_key="JBSWY3DP")

@@ -29,6 +29,8 @@ class SimulatorConfig(SlotRecord):
         "faults",
         "clock",
     )
+    # The demo's is public; one given by MYSAFE_CLIENT_SECRET to `simulate` is not.
+    _withheld = frozenset({"client_secret"})
 
     def __init__(
         self,
