@@ -161,7 +161,7 @@ class Item(SlotRecord):
         "users_allowed",
         "groups_allowed",
     )
-    # What the API answers only to a reveal; the tests compare items with ==.
+    # What the API gives only to a reveal: out of the repr, so out of any traceback.
     _withheld = frozenset({"password", "secret_key", "token", "client_secret"})
 
     def __init__(
