@@ -15,6 +15,7 @@ from tui.console.dialogs import ConfirmBatch, ConfirmValues, OpenReport
 from tui.console.screens.triage import TriageScreen
 from tui.ops import Journal, JournalContext, read_records
 from tui.ops.export import export_batch
+from tui.ops.leaks import match_findings, plan_matching
 from tui.simulator import Simulator, SimulatorConfig
 
 from support.console import idle, make_app, running, wait_until
@@ -109,6 +110,41 @@ async def test_without_fetching_only_ids_match_and_nothing_is_marked_by_value(
         assert fetches(sim) == [], "no stored value is fetched without the operator's yes"
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, TriageScreen))
+
+
+async def test_the_rows_show_whole_in_the_first_frame_painted_after_they_change(
+    tmp_path: Path,
+) -> None:
+    """A frame painted between the rows' change and DataTable's idle measure once
+    kept the findings cut to their header widths ("deplo") in a real terminal: the
+    widths are known when the rows are set. Painted here at once, before any idle."""
+    sim, app, (*_, report) = an_app(tmp_path)
+    password = listed(sim, "password")[0]
+    async with running(app) as pilot:
+        app.main.open_triage([report])
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmValues))
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, TriageScreen))
+        screen = app.screen
+        assert isinstance(screen, TriageScreen)
+        findings = screen.query_one("#triage-findings", DataTable)
+        unmatched = screen.query_one("#triage-unmatched", DataTable)
+        compared = await match_findings(
+            screen.client, plan_matching(screen.reports.findings, screen.items)
+        )
+        screen.show(compared)
+        painted = [findings.render_line(y).text for y in range(findings.row_count + 1)]
+        alone = [unmatched.render_line(y).text for y in range(unmatched.row_count + 1)]
+        await pilot.pause()
+    [row] = [line for line in painted if "deploy/settings.py:4 at 4b825dc" in line] or [
+        "\n".join(painted)
+    ]
+    assert f"password {password.identifier}" in row and password.name in row, row
+    where = "README.md:1 at 4b825dc"
+    assert any(where in line for line in alone)
+    # Fitted to what the table shows now, not kept wide by rows since gone (before
+    # the values were compared, every finding was in it): two spaces between cells.
+    assert "Where" + " " * (len(where) - len("Where") + 2) + "Scanner" in alone[0]
 
 
 async def test_a_broken_report_is_one_message_and_the_console_goes_on(tmp_path: Path) -> None:

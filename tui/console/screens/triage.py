@@ -22,10 +22,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from tui.api import ItemRef, ItemSummary, MySafeClient, MySafeError
-from tui.console.widgets import KeyFooter
+from tui.console.widgets import FittedColumn, FittedTable, KeyFooter
 from tui.ops.leaks import (
     FindingResult,
     ItemMatch,
@@ -41,6 +41,23 @@ from tui.ops.leaks import (
 from tui.ops.leaks.findings import Finding
 
 MARK = "✓"
+
+_FINDINGS_COLUMNS = (
+    # The mark's column keeps its width when nothing is marked: no shift on space.
+    FittedColumn("", least=Text(MARK).cell_len),
+    FittedColumn("Finding"),
+    FittedColumn("Where"),
+    FittedColumn("Scanner"),
+    FittedColumn("Item"),
+    FittedColumn("Name"),
+    FittedColumn("How"),
+)
+_UNMATCHED_COLUMNS = (
+    FittedColumn("Finding"),
+    FittedColumn("Where"),
+    FittedColumn("Scanner"),
+    FittedColumn("Report"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,17 +155,13 @@ class TriageScreen(Screen[TriageDecision | None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="triage-summary", markup=False)
-        findings: DataTable[Text] = DataTable(id="triage-findings", cursor_type="row")
-        findings.add_columns("", "Finding", "Where", "Scanner", "Item", "Name", "How")
-        yield findings
+        yield FittedTable(_FINDINGS_COLUMNS, id="triage-findings")
         yield Static("", id="triage-unmatched-title", markup=False)
-        unmatched: DataTable[Text] = DataTable(id="triage-unmatched", cursor_type="row")
-        unmatched.add_columns("Finding", "Where", "Scanner", "Report")
-        yield unmatched
+        yield FittedTable(_UNMATCHED_COLUMNS, id="triage-unmatched")
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#triage-findings", DataTable).focus()
+        self.query_one("#triage-findings", FittedTable).focus()
         plan = plan_matching(self.reports.findings, self.items)
         self.show(match_without_fetching(plan))
         if plan.fetch_count:
@@ -202,42 +215,43 @@ class TriageScreen(Screen[TriageDecision | None]):
             f"unmatched · {result.fetches_done} values compared · "
             f"{len(self.state.marked)} marked"
         )
-        table = self.query_one("#triage-findings", DataTable)
-        cursor = table.cursor_row
-        table.clear()
-        self._rows = []
-        for found in result.results:
-            for match in (*found.matches, *found.suggestions):
-                self._rows.append((found, match))
-                finding = found.finding
-                table.add_row(
+        self._rows = [
+            (found, match)
+            for found in result.results
+            for match in (*found.matches, *found.suggestions)
+        ]
+        self.query_one("#triage-findings", FittedTable).set_rows(
+            [
+                [
                     _text(MARK if match.ref.key in self.state.marked else ""),
-                    _text(finding.rule),
-                    _text(finding.location.describe()),
-                    _text(_verdict(finding)),
+                    _text(found.finding.rule),
+                    _text(found.finding.location.describe()),
+                    _text(_verdict(found.finding)),
                     _text(f"{match.ref.kind.noun} {match.ref.identifier}"),
                     _text(match.ref.name),
                     _text(_how(match)),
-                )
-        if self._rows:
-            table.move_cursor(row=min(cursor, len(self._rows) - 1))
-        unmatched = self.query_one("#triage-unmatched", DataTable)
-        unmatched.clear()
+                ]
+                for found, match in self._rows
+            ]
+        )
         alone = [found for found in result.results if not found.matches]
         self.query_one("#triage-unmatched-title", Static).update(
             f"Findings no vault item matched ({len(alone)}): rotate them where they live"
         )
-        for found in alone:
-            finding = found.finding
-            unmatched.add_row(
-                _text(finding.rule),
-                _text(finding.location.describe()),
-                _text(_verdict(finding)),
-                _text(finding.source),
-            )
+        self.query_one("#triage-unmatched", FittedTable).set_rows(
+            [
+                [
+                    _text(found.finding.rule),
+                    _text(found.finding.location.describe()),
+                    _text(_verdict(found.finding)),
+                    _text(found.finding.source),
+                ]
+                for found in alone
+            ]
+        )
 
     def action_mark(self) -> None:
-        table = self.query_one("#triage-findings", DataTable)
+        table = self.query_one("#triage-findings", FittedTable)
         if not self._rows or self.state.result is None:
             return
         _, match = self._rows[table.cursor_row]
