@@ -6,6 +6,7 @@ import base64
 import contextlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -578,3 +579,31 @@ def test_simulate_starts_prints_its_url_and_serves() -> None:
         process.terminate()
         assert process.wait(timeout=10) == 0
     assert process.stderr is not None and "Traceback" not in process.stderr.read()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_simulate_stops_quietly_with_clients_still_connected(signum: int) -> None:
+    """Ctrl+C (or a TERM) while a client keeps its connection open, as httpx does
+    between requests: exit 0 and nothing on stderr. Python 3.11's start_server
+    printed a traceback for each connection the shutdown cancelled."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui", "simulate", "--port", "0", "--passwords", "3"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        url = next(word for word in process.stdout.readline().split() if "://" in word)
+        host, port = url.removeprefix("http://").rsplit(":", 1)
+        with socket.create_connection((host, int(port)), timeout=10) as kept:
+            # Answered, so its handler is running and now waits on the open connection.
+            kept.sendall(b"GET /api/health HTTP/1.1\r\nHost: sim\r\n\r\n")
+            assert kept.recv(64).startswith(b"HTTP/1.1 ")
+            process.send_signal(signum)
+            assert process.wait(timeout=10) == 0
+    finally:
+        process.kill()
+        process.wait()
+    assert process.stderr is not None
+    assert process.stderr.read() == ""
