@@ -119,7 +119,9 @@ async def test_nothing_of_a_value_in_reprs_references_errors_or_logs(
     assert len(result.matched) == len(found)
     texts += [repr(result), str(result.results), repr(plan)]
     texts += [f"{f.problem} {f.message}" for f in result.failures]
+    # Every log record at any level, should anything on this path log: the client
+    # itself logs nothing since its own transport replaced httpx's, whose request
+    # lines this once read (no record at all is asserted for that reason).
     texts += [record.getMessage() for record in caplog.records]
     texts += [repr(record.args) for record in caplog.records]
-    assert caplog.records, "the client logged its requests"
     assert_nothing_of(values, texts)
