@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from tui.console.app import MySafeApp
@@ -36,6 +37,17 @@ def an_app(tmp_path: Path) -> tuple[Simulator, MySafeApp, list[str]]:
     app = make_app(sim, audit=journal_at(tmp_path / "audit.jsonl"))
     app.triage_on_start = None
     return sim, app, [*leaked, str(report)]
+
+
+async def triage_without_fetching(app: MySafeApp, pilot: Pilot[None], report: str) -> TriageScreen:
+    """The findings view of ``report``, opened with a no to fetching the values."""
+    app.main.open_triage([report])
+    await wait_until(pilot, lambda: isinstance(app.screen, ConfirmValues))
+    await pilot.press("n")
+    await wait_until(pilot, lambda: isinstance(app.screen, TriageScreen))
+    screen = app.screen
+    assert isinstance(screen, TriageScreen)
+    return screen
 
 
 async def test_a_report_opens_matched_and_d_switches_off_the_value_matches(
@@ -100,12 +112,7 @@ async def test_without_fetching_only_ids_match_and_nothing_is_marked_by_value(
 ) -> None:
     sim, app, (*_, report) = an_app(tmp_path)
     async with running(app) as pilot:
-        app.main.open_triage([report])
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmValues))
-        await pilot.press("n")
-        await wait_until(pilot, lambda: isinstance(app.screen, TriageScreen))
-        screen = app.screen
-        assert isinstance(screen, TriageScreen)
+        screen = await triage_without_fetching(app, pilot, report)
         assert screen.state.marked == {}
         assert fetches(sim) == [], "no stored value is fetched without the operator's yes"
         await pilot.press("escape")
@@ -121,12 +128,7 @@ async def test_the_rows_show_whole_in_the_first_frame_painted_after_they_change(
     sim, app, (*_, report) = an_app(tmp_path)
     password = listed(sim, "password")[0]
     async with running(app) as pilot:
-        app.main.open_triage([report])
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmValues))
-        await pilot.press("n")
-        await wait_until(pilot, lambda: isinstance(app.screen, TriageScreen))
-        screen = app.screen
-        assert isinstance(screen, TriageScreen)
+        screen = await triage_without_fetching(app, pilot, report)
         findings = screen.query_one("#triage-findings", DataTable)
         unmatched = screen.query_one("#triage-unmatched", DataTable)
         compared = await match_findings(
