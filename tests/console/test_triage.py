@@ -138,10 +138,9 @@ async def test_the_rows_show_whole_in_the_first_frame_painted_after_they_change(
         painted = [findings.render_line(y).text for y in range(findings.row_count + 1)]
         alone = [unmatched.render_line(y).text for y in range(unmatched.row_count + 1)]
         await pilot.pause()
-    [row] = [line for line in painted if "deploy/settings.py:4 at 4b825dc" in line] or [
-        "\n".join(painted)
-    ]
-    assert f"password {password.identifier}" in row and password.name in row, row
+    rows = [line for line in painted if "deploy/settings.py:4 at 4b825dc" in line]
+    assert len(rows) == 1, "\n".join(painted)
+    assert f"password {password.identifier}" in rows[0] and password.name in rows[0], rows[0]
     where = "README.md:1 at 4b825dc"
     assert any(where in line for line in alone)
     # Fitted to what the table shows now, not kept wide by rows since gone (before
